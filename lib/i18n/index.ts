@@ -1,0 +1,38 @@
+/**
+ * Translations for the extension, the widget and the API's user-facing messages. The user can
+ * choose the language in options, which browser.i18n cannot do, so the catalogs live here.
+ * Add a feature's strings as lib/i18n/messages/<feature>.ts and list it below.
+ */
+import { languages, type Language } from './catalog.ts';
+import common from './messages/common.ts';
+
+const catalogs = [common] as const;
+
+type Keys<C> = C extends { en: infer E } ? keyof E : never;
+export type MessageKey = Keys<(typeof catalogs)[number]>;
+
+const tables = Object.fromEntries(
+  languages.map((lang) => [lang, Object.assign({}, ...catalogs.map((c) => c[lang])) as Record<MessageKey, string>]),
+) as Record<Language, Record<MessageKey, string>>;
+
+export { languages, type Language };
+
+/** Picks the best supported language from a list such as navigator.languages. */
+export function matchLanguage(preferred: readonly string[]): Language {
+  for (const tag of preferred) {
+    const base = tag.toLowerCase().split('-')[0] as Language;
+    if (languages.includes(base)) return base;
+  }
+  return 'en';
+}
+
+/** Translates `key`, replacing `{name}` placeholders with `params`. */
+export function translate(lang: Language, key: MessageKey, params: Record<string, string | number> = {}): string {
+  const text = tables[lang][key] ?? tables.en[key];
+  return text.replace(/\{(\w+)\}/g, (m, p: string) => (p in params ? String(params[p]) : m));
+}
+
+/** Every key of every language, for the missing-key test. */
+export function allTables() {
+  return tables;
+}

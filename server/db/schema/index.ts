@@ -1,0 +1,3 @@
+// Every area's tables; each area keeps its own file and its own migration.
+export * from './core.ts';
+export * from './outbox.ts';
