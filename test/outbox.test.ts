@@ -10,7 +10,7 @@ let orgId: string;
 
 beforeEach(async () => {
   database = await freshDatabase();
-  [{ id: orgId }] = (await database.db.insert(organizations).values({ name: 'Org' }).returning()) as [{ id: string }];
+  orgId = (await database.db.insert(organizations).values({ name: "Org" }).returning())[0]!.id;
 });
 afterEach(() => database.close());
 
