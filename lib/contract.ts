@@ -103,6 +103,27 @@ export const locationInput = z.object({
 });
 export type LocationInput = z.input<typeof locationInput>;
 
+/**
+ * PATCH /v1/locations/{id}: only the fields sent change. A provider object is merged over the
+ * stored settings (omit `clientSecret`/`apiToken` to keep the stored one); `null` disconnects.
+ */
+export const locationPatchInput = z.object({
+  name: name(200).optional(),
+  timeZone: timeZoneSchema.optional(),
+  tapkey: z
+    .object({
+      clientId: name(200).optional(),
+      clientSecret: z.string().min(1).max(500).optional(),
+      ownerAccountId: name(200).optional(),
+      syncMode: syncModeSchema.optional(),
+      accessTrigger: accessTriggerSchema.optional(),
+    })
+    .nullable()
+    .optional(),
+  keycafe: z.object({ accountEmail: emailSchema.optional(), apiToken: z.string().min(1).max(500).optional() }).nullable().optional(),
+});
+export type LocationPatchInput = z.input<typeof locationPatchInput>;
+
 // ---------- units, locks, mappings ----------
 
 export const unitSchema = z.object({
@@ -207,6 +228,12 @@ export const bookingSchema = z.object({
   grant: grantSchema.nullable(),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
+  /** The unit's manager id (URLs address units by it). */
+  unitExternalId: z.string(),
+  /** Why the booking has (or has no) Tapkey access right now. */
+  access: z.object({ status: z.string(), message: z.string() }),
+  /** Revoked by hand (POST /v1/bookings/{externalId}/revoke) until restored. */
+  accessRevoked: z.boolean(),
 });
 export type Booking = z.infer<typeof bookingSchema>;
 
@@ -226,6 +253,113 @@ export const bookingInput = z
   .refine((b) => !b.moveOut || b.moveOut >= b.moveIn, { path: ['moveOut'], message: 'Move-out must not be before move-in' });
 export type BookingInput = z.input<typeof bookingInput>;
 
+export const grantEventSchema = z.object({
+  at: isoDateTime,
+  actor: z.string(),
+  fromState: grantStateSchema.nullable(),
+  toState: grantStateSchema,
+  desired: z.enum(['active', 'revoked']),
+  lockId: z.string(),
+  email: z.string(),
+  tapkeyGrantId: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+
+/** The seed's step-3 "access ready" email, produced when a grant becomes active (not sent). */
+export const accessNoticeSchema = z.object({
+  id,
+  kind: z.literal('access_ready'),
+  bookingExternalId: z.string(),
+  email: z.string(),
+  unitName: z.string(),
+  lockId: z.string(),
+  validFrom: isoDateTime.nullable(),
+  validBefore: isoDateTime.nullable(),
+  subject: z.string(),
+  /** The text with the tenant's email filled in. */
+  text: z.string(),
+  /** The same text with the email merge field left in, for the manager's email template. */
+  template: z.string(),
+  mergeField: z.string(),
+  appStoreUrl: z.string(),
+  playStoreUrl: z.string(),
+  createdAt: isoDateTime,
+});
+export type AccessNotice = z.infer<typeof accessNoticeSchema>;
+
+export const bookingDetailSchema = bookingSchema.extend({
+  locationId: id.nullable(),
+  grantHistory: z.array(grantEventSchema),
+  notices: z.array(accessNoticeSchema),
+  /** The next time-based re-evaluation (move-in reached, move-out passed), if any. */
+  nextTrigger: z.object({ kind: z.enum(['move_in', 'move_out']), dueAt: isoDateTime }).nullable(),
+});
+export type BookingDetail = z.infer<typeof bookingDetailSchema>;
+
+/** POST /v1/locations/{id}/tapkey/test: what Tapkey shows this location's client, and what is wrong. */
+export const tapkeyConnectionTestSchema = z.object({
+  ok: z.boolean(),
+  ownerAccountId: z.string(),
+  owners: z.array(z.object({ id: z.string(), name: z.string().nullable(), active: z.boolean() })),
+  ownerFound: z.boolean(),
+  lockCount: z.number().int().nullable(),
+  /** The first bound locks, as a sample. */
+  locks: z.array(z.object({ id: z.string(), title: z.string(), active: z.boolean() })),
+  problems: z.array(
+    z.object({
+      code: z.enum(['bad_credentials', 'scope_missing', 'not_co_admin', 'owner_not_found', 'forbidden', 'unreachable', 'rate_limited', 'provider_error']),
+      message: z.string(),
+    }),
+  ),
+});
+export type TapkeyConnectionTest = z.infer<typeof tapkeyConnectionTestSchema>;
+
+export const tapkeyImportLocksResultSchema = z.object({
+  total: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  /** Tapkey locks of this location imported before and no longer bound. */
+  deactivated: z.number().int(),
+});
+
+const reportList = <T extends z.ZodType>(item: T) => z.object({ count: z.number().int(), items: z.array(item) });
+
+export const syncRunSchema = z.object({
+  id,
+  locationId: id,
+  state: z.enum(['running', 'done']),
+  createdAt: isoDateTime,
+  finishedAt: isoDateTime.nullable(),
+  progress: z.object({ total: z.number().int(), done: z.number().int(), failed: z.number().int(), pending: z.number().int() }),
+  report: z.object({
+    bookingsWithoutEmail: reportList(z.object({ bookingExternalId: z.string(), unitExternalId: z.string() })),
+    invalidEmails: reportList(z.object({ bookingExternalId: z.string(), email: z.string(), reason: z.string() })),
+    unitsWithoutMapping: reportList(z.object({ unitExternalId: z.string(), unitName: z.string(), activeBookings: z.number().int() })),
+    locksWithoutUnit: reportList(z.object({ lockId: z.string(), title: z.string() })),
+    unexplainedGrants: z.object({
+      scan: z.enum(['pending', 'done', 'failed']),
+      error: z.string().nullable(),
+      count: z.number().int(),
+      items: z.array(
+        z.object({
+          tapkeyGrantId: z.string(),
+          lockId: z.string(),
+          lockTitle: z.string().nullable(),
+          email: z.string().nullable(),
+          validFrom: z.string().nullable(),
+          validBefore: z.string().nullable(),
+          state: z.enum(['found', 'revoking', 'revoked', 'kept', 'failed']),
+          reason: z.string().nullable(),
+        }),
+      ),
+    }),
+    /** Tenants must register in the Tapkey app with the booking's email (seed, full sync). */
+    reminder: z.string(),
+  }),
+});
+export type SyncRun = z.infer<typeof syncRunSchema>;
+
 // ---------- Keycafe ----------
 
 export const keycafeLocales = ['en', 'fr', 'ja', 'es', 'nl', 'it', 'pt'] as const;
@@ -238,14 +372,45 @@ export const keycafeKeySchema = z.object({
   locationId: z.string().nullable(),
   locationName: z.string().nullable(),
   timeZone: z.string().nullable(),
+  /** The AccessBridge location whose Keycafe account holds the key (`locationId` above is Keycafe's SmartBox). */
+  accountLocationId: id,
 });
 export type KeycafeKey = z.infer<typeof keycafeKeySchema>;
 
-export const recipientSchema = z.union([
-  z.object({ email: emailSchema }),
-  /** Mobile number with country code; the server normalises it to E.164 (libphonenumber-js). */
-  z.object({ mobile: z.string().trim().min(4).max(30) }),
-]);
+/** A Keycafe SmartBox location of a connected Keycafe account. */
+export const keycafeLocationSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  address: z.string().nullable(),
+  timeZone: z.string().nullable(),
+  accountLocationId: id,
+});
+export type KeycafeLocation = z.infer<typeof keycafeLocationSchema>;
+
+/** POST /v1/locations/{id}/keycafe/test: the stored account, or these credentials before saving them. */
+export const keycafeConnectionTestInput = z.object({
+  accountEmail: emailSchema.optional(),
+  apiToken: z.string().min(1).max(500).optional(),
+});
+export const keycafeConnectionTestResult = z.object({
+  ok: z.literal(true),
+  accountEmail: z.string(),
+  keys: z.number().int(),
+  locations: z.number().int(),
+});
+export type KeycafeConnectionTestResult = z.infer<typeof keycafeConnectionTestResult>;
+
+export const recipientSchema = z.union(
+  [
+    z.object({ email: emailSchema }),
+    /**
+     * Mobile number with country code; the server normalises it to E.164 (libphonenumber-js).
+     * `country` (ISO 3166 alpha-2, e.g. "DE") lets a caller send a national number instead.
+     */
+    z.object({ mobile: z.string().trim().min(4, 'Not a valid phone number').max(30), country: z.string().trim().length(2).optional() }),
+  ],
+  { error: 'Enter an email address or a mobile number' },
+);
 
 const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use HH:MM (24-hour clock)');
 
@@ -275,13 +440,20 @@ export const keycafeBookingInput = z
       if (!b.end) ctx.addIssue({ code: 'custom', path: ['end'], message: 'End date and time are required' });
       if (b.start && b.end && `${b.end.date}T${b.end.time}` <= `${b.start.date}T${b.start.time}`)
         ctx.addIssue({ code: 'custom', path: ['end'], message: 'End must be after start' });
-    } else if (b.start || b.end) {
-      ctx.addIssue({ code: 'custom', path: [b.start ? 'start' : 'end'], message: 'Ongoing access has no start or end' });
+    } else {
+      if (b.start || b.end) ctx.addIssue({ code: 'custom', path: [b.start ? 'start' : 'end'], message: 'Ongoing access has no start or end' });
+      if (b.returnReminder) ctx.addIssue({ code: 'custom', path: ['returnReminder'], message: 'Ongoing access has no end, so it has no return reminder' });
     }
+    // Seed 004: photo verification matches a selfie to the uploaded ID; the visitor count is of ID uploaders.
+    if (b.photoVerification && !b.requireVisitorId)
+      ctx.addIssue({ code: 'custom', path: ['photoVerification'], message: 'Photo verification needs "Require visitor ID" too' });
+    if (b.visitors > 1 && !b.requireVisitorId)
+      ctx.addIssue({ code: 'custom', path: ['visitors'], message: 'The number of visitors counts ID uploads: turn on "Require visitor ID" too' });
   });
 export type KeycafeBookingInput = z.input<typeof keycafeBookingInput>;
 
-export const keycafeAccessStateSchema = z.enum(['pending', 'active', 'failed', 'cancelled']);
+/** `cancelling`: cancel requested, the Keycafe access not deleted yet. */
+export const keycafeAccessStateSchema = z.enum(['pending', 'active', 'failed', 'cancelling', 'cancelled']);
 
 export const keycafeAccessSchema = z.object({
   keyId: z.string(),
@@ -291,6 +463,9 @@ export const keycafeAccessSchema = z.object({
   keycafeAccessId: z.string().nullable(),
   bookingCode: z.string().nullable(),
   checkinLink: z.string().nullable(),
+  /** Granted later by the key sync of an "apply to all keys" booking (a key created after it). */
+  addedBySync: z.boolean(),
+  updatedAt: isoDateTime,
 });
 
 export const keycafeBookingSchema = z.object({
@@ -306,12 +481,25 @@ export const keycafeBookingSchema = z.object({
   endsAt: isoDateTime.nullable(),
   returnReminder: z.boolean(),
   reminderAt: isoDateTime.nullable(),
+  /** The return reminder's rule (lib/keycafe-reminder.ts); null when off or ongoing. */
+  reminder: z
+    .object({
+      rule: z.enum(['before_end', 'after_pickup']),
+      offsetMinutes: z.number().int(),
+      band: z.enum(['over_24h', '4h_to_24h', 'under_4h']),
+      at: isoDateTime.nullable(),
+    })
+    .nullable(),
+  /** Start and end as entered, in the SmartBox location's `timeZone`. */
+  start: z.object({ date: z.string(), time: z.string() }).nullable(),
+  end: z.object({ date: z.string(), time: z.string() }).nullable(),
   requireVisitorId: z.boolean(),
   visitors: z.number().int(),
   photoVerification: z.boolean(),
-  state: z.enum(['pending', 'active', 'partially_failed', 'failed', 'cancelled']),
+  state: z.enum(['pending', 'active', 'partially_failed', 'failed', 'cancelling', 'cancelled']),
   accesses: z.array(keycafeAccessSchema),
   createdAt: isoDateTime,
+  updatedAt: isoDateTime,
 });
 export type KeycafeBooking = z.infer<typeof keycafeBookingSchema>;
 
@@ -332,8 +520,66 @@ export type AuditEvent = z.infer<typeof auditEventSchema>;
 // ---------- health ----------
 
 export const healthSchema = z.object({ status: z.literal('ok'), version: z.string() });
+/** GET /v1/sandbox: where the sandbox fakes run (ephemeral ports), so the demo can find them. */
+export const sandboxInfoSchema = z.object({ running: z.boolean(), urls: z.record(z.string(), z.string()) });
 export const whoAmISchema = z.object({ organization: organizationSchema, tokenName: z.string() });
 export type WhoAmI = z.infer<typeof whoAmISchema>;
 
 /** Cursor-less list envelope used by every list route. */
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int() });
+
+// ---------- embedded widget (issue 8) ----------
+
+/** What a widget token may do; each widget route needs one of these (server/widget/scopes.ts). */
+export const widgetActions = ['keycafe:book', 'keycafe:read', 'mapping:write', 'mapping:read'] as const;
+export const widgetActionSchema = z.enum(widgetActions);
+export type WidgetAction = z.infer<typeof widgetActionSchema>;
+
+/** Widget tokens live at most a day: they sit in pages that anyone with access can read. */
+export const WIDGET_TOKEN_MAX_TTL_SECONDS = 24 * 3600;
+
+/** An embedding page's origin, exactly `scheme://host[:port]` (no path, no wildcard). */
+export const widgetOriginSchema = z
+  .string()
+  .trim()
+  .max(300)
+  .refine((o) => {
+    try {
+      const u = new URL(o);
+      return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === o;
+    } catch {
+      return false;
+    }
+  }, 'Use an origin like https://manager.example.com (scheme, host and port only)');
+
+/** POST /v1/widget-tokens */
+export const widgetTokenInput = z.object({
+  origins: z.array(widgetOriginSchema).min(1, 'At least one origin').max(20, 'At most 20 origins'),
+  actions: z
+    .array(widgetActionSchema)
+    .min(1, 'At least one action')
+    .refine((a) => new Set(a).size === a.length, 'Each action once'),
+  ttlSeconds: z.number().int().min(60, 'At least 60 seconds').max(WIDGET_TOKEN_MAX_TTL_SECONDS, 'At most 24 hours (86400 seconds)').default(3600),
+});
+export type WidgetTokenInput = z.input<typeof widgetTokenInput>;
+
+export const widgetTokenSchema = z.object({
+  token: z.string(),
+  organizationId: id,
+  origins: z.array(z.string()),
+  actions: z.array(widgetActionSchema),
+  issuedAt: isoDateTime,
+  expiresAt: isoDateTime,
+});
+export type WidgetToken = z.infer<typeof widgetTokenSchema>;
+
+/** GET /widget/v1/session: what the widget may do, for whom, until when. */
+export const widgetSessionSchema = z.object({
+  organization: z.object({ name: z.string() }),
+  origin: z.string(),
+  actions: z.array(widgetActionSchema),
+  expiresAt: isoDateTime,
+  /** Locations with a Keycafe account (for "apply to all keys"); empty without a keycafe action. */
+  keycafeAccounts: z.array(z.object({ id, name: z.string() })),
+});
+export type WidgetSession = z.infer<typeof widgetSessionSchema>;

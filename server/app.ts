@@ -1,10 +1,32 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { ZodError } from 'zod';
+import { createRouter } from './router.ts';
 import { ApiError, sendError, validationError } from './errors.ts';
+import { pgErrorCode } from './resources.ts';
 import type { Database } from './db/client.ts';
+import type { TapkeyDeps } from './tapkey/config.ts';
+import type { KeycafeService } from './keycafe/service.ts';
+import { requireApiToken } from './auth.ts';
+import { corsMiddleware } from './cors.ts';
+import { auditRouter } from './routes/audit.ts';
+import { docsRouter, openApiDocument } from './routes/docs.ts';
+import { healthRouter } from './routes/health.ts';
+import { locationsRouter } from './routes/locations.ts';
+import { locksRouter } from './routes/locks.ts';
+import { MAPPING_IMPORT_PATH, mappingFilesRouter } from './routes/mapping-files.ts';
+import { mappingsRouter } from './routes/mappings.ts';
+import { meRouter } from './routes/me.ts';
+import { unitsRouter } from './routes/units.ts';
+import { keycafeRouter } from './routes/keycafe.ts';
+import { tapkeyRouter } from './routes/tapkey.ts';
+import { sandboxRouter } from './routes/sandbox.ts';
+import { widgetCors, widgetRouter } from './routes/widget.ts';
 
+export { createRouter };
+
+/** What the API needs from its host process. Areas add their optional fields here. */
 export interface AppDeps {
   database: Database;
   /** Encrypts provider secrets at rest (see server/secrets.ts). */
@@ -12,6 +34,16 @@ export interface AppDeps {
   /** Origins allowed by CORS besides browser extensions (widget embedding pages). */
   corsOrigins?: string[];
   version?: string;
+  /** Base URLs of the sandbox fakes when running with them (keys: see sandbox/index.ts). */
+  sandboxUrls?: Record<string, string>;
+  /** Wakes the outbox worker right after a job was enqueued (instead of at its next poll). */
+  kickOutbox?: () => void;
+  /** Tapkey base URLs, timeouts and app links (defaults: env TAPKEY_*, then the real service). */
+  tapkey?: TapkeyDeps;
+  /** Keycafe connector (API URL, clock, per-account rate limits); default from KEYCAFE_API_URL. */
+  keycafe?: KeycafeService;
+  /** The widget bundle served at /widget.js (default: .output/widget/accessbridge-widget.js). */
+  widget?: { scriptPath?: string };
 }
 
 export type AppEnv = {
@@ -20,19 +52,11 @@ export type AppEnv = {
     /** Set by the auth middleware on /v1 routes. */
     organizationId: string;
     actor: string;
+    tokenName: string;
   };
 };
 
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-/** A sub-app whose validation failures answer the contract's JSON error body. */
-export function createRouter() {
-  return new OpenAPIHono<AppEnv>({
-    defaultHook: (result, c) => {
-      if (!result.success) return sendError(c, validationError(result.error as ZodError));
-    },
-  });
-}
 
 export function createApp(deps: AppDeps) {
   const app = createRouter();
@@ -40,23 +64,63 @@ export function createApp(deps: AppDeps) {
     c.set('deps', deps);
     await next();
   });
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => sendError(c, new ApiError('payload_too_large', `Request body is larger than ${MAX_BODY_BYTES} bytes`)),
-    }),
-  );
+  // Before the general CORS: widget routes answer any page's preflight (server/widget/middleware.ts).
+  app.use('/widget/*', widgetCors);
+  app.use('*', corsMiddleware);
+  const generalBodyLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => {
+      // The rest of the body is never read: close the connection so no client reuses a socket
+      // that still carries it.
+      c.header('Connection', 'close');
+      return sendError(c, new ApiError('payload_too_large', `Request body is larger than ${MAX_BODY_BYTES} bytes`));
+    },
+  });
+  // The mapping file import has its own, larger cap (routes/mapping-files.ts).
+  app.use('*', (c, next) => (c.req.path === MAPPING_IMPORT_PATH ? next() : generalBodyLimit(c, next)));
+  app.use('/v1/*', requireApiToken);
   app.notFound((c) => sendError(c, new ApiError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
   app.onError((err, c) => {
     if (err instanceof ApiError) return sendError(c, err);
     if (err instanceof ZodError) return sendError(c, validationError(err));
     if (err instanceof HTTPException) {
       const code = err.status === 401 ? 'unauthorized' : err.status === 413 ? 'payload_too_large' : 'bad_request';
-      return sendError(c, new ApiError(code, err.message || 'Bad request'));
+      // Keeps statuses such as 415 (wrong Content-Type) while answering the contract's body.
+      const status = err.status >= 400 && err.status < 500 ? err.status : 400;
+      return sendError(c, new ApiError(code, err.message || 'Bad request', [], undefined, status as 400));
     }
+    // PostgreSQL cannot store a NUL character (\u0000) in text or JSON: the input's fault, not ours.
+    const pgCode = pgErrorCode(err);
+    if (pgCode === '22021' || pgCode === '22P05') return sendError(c, new ApiError('bad_request', 'Text must not contain NUL (\\u0000) characters'));
     console.error(err);
     return sendError(c, new ApiError('internal', 'Internal error'));
   });
+
+  // One line per area (its router defines full paths, /v1/... included).
+  app.route('/', healthRouter);
+  app.route('/', meRouter);
+  app.route('/', locationsRouter);
+  app.route('/', unitsRouter);
+  // Before locks: /v1/locks/export must not be taken for /v1/locks/{lockId}.
+  app.route('/', mappingFilesRouter);
+  app.route('/', locksRouter);
+  app.route('/', mappingsRouter);
+  app.route('/', auditRouter);
+  app.route('/', keycafeRouter);
+  app.route('/', tapkeyRouter);
+  app.route('/', sandboxRouter);
+  app.route('/', widgetRouter);
+
+  // Last, so the document lists every route mounted above.
+  mountDocs(app, deps);
   return app;
+}
+
+function mountDocs(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API token (`ab_…`) from `npm run admin -- create-token` or the one printed at first start.',
+  });
+  app.route('/', docsRouter(() => openApiDocument(app, deps)));
 }

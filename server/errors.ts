@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
 import type { ErrorBody, ErrorCode, FieldError } from '../lib/contract.ts';
+import { languageOfHeader, localizeFieldErrors, localizeMessage } from './error-messages.ts';
 
 const statusOf: Record<ErrorCode, ContentfulStatusCode> = {
   bad_request: 400,
@@ -49,5 +50,10 @@ export function errorBody(e: ApiError): ErrorBody {
 export function sendError(c: Context, e: ApiError) {
   if (e.code === 'rate_limited' && typeof e.details === 'object' && e.details && 'retryAfterSeconds' in e.details)
     c.header('Retry-After', String((e.details as { retryAfterSeconds: number }).retryAfterSeconds));
-  return c.json(errorBody(e), e.status);
+  // The body keeps its shape; only the texts follow the caller's Accept-Language.
+  const lang = languageOfHeader(c.req.header('accept-language'));
+  const body = errorBody(e);
+  body.error.message = localizeMessage(e.code, body.error.message, lang);
+  body.fieldErrors = localizeFieldErrors(body.fieldErrors, lang);
+  return c.json(body, e.status);
 }

@@ -5,8 +5,17 @@
  */
 import { languages, type Language } from './catalog.ts';
 import common from './messages/common.ts';
+import extension from './messages/extension.ts';
+import options from './messages/options.ts';
+import tapkey from './messages/tapkey.ts';
+import manager from './messages/manager.ts';
+import keycafeServer from './messages/keycafe-server.ts';
+import tapkeyServer from './messages/tapkey-server.ts';
+import keycafeUi from './messages/keycafe-ui.ts';
+import apiErrors from './messages/api-errors.ts';
+import setup from './messages/setup.ts';
 
-const catalogs = [common] as const;
+const catalogs = [common, manager, keycafeServer, extension, options, tapkey, tapkeyServer, keycafeUi, apiErrors, setup] as const;
 
 type Keys<C> = C extends { en: infer E } ? keyof E : never;
 export type MessageKey = Keys<(typeof catalogs)[number]>;

@@ -33,8 +33,13 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
   let database: Database;
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
-    // A dropped connection must not crash the process; the pool reconnects on next use.
+    // A dropped connection must not crash the process; the pool reconnects on next use. The
+    // pool listens on idle clients only: a client checked out (e.g. in a transaction) when its
+    // backend is terminated emits 'error' too, which would be an uncaught exception. Its query
+    // fails instead, and the pool discards the broken client on release.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
+    releaseOnFailedBegin(pool);
     database = {
       db: drizzlePg(pool, { schema }) as unknown as Db,
       kind: 'postgres',
@@ -54,4 +59,34 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
   }
   await migrate(database);
   return database;
+}
+
+/**
+ * drizzle-orm 0.45 (node-postgres) runs a transaction's BEGIN before the try/finally that
+ * releases its pool client, so a BEGIN on a connection that just dropped never gives the client
+ * back: a few such drops exhaust the pool and every later transaction waits forever
+ * (drizzle-team/drizzle-orm#6023, open). Here a failed BEGIN releases its client as broken.
+ */
+function releaseOnFailedBegin(pool: pg.Pool) {
+  const wrapped = new WeakSet<pg.PoolClient>();
+  const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
+  pool.connect = ((...args: unknown[]) => {
+    // The callback form is pg-pool's own (pool.query): left as it is.
+    if (args.length) return connect(...args);
+    return (connect() as Promise<pg.PoolClient>).then((client) => {
+      // Once per client: the pool hands the same client out again and again.
+      if (wrapped.has(client)) return client;
+      wrapped.add(client);
+      const query = client.query.bind(client) as (...a: unknown[]) => unknown;
+      client.query = ((...a: unknown[]) => {
+        const result = query(...a);
+        const text = typeof a[0] === 'string' ? a[0] : (a[0] as { text?: unknown } | undefined)?.text;
+        // `client.release` is the current checkout's (the pool sets it anew on every checkout).
+        if (result instanceof Promise && typeof text === 'string' && /^\s*begin\b/i.test(text))
+          result.catch((err: Error) => client.release(err));
+        return result;
+      }) as typeof client.query;
+      return client;
+    });
+  }) as typeof pool.connect;
 }

@@ -1,0 +1,141 @@
+/**
+ * Sync API throughput and latency under a fixed request rate (autocannon on 127.0.0.1, the API
+ * in its own process, bench/api-load-server.ts). Three scenarios, one after the other, each
+ * after a short warm-up at the same rate:
+ *   - `GET /health`: the bare Hono route, the baseline of the same run (HTTP + framework only);
+ *   - `GET /v1/locks?limit=50`: read a page of 1,000 locks (token check, count, page);
+ *   - `PUT /v1/units/{id}/mapping`: every request moves a unit to its other lock (replace),
+ *     a real write: row locks, delete + insert, audit event, grant re-evaluation.
+ * On PGlite by default; `--database <url>` for PostgreSQL (the database must exist and be empty).
+ *
+ *   npx tsx bench/api-load.ts [--rate 500] [--duration 10] [--database postgres://…]
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { LOAD_UNITS, loadLockId, loadUnitId, MAPPED_UNITS } from './api-load-server.ts';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+
+export interface LoadFigures {
+  scenario: string;
+  /** Requests per second actually achieved (mean over the measured seconds). */
+  throughput: number;
+  /** Milliseconds. */
+  p50: number;
+  p99: number;
+  max: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+}
+
+export interface ApiLoadFigures {
+  database: 'pglite' | 'postgres';
+  rate: number;
+  durationSeconds: number;
+  connections: number;
+  health: LoadFigures;
+  readLocks: LoadFigures;
+  putMapping: LoadFigures;
+}
+
+export interface ApiLoadOptions {
+  rate?: number;
+  durationSeconds?: number;
+  warmupSeconds?: number;
+  /** PostgreSQL database for the API (empty; the server seeds it). Default: in-memory PGlite. */
+  databaseUrl?: string;
+}
+
+interface Server {
+  url: string;
+  token: string;
+  database: 'pglite' | 'postgres';
+  stop(): Promise<void>;
+}
+
+function startServer(databaseUrl: string | undefined): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/api-load-server.ts'], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    child.stdout.on('data', (c: Buffer) => {
+      output += c.toString();
+      const line = output.split('\n').find((l) => l.startsWith('{'));
+      if (!line) return;
+      const info = JSON.parse(line) as Omit<Server, 'stop'>;
+      resolve({ ...info, stop: () => (child.kill('SIGTERM'), exited) });
+    });
+    void exited.then(() => reject(new Error(`load server exited before it was ready:\n${output}`)));
+  });
+}
+
+type Request = { method: 'GET' | 'PUT'; path: string; body?: string };
+
+async function fire(server: Server, scenario: string, next: () => Request, rate: number, seconds: number, connections: number): Promise<LoadFigures> {
+  const result = await autocannon({
+    url: server.url,
+    connections,
+    overallRate: rate,
+    duration: seconds,
+    headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+    requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, ...next() }) }],
+  });
+  return {
+    scenario,
+    throughput: Math.round(result.requests.total / seconds),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+export async function runApiLoadBench(opts: ApiLoadOptions = {}): Promise<ApiLoadFigures> {
+  const rate = opts.rate ?? 500;
+  const seconds = opts.durationSeconds ?? 10;
+  const warmup = opts.warmupSeconds ?? 2;
+  const connections = 16;
+  const server = await startServer(opts.databaseUrl);
+  try {
+    // Each unit alternates between its two locks, so every PUT really moves a mapping.
+    const moves = new Array<number>(MAPPED_UNITS).fill(0);
+    let k = 0;
+    const scenarios: Record<'health' | 'readLocks' | 'putMapping', [string, () => Request]> = {
+      health: ['GET /health', () => ({ method: 'GET', path: '/health' })],
+      readLocks: ['GET /v1/locks?limit=50', () => ({ method: 'GET', path: `/v1/locks?limit=50&offset=${(k++ * 50) % LOAD_UNITS}` })],
+      putMapping: [
+        'PUT /v1/units/{id}/mapping',
+        () => {
+          const unit = k++ % MAPPED_UNITS;
+          const lock = moves[unit]!++ % 2 === 0 ? unit + MAPPED_UNITS : unit;
+          return { method: 'PUT', path: `/v1/units/${loadUnitId(unit)}/mapping`, body: JSON.stringify({ lockId: loadLockId(lock), replace: true }) };
+        },
+      ],
+    };
+    const out = {} as Record<keyof typeof scenarios, LoadFigures>;
+    for (const [key, [name, next]] of Object.entries(scenarios) as [keyof typeof scenarios, [string, () => Request]][]) {
+      await fire(server, name, next, rate, warmup, connections);
+      out[key] = await fire(server, name, next, rate, seconds, connections);
+    }
+    return { database: server.database, rate, durationSeconds: seconds, connections, ...out };
+  } finally {
+    await server.stop();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { rate: { type: 'string' }, duration: { type: 'string' }, database: { type: 'string' } } });
+  const f = await runApiLoadBench({ rate: values.rate ? Number(values.rate) : undefined, durationSeconds: values.duration ? Number(values.duration) : undefined, databaseUrl: values.database });
+  console.table([f.health, f.readLocks, f.putMapping]);
+  console.log(JSON.stringify(f));
+}

@@ -1,0 +1,26 @@
+/**
+ * A translator over chosen catalogs only. `lib/i18n/index.ts` merges every feature's strings
+ * (manager, Keycafe, server, …); the portal content script is injected into every portal page
+ * and needs just its own, so it builds its translator from those and stays small.
+ */
+import { languages, type Language } from '../lib/i18n/catalog.ts';
+import type { MessageKey } from '../lib/i18n/index.ts';
+
+export type TranslateFn = (lang: Language, key: MessageKey, params?: Record<string, string | number>) => string;
+
+export function createTranslator(catalogs: readonly { en: Record<string, string>; de: Record<string, string>; fr: Record<string, string> }[]): TranslateFn {
+  const tables = Object.fromEntries(languages.map((lang) => [lang, Object.assign({}, ...catalogs.map((c) => c[lang])) as Record<string, string>]));
+  return (lang, key, params = {}) => {
+    const text = tables[lang]?.[key] ?? tables.en?.[key] ?? key;
+    return text.replace(/\{(\w+)\}/g, (m, p: string) => (p in params ? String(params[p]) : m));
+  };
+}
+
+/** The first supported language in a list such as navigator.languages. */
+export function pickLanguage(preferred: readonly string[]): Language {
+  for (const tag of preferred) {
+    const base = tag.toLowerCase().split('-')[0] as Language;
+    if (languages.includes(base)) return base;
+  }
+  return 'en';
+}

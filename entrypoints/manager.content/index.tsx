@@ -1,0 +1,129 @@
+/**
+ * The manager content script, registered at run time for the origins of granted site profiles
+ * (entrypoints/background/profiles.ts). On a unit page it offers "Map to Tapkey lock"; on a
+ * booking page the tenant's Tapkey access and "Grant Keycafe access"; on a page it cannot read
+ * it says why. It follows the manager's client-side navigation and is never injected twice.
+ */
+import { signal } from '@preact/signals';
+import { render } from 'preact';
+import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
+import { defineContentScript } from 'wxt/utils/define-content-script';
+import { createMessageKeycafeApi } from '../../components/keycafe/message-api.ts';
+import { keycafeDialogCss } from '../../components/keycafe/style.ts';
+import { ManagerPanel } from '../../components/manager/ManagerPanel.tsx';
+import { pageFromReading, samePage, type ManagerPage } from '../../components/manager/page-state.ts';
+import { createUi, UiContext } from '../../components/ui-context.ts';
+import { translate } from '../../lib/i18n/index.ts';
+import { sendMessage } from '../../lib/messages.ts';
+import { findAnchor, readPage, type Anchor, type SiteProfile } from '../../lib/site-profile.ts';
+import { managerCss } from './style.ts';
+
+/** The tag of our shadow-root host; never read as page content. */
+export const UI_TAG = 'accessbridge-manager';
+/** Page mutations come in bursts; read the page once per burst. */
+const UPDATE_DEBOUNCE_MS = 50;
+
+type Placement = { element: Element; position: Anchor['position'] } | null;
+
+function anchorOf(profile: SiteProfile, kind: 'unit' | 'booking'): Anchor | undefined {
+  return kind === 'unit' ? profile.unitPage.anchor : profile.bookingPage?.anchor;
+}
+
+/** Where the profile's anchor puts the host element (null: floating at the end of <body>). */
+function place(placement: Placement, host: Element) {
+  if (!placement) return document.body.append(host);
+  const { element, position } = placement;
+  if (position === 'before') element.before(host);
+  else if (position === 'after') element.after(host);
+  else if (position === 'prepend') element.prepend(host);
+  else element.append(host);
+}
+
+export default defineContentScript({
+  // Registered by the background per granted profile; no static `matches`, so the manifest
+  // asks for no manager host at install time.
+  registration: 'runtime',
+  runAt: 'document_idle',
+  cssInjectionMode: 'manual',
+  async main(ctx) {
+    // A copy left by a previous version whose context could not clean up after itself.
+    document.querySelectorAll(UI_TAG).forEach((el) => el.remove());
+
+    let setup;
+    try {
+      setup = await sendMessage({ type: 'managerPage' });
+    } catch {
+      // Not a profile's origin (the pattern covers every port of the host), or the extension
+      // was updated meanwhile: nothing to do on this page.
+      return;
+    }
+    const profiles = setup.profiles;
+    if (!profiles.length || ctx.isInvalid) return;
+
+    const page = signal<ManagerPage>({ kind: 'none' });
+    const ui = createUi(setup.language, sendMessage, translate);
+    const keycafe = createMessageKeycafeApi(sendMessage, ui.t);
+    let placement: Placement = null;
+
+    const shadow = await createShadowRootUi<HTMLElement>(ctx, {
+      name: UI_TAG,
+      position: 'inline',
+      anchor: 'body',
+      append: (_anchor, host) => place(placement, host),
+      css: managerCss + keycafeDialogCss,
+      // Keys typed in our fields must not trigger the manager's shortcuts.
+      isolateEvents: true,
+      onMount: (container) => {
+        render(
+          <UiContext.Provider value={ui}>
+            <ManagerPanel page={page} keycafe={keycafe} />
+          </UiContext.Provider>,
+          container,
+        );
+        return container;
+      },
+      onRemove: (container) => {
+        if (container) render(null, container);
+      },
+    });
+
+    function update() {
+      if (ctx.isInvalid) return;
+      const reading = readPage(document, location.href, profiles);
+      const next = pageFromReading(reading, profiles);
+      if (!samePage(page.value, next)) page.value = next;
+      if (!reading) {
+        if (shadow.mounted) shadow.remove();
+        placement = null;
+        return;
+      }
+      const profile = profiles.find((p) => p.id === reading.profileId)!;
+      const anchor = anchorOf(profile, reading.kind);
+      const found = anchor ? findAnchor(document, anchor) : null;
+      const want: Placement = found?.ok ? { element: found.element, position: found.position } : null;
+      // The SPA replaced the part of the page we sat in, or the anchor moved: place it again.
+      const moved = want?.element !== placement?.element || want?.position !== placement?.position;
+      if (shadow.mounted && (moved || !shadow.shadowHost.isConnected)) shadow.remove();
+      placement = want;
+      if (!shadow.mounted) shadow.mount();
+    }
+
+    let timer: number | undefined;
+    const schedule = () => {
+      clearTimeout(timer);
+      timer = ctx.setTimeout(update, UPDATE_DEBOUNCE_MS);
+    };
+    // History API and hash navigation (WXT's wxt:locationchange), plus DOM changes: SPAs render
+    // the new page after the URL changes, and may replace the element we sat beside.
+    ctx.addEventListener(window, 'wxt:locationchange', schedule);
+    ctx.addEventListener(window, 'popstate', schedule);
+    ctx.addEventListener(window, 'hashchange', schedule);
+    const observer = new MutationObserver(schedule);
+    observer.observe(document.body ?? document.documentElement, { childList: true, subtree: true, characterData: true });
+    ctx.onInvalidated(() => {
+      observer.disconnect();
+      clearTimeout(timer);
+    });
+    update();
+  },
+});

@@ -1,0 +1,129 @@
+/**
+ * The Tapkey portal content script: on a lock's detail page it offers "Map to Tapkey lock"
+ * and "Copy lock ID"; on a lock list page "Capture all locks on this page". It follows the
+ * portal's client-side navigation and records every lock viewed (source: captured).
+ */
+import { signal } from '@preact/signals';
+import { render } from 'preact';
+import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
+import { defineContentScript } from 'wxt/utils/define-content-script';
+import { TapkeyPortalPanel, type PortalPage } from '../../components/TapkeyPortalPanel.tsx';
+import { createUi, UiContext } from '../../components/ui-context.ts';
+import { createTranslator, pickLanguage } from '../../components/translator.ts';
+import common from '../../lib/i18n/messages/common.ts';
+import extension from '../../lib/i18n/messages/extension.ts';
+import tapkey from '../../lib/i18n/messages/tapkey.ts';
+import { sendMessage, type CapturedLock } from '../../lib/messages.ts';
+import { classifyPage, mainHeading, samePage, UI_TAG } from './page.ts';
+import { panelCss } from './style.ts';
+
+/** How long an untrusted title must stay unchanged before the lock is recorded with it. */
+const CAPTURE_SETTLE_MS = 600;
+/** Page mutations come in bursts; read the page once per burst. */
+const UPDATE_DEBOUNCE_MS = 30;
+const translate = createTranslator([common, extension, tapkey]);
+
+export default defineContentScript({
+  matches: ['https://my.tapkey.com/*'],
+  runAt: 'document_idle',
+  cssInjectionMode: 'manual',
+  async main(ctx) {
+    // A copy left by a previous version whose context could not clean up after itself.
+    document.querySelectorAll(UI_TAG).forEach((el) => el.remove());
+
+    const page = signal<PortalPage>({ kind: 'none' });
+    const ui = signal(createUi(pickLanguage(navigator.languages), sendMessage, translate));
+    const Root = () => (
+      <UiContext.Provider value={ui.value}>
+        <TapkeyPortalPanel page={page} />
+      </UiContext.Provider>
+    );
+
+    const shadow = await createShadowRootUi<HTMLElement>(ctx, {
+      name: UI_TAG,
+      position: 'inline',
+      anchor: 'body',
+      append: 'last',
+      css: panelCss,
+      // Keys typed in our search field must not trigger the portal's shortcuts.
+      isolateEvents: true,
+      onMount: (container) => {
+        render(<Root />, container);
+        return container;
+      },
+      onRemove: (container) => {
+        if (container) render(null, container);
+      },
+    });
+
+    // Every lock viewed is recorded (source: captured). Right after an SPA navigation the
+    // page may still show the previous lock's heading, so a title is trusted at once only if
+    // it is a heading that differs from the one shown before the URL changed; otherwise it
+    // is recorded once ID and title have stopped changing.
+    const captured = new Set<string>();
+    let captureTimer: number | undefined;
+    let lockId: string | null = null;
+    let headingBefore = '';
+    let lastHeading = '';
+    function capture(lock: CapturedLock) {
+      const key = `${lock.id}\n${lock.title}`;
+      if (captured.has(key)) return;
+      captured.add(key);
+      // Not set up yet, or offline (then it is queued): nothing to tell the user here.
+      sendMessage({ type: 'captureLocks', locks: [lock] }).catch(() => undefined);
+    }
+    function noteLock(lock: CapturedLock) {
+      const heading = mainHeading(document);
+      if (lock.id !== lockId) {
+        lockId = lock.id;
+        headingBefore = lastHeading;
+      }
+      lastHeading = heading;
+      clearTimeout(captureTimer);
+      if (heading && heading === lock.title && heading !== headingBefore) return capture(lock);
+      captureTimer = ctx.setTimeout(() => {
+        const now = page.value;
+        if (now.kind === 'lock' && now.lock.id === lock.id && now.lock.title === lock.title && lock.title) capture(lock);
+      }, CAPTURE_SETTLE_MS);
+    }
+
+    function update() {
+      if (ctx.isInvalid) return;
+      const next = classifyPage(document, location.href);
+      if (!samePage(page.value, next)) page.value = next;
+      if (next.kind !== 'lock') {
+        lockId = null;
+        lastHeading = mainHeading(document);
+      }
+      if (next.kind === 'none') {
+        if (shadow.mounted) shadow.remove();
+        return;
+      }
+      // The portal may re-render <body> and drop our host: put it back, once.
+      if (shadow.mounted && !shadow.shadowHost.isConnected) shadow.remove();
+      if (!shadow.mounted) shadow.mount();
+      if (next.kind === 'lock') noteLock(next.lock);
+    }
+
+    let updateTimer: number | undefined;
+    const schedule = () => {
+      clearTimeout(updateTimer);
+      updateTimer = ctx.setTimeout(update, UPDATE_DEBOUNCE_MS);
+    };
+    // History API and hash navigation (WXT watches the Navigation API, or polls in Firefox),
+    // plus DOM changes: SPAs render the new page after the URL changes.
+    ctx.addEventListener(window, 'wxt:locationchange', schedule);
+    ctx.addEventListener(window, 'popstate', schedule);
+    ctx.addEventListener(window, 'hashchange', schedule);
+    const observer = new MutationObserver(schedule);
+    observer.observe(document.body ?? document.documentElement, { childList: true, subtree: true, characterData: true });
+    ctx.onInvalidated(() => observer.disconnect());
+    update();
+
+    sendMessage({ type: 'status' })
+      .then((status) => {
+        if (ctx.isValid) ui.value = createUi(status.language, sendMessage, translate);
+      })
+      .catch(() => undefined);
+  },
+});

@@ -1,0 +1,56 @@
+/**
+ * The sandbox Keycafe account's SmartBox locations and keys, named the way operators name key
+ * sets. The Berlin site is the demo world's storage site (sandbox/demo-data.ts): every unit
+ * has a spare key there, so the same "A-01" shows in the manager, on Tapkey and in Keycafe.
+ * More than 50 keys, so lists page. Time zones on two continents, so DST rules differ.
+ */
+import { demoUnits } from '../demo-data.ts';
+
+export interface SeedLocation {
+  id: number;
+  name: string;
+  address: string;
+  timeZone: string;
+}
+
+export interface SeedKey {
+  id: number;
+  name: string;
+  serialNumber: string;
+  homeLocationId: number;
+  description: string | null;
+}
+
+export const DEMO_KEYCAFE_EMAIL = 'demo@accessbridge.test';
+export const DEMO_KEYCAFE_TOKEN = 'kc_sandbox_demo_token';
+
+export function seedLocations(): SeedLocation[] {
+  return [
+    { id: 501, name: 'Berlin Mitte – Storage reception', address: 'Invalidenstraße 112, 10115 Berlin', timeZone: 'Europe/Berlin' },
+    { id: 502, name: 'Lyon Part-Dieu – Accueil', address: '140 Rue Garibaldi, 69003 Lyon', timeZone: 'Europe/Paris' },
+    { id: 503, name: 'Vancouver Yaletown SmartBox', address: '1088 Homer St, Vancouver, BC V6B 2W9', timeZone: 'America/Vancouver' },
+    { id: 504, name: 'Brooklyn Navy Yard – Building 77', address: '141 Flushing Ave, Brooklyn, NY 11205', timeZone: 'America/New_York' },
+  ];
+}
+
+const serial = (n: number) => `KC${(0x3a7f00 + n * 7919).toString(16).toUpperCase()}`;
+
+export function seedKeys(): SeedKey[] {
+  const keys: Omit<SeedKey, 'id' | 'serialNumber'>[] = [
+    ...demoUnits().map((u) => ({ name: `Unit ${u.name} – spare key`, homeLocationId: 501, description: `${u.size} unit, spare padlock key` })),
+    { name: 'Main entrance master key', homeLocationId: 501, description: 'Front door and reception' },
+    { name: 'Loading bay gate fob', homeLocationId: 501, description: null },
+    { name: 'Elevator lobby key', homeLocationId: 501, description: 'Goods lift override' },
+    { name: 'Forklift ignition key', homeLocationId: 501, description: 'Linde H25, yard' },
+    { name: 'Moving van VW Crafter (B-AB 1234)', homeLocationId: 501, description: 'Customer hire van' },
+    { name: 'Camionnette Renault Master – clés', homeLocationId: 502, description: 'Location à la journée' },
+    { name: 'Local vélos – badge', homeLocationId: 502, description: null },
+    { name: 'Box 12 – double de clé', homeLocationId: 502, description: null },
+    { name: 'Suite 1203 – guest set (2 keys + fob)', homeLocationId: 503, description: 'Short-stay apartment' },
+    { name: 'Parkade fob P2', homeLocationId: 503, description: null },
+    { name: 'Mailbox key #41', homeLocationId: 503, description: null },
+    { name: 'Unit 3F – contractor set', homeLocationId: 504, description: 'HVAC contractor access' },
+    { name: 'Roof access key', homeLocationId: 504, description: null },
+  ];
+  return keys.map((k, i) => ({ ...k, id: 10001 + i, serialNumber: serial(i + 1) }));
+}

@@ -1,0 +1,421 @@
+/**
+ * Sandbox Keycafe API v0 (PROVIDERS.md "Keycafe API v0"): Basic auth `{email}/token:token`,
+ * keys and locations listed 50 a page with a `Link` header, accesses created, listed and
+ * deleted, Keycafe's error body, the 60-requests-a-minute limit with its one-minute 429
+ * lockout, a controllable clock, fault injection and a record of every call and access.
+ * Where Keycafe's documentation is silent (error ids, the `page` parameter, DELETE's 204,
+ * the lockout counting), the behaviour here is an assumption, marked "assumed".
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CallLog, type CallRecord } from './calls.ts';
+import { ControllableClock } from './clock.ts';
+import { DEMO_KEYCAFE_EMAIL, DEMO_KEYCAFE_TOKEN } from './data.ts';
+import { Faults, type PickedFault } from './faults.ts';
+import { SandboxState, type SandboxAccess, type SandboxAccount, type SandboxAccountInit } from './state.ts';
+
+export interface KeycafeSandboxOptions {
+  host?: string;
+  port?: number;
+  /** Shared with the connector in tests; else a new clock at `speed`. */
+  clock?: ControllableClock;
+  speed?: number;
+  /** Default: the demo account (data.ts). */
+  accounts?: SandboxAccountInit[];
+  /** Requests per window per account before the lockout (Keycafe: 60 a minute). */
+  rateLimit?: { limit?: number; windowMs?: number; lockoutMs?: number };
+  pageSize?: number;
+  /** Seeds random faults, so a benchmark run can be repeated. */
+  seed?: number;
+}
+
+export interface KeycafeSandbox {
+  /** API base, to use as KEYCAFE_API_URL: `http://127.0.0.1:port/v0/`. */
+  url: string;
+  origin: string;
+  state: SandboxState;
+  faults: Faults;
+  clock: ControllableClock;
+  calls: CallLog;
+  /** How often an account went over the limit by itself (injected lockouts and 429s not counted). */
+  stats: { limitTrips: number };
+  close(): Promise<void>;
+}
+
+const LOCALES = ['en', 'fr', 'ja', 'es', 'nl', 'it', 'pt'];
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
+const MOBILE = /^\d{8,15}$/;
+
+class KeycafeFailure {
+  constructor(
+    readonly status: number,
+    readonly errorId: string,
+    readonly errorMessage: string,
+    readonly fieldErrors: { field: string; errorMessage: string }[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
+interface Answer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  html?: string;
+}
+
+const realDate = (d: string) => {
+  if (!DATE.test(d)) return false;
+  const [y, m, day] = d.split('-').map(Number);
+  const t = new Date(Date.UTC(y!, m! - 1, day!));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m! - 1 && t.getUTCDate() === day;
+};
+
+const validZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export async function startKeycafeSandbox(opts: KeycafeSandboxOptions = {}): Promise<KeycafeSandbox> {
+  const clock = opts.clock ?? new ControllableClock({ speed: opts.speed ?? 1 });
+  const limit = opts.rateLimit?.limit ?? 60;
+  const windowMs = opts.rateLimit?.windowMs ?? 60_000;
+  const lockoutMs = opts.rateLimit?.lockoutMs ?? 60_000;
+  const pageSize = opts.pageSize ?? 50;
+  const state = new SandboxState();
+  for (const a of opts.accounts ?? [{ email: DEMO_KEYCAFE_EMAIL, token: DEMO_KEYCAFE_TOKEN }]) state.addAccount(a);
+  const calls = new CallLog();
+  const stats = { limitTrips: 0 };
+  const faults = new Faults(opts.seed ?? 1, (ms, email) => {
+    for (const a of email ? [state.account(email)] : state.accounts.values()) a.lockedUntil = clock.now() + ms;
+  });
+  let origin = '';
+
+  function authenticate(req: IncomingMessage): SandboxAccount {
+    const header = req.headers.authorization ?? '';
+    const m = /^Basic\s+(\S+)$/i.exec(header);
+    const decoded = m ? Buffer.from(m[1]!, 'base64').toString('utf8') : '';
+    const colon = decoded.indexOf(':');
+    const user = decoded.slice(0, colon);
+    const password = decoded.slice(colon + 1);
+    const email = user.endsWith('/token') ? user.slice(0, -'/token'.length).toLowerCase() : null;
+    const account = email ? state.accounts.get(email) : undefined;
+    if (colon < 0 || !account || account.token !== password)
+      throw new KeycafeFailure(401, 'UNAUTHORIZED', 'Invalid credentials: use HTTP Basic auth with "{account email}/token" and your API token');
+    return account;
+  }
+
+  /** Sliding window per account; past the limit every call answers 429 for a minute (assumed: calls during the lockout do not extend it). */
+  function rateLimit(account: SandboxAccount) {
+    const now = clock.now();
+    if (account.lockedUntil > now) throw tooMany(account.lockedUntil - now);
+    account.window = account.window.filter((t) => t > now - windowMs);
+    if (account.window.length >= limit) {
+      stats.limitTrips++;
+      account.lockedUntil = now + lockoutMs;
+      throw tooMany(lockoutMs);
+    }
+    account.window.push(now);
+  }
+
+  const tooMany = (ms: number) =>
+    new KeycafeFailure(429, 'RATE_LIMIT_EXCEEDED', `Rate limit of ${limit} requests per minute exceeded`, [], { 'retry-after': String(Math.max(1, Math.ceil(ms / 1000))) });
+
+  function page<T>(items: T[], url: URL): Answer {
+    const p = Math.max(1, Number(url.searchParams.get('page') ?? '1') || 1);
+    const slice = items.slice((p - 1) * pageSize, p * pageSize);
+    const headers: Record<string, string> = {};
+    if (p * pageSize < items.length) {
+      const next = new URL(url.toString());
+      next.searchParams.set('page', String(p + 1));
+      headers.link = `<${origin}${next.pathname}${next.search}>; rel="next"`;
+    }
+    return { status: 200, body: slice, headers };
+  }
+
+  const keyJson = (account: SandboxAccount, id: number) => {
+    const k = account.keys.get(id)!;
+    const home = account.locations.get(k.homeLocationId);
+    return {
+      id: k.id,
+      name: k.name,
+      serialNumber: k.serialNumber,
+      description: k.description,
+      homeLocation: home ? { id: home.id, name: home.name } : null,
+    };
+  };
+
+  const accessJson = (account: SandboxAccount, a: SandboxAccess) => {
+    const key = account.keys.get(a.keyId);
+    const user = account.users.get(a.userId)!;
+    return {
+      id: a.id,
+      bookingCode: a.bookingCode,
+      checkinLink: `${origin}/checkin/${a.checkinToken}`,
+      status: a.deletedAt === null ? 'ACTIVE' : 'CANCELLED',
+      ongoing: a.accessStartDate === null,
+      key: { id: a.keyId, name: key?.name ?? null, serialNumber: key?.serialNumber ?? null },
+      user: { id: user.id, email: user.email, mobile: user.mobile },
+      accessStartDate: a.accessStartDate,
+      accessStartTime: a.accessStartTime,
+      accessEndDate: a.accessEndDate,
+      accessEndTime: a.accessEndTime,
+      timeZone: a.timeZone,
+      name: a.name,
+      returnReminder: a.returnReminder,
+      suppressGuestNotifications: a.suppressGuestNotifications,
+      locale: a.locale,
+      allowSetup: a.allowSetup,
+      createdAt: new Date(a.createdAt).toISOString(),
+    };
+  };
+
+  function createAccess(account: SandboxAccount, body: unknown): Answer {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new KeycafeFailure(400, 'INVALID_REQUEST', 'The body must be a JSON object');
+    const b = body as Record<string, unknown>;
+    const errors: { field: string; errorMessage: string }[] = [];
+    const err = (field: string, errorMessage: string) => errors.push({ field, errorMessage });
+
+    const user = b.user as Record<string, unknown> | undefined;
+    let userRef: { id?: number; email?: string; mobile?: string } | null = null;
+    if (!user || typeof user !== 'object') err('user', 'A user (id, email or mobile) is required');
+    else {
+      const given = ['id', 'email', 'mobile'].filter((f) => user[f] !== undefined && user[f] !== null);
+      if (given.length !== 1) err('user', 'Give exactly one of user id, email or mobile');
+      else if (given[0] === 'email') {
+        if (typeof user.email !== 'string' || !EMAIL.test(user.email)) err('user.email', 'Invalid email address');
+        else userRef = { email: user.email };
+      } else if (given[0] === 'mobile') {
+        if (typeof user.mobile !== 'string' || !MOBILE.test(user.mobile)) err('user.mobile', 'Mobile must be digits including the country code, e.g. 16042656073');
+        else userRef = { mobile: user.mobile };
+      } else if (!account.users.has(Number(user.id))) err('user.id', 'User not found');
+      else userRef = { id: Number(user.id) };
+    }
+
+    const keyRef = b.key as Record<string, unknown> | undefined;
+    let key = undefined as ReturnType<SandboxAccount['findKey']>;
+    if (!keyRef || typeof keyRef !== 'object' || (keyRef.id === undefined && keyRef.serialNumber === undefined)) err('key', 'A key (id or serialNumber) is required');
+    else {
+      key = account.findKey(keyRef);
+      if (!key) err(keyRef.id !== undefined ? 'key.id' : 'key.serialNumber', 'Key not found');
+    }
+
+    const dateFields = ['accessStartDate', 'accessStartTime', 'accessEndDate', 'accessEndTime'] as const;
+    const present = dateFields.filter((f) => b[f] !== undefined && b[f] !== null);
+    if (present.length > 0 && present.length < 4)
+      for (const f of dateFields.filter((f) => !present.includes(f))) err(f, 'Give start and end dates and times, or none for an ongoing access');
+    for (const f of present) {
+      const v = b[f];
+      if (typeof v !== 'string' || (f.endsWith('Date') ? !realDate(v) : !TIME.test(v))) err(f, f.endsWith('Date') ? 'Use YYYY-MM-DD' : 'Use HH:MM');
+    }
+    let timeZone: string | null = null;
+    if (b.timeZone !== undefined && b.timeZone !== null) {
+      if (typeof b.timeZone !== 'string' || !validZone(b.timeZone)) err('timeZone', 'Unknown time zone');
+      else timeZone = b.timeZone;
+    }
+    if (present.length === 4 && errors.length === 0) {
+      const start = `${b.accessStartDate} ${b.accessStartTime}`;
+      const end = `${b.accessEndDate} ${b.accessEndTime}`;
+      if (end <= start) err('accessEndDate', 'Access end must be after access start');
+    }
+    const locale = b.locale ?? 'en';
+    if (typeof locale !== 'string' || !LOCALES.includes(locale)) err('locale', `Locale must be one of ${LOCALES.join(', ')}`);
+    if (b.name !== undefined && b.name !== null && (typeof b.name !== 'string' || b.name.length > 255)) err('name', 'Name must be text of at most 255 characters');
+    for (const f of ['returnReminder', 'suppressGuestNotifications', 'allowSetup'])
+      if (b[f] !== undefined && typeof b[f] !== 'boolean') err(f, 'Must be true or false');
+
+    if (errors.length || !userRef || !key) throw new KeycafeFailure(400, 'VALIDATION_ERROR', 'The access is not valid', errors);
+    const u = userRef.id !== undefined ? account.users.get(userRef.id)! : state.userFor(account, userRef);
+    const ongoing = present.length === 0;
+    const access = state.createAccess(account, {
+      keyId: key.id,
+      userId: u.id,
+      accessStartDate: ongoing ? null : (b.accessStartDate as string),
+      accessStartTime: ongoing ? null : (b.accessStartTime as string),
+      accessEndDate: ongoing ? null : (b.accessEndDate as string),
+      accessEndTime: ongoing ? null : (b.accessEndTime as string),
+      timeZone: ongoing ? null : (timeZone ?? account.locations.get(key.homeLocationId)?.timeZone ?? 'UTC'),
+      name: (b.name as string | undefined) ?? null,
+      returnReminder: (b.returnReminder as boolean | undefined) ?? false,
+      suppressGuestNotifications: (b.suppressGuestNotifications as boolean | undefined) ?? false,
+      locale: locale as string,
+      allowSetup: (b.allowSetup as boolean | undefined) ?? false,
+      createdAt: clock.now(),
+    });
+    return { status: 200, body: accessJson(account, access) };
+  }
+
+  function route(req: IncomingMessage, url: URL, account: SandboxAccount, body: unknown): Answer {
+    const method = req.method ?? 'GET';
+    const path = url.pathname.replace(/\/+$/, '');
+    if (path === '/v0/key' && method === 'GET') {
+      const q = (url.searchParams.get('query') ?? '').trim().toLowerCase();
+      const keys = [...account.keys.values()].filter((k) => !q || k.name.toLowerCase().includes(q) || k.serialNumber.toLowerCase().includes(q));
+      return page(keys.map((k) => keyJson(account, k.id)), url);
+    }
+    const keyMatch = /^\/v0\/key\/(\d+)$/.exec(path);
+    if (keyMatch && method === 'GET') {
+      if (!account.keys.has(Number(keyMatch[1]))) throw new KeycafeFailure(404, 'NOT_FOUND', 'Key not found');
+      return { status: 200, body: keyJson(account, Number(keyMatch[1])) };
+    }
+    if (path === '/v0/location' && method === 'GET') return page([...account.locations.values()], url);
+    if (path === '/v0/access' && method === 'POST') return createAccess(account, body);
+    if (path === '/v0/access' && method === 'GET') {
+      const keyParam = url.searchParams.get('key');
+      const userParam = url.searchParams.get('user');
+      const list = account
+        .liveAccesses()
+        .filter((a) => !keyParam || String(a.keyId) === keyParam || account.keys.get(a.keyId)?.serialNumber === keyParam)
+        .filter((a) => !userParam || account.userMatches(account.users.get(a.userId)!, userParam));
+      return page(list.map((a) => accessJson(account, a)), url);
+    }
+    const accessMatch = /^\/v0\/access\/(\d+)$/.exec(path);
+    if (accessMatch) {
+      const access = account.accesses.get(Number(accessMatch[1]));
+      if (!access || access.deletedAt !== null) throw new KeycafeFailure(404, 'NOT_FOUND', 'Access not found');
+      if (method === 'GET') return { status: 200, body: accessJson(account, access) };
+      if (method === 'DELETE') {
+        access.deletedAt = clock.now();
+        return { status: 204 };
+      }
+      throw new KeycafeFailure(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here`);
+    }
+    throw new KeycafeFailure(404, 'NOT_FOUND', `No endpoint ${method} ${path}`);
+  }
+
+  /** The visitor's check-in page behind `checkinLink` (no auth, as a link sent by SMS). */
+  function checkinPage(token: string): Answer {
+    for (const account of state.accounts.values())
+      for (const a of account.accesses.values())
+        if (a.checkinToken === token) {
+          const key = account.keys.get(a.keyId);
+          const loc = key ? account.locations.get(key.homeLocationId) : undefined;
+          const when = a.accessStartDate ? `${a.accessStartDate} ${a.accessStartTime} – ${a.accessEndDate} ${a.accessEndTime} (${a.timeZone})` : 'Ongoing';
+          const status = a.deletedAt === null ? 'Active' : 'Cancelled';
+          return {
+            status: 200,
+            html: `<!doctype html><meta charset="utf-8"><title>Keycafe check-in</title><h1>Booking code ${escapeHtml(a.bookingCode)}</h1><p>${escapeHtml(key?.name ?? '')}</p><p>${escapeHtml(loc?.name ?? '')}, ${escapeHtml(loc?.address ?? '')}</p><p>${escapeHtml(when)}</p><p>${status}</p>`,
+          };
+        }
+    return { status: 404, html: '<!doctype html><title>Not found</title><p>Unknown check-in link</p>' };
+  }
+
+  const send = (res: ServerResponse, answer: Answer) => {
+    if (res.destroyed) return;
+    if (answer.html !== undefined) {
+      res.writeHead(answer.status, { 'content-type': 'text/html; charset=utf-8', ...answer.headers });
+      res.end(answer.html);
+    } else if (answer.body === undefined) {
+      res.writeHead(answer.status, answer.headers ?? {});
+      res.end();
+    } else {
+      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+      res.end(JSON.stringify(answer.body));
+    }
+  };
+
+  const failureAnswer = (f: KeycafeFailure): Answer => ({
+    status: f.status,
+    headers: f.headers,
+    body: { error: { errorId: f.errorId, errorMessage: f.errorMessage }, fieldErrors: f.fieldErrors },
+  });
+
+  /** Applies a fault; resolves to true when it took over the answer. */
+  async function applyFault(fault: PickedFault, req: IncomingMessage, res: ServerResponse, record: CallRecord): Promise<boolean> {
+    record.fault = `${fault.kind}:${fault.phase}`;
+    switch (fault.kind) {
+      case 'rate_limit':
+        record.status = 429;
+        send(res, failureAnswer(tooMany(60_000)));
+        return true;
+      case 'server_error':
+        record.status = 500;
+        send(res, failureAnswer(new KeycafeFailure(500, 'INTERNAL_ERROR', 'Internal server error')));
+        return true;
+      case 'drop':
+        record.status = 'dropped';
+        req.socket.destroy();
+        return true;
+      case 'timeout':
+        record.status = 'timeout';
+        // Hold the request until the caller gives up (or the sandbox closes).
+        await new Promise<void>((resolve) => res.once('close', resolve));
+        return true;
+      case 'slow':
+        await new Promise((r) => setTimeout(r, fault.delayMs));
+        return false;
+    }
+  }
+
+  async function readBody(req: IncomingMessage): Promise<unknown> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > 100_000) throw new KeycafeFailure(413, 'PAYLOAD_TOO_LARGE', 'Request body too large');
+      chunks.push(chunk as Buffer);
+    }
+    if (size === 0) return undefined;
+    try {
+      return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      throw new KeycafeFailure(400, 'INVALID_JSON', 'The body is not valid JSON');
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', origin);
+    const method = req.method ?? 'GET';
+    const checkin = /^\/checkin\/([\w-]+)$/.exec(url.pathname);
+    if (checkin && method === 'GET') return send(res, checkinPage(checkin[1]!));
+
+    const record: CallRecord = { at: clock.now(), method, path: url.pathname, query: url.search, account: null, status: 0, fault: null };
+    calls.list.push(record);
+    const fault = faults.pick(method, url.pathname);
+    try {
+      if (fault && fault.phase === 'before' && (await applyFault(fault, req, res, record))) return;
+      const body = await readBody(req);
+      const account = authenticate(req);
+      record.account = account.email;
+      rateLimit(account);
+      const answer = route(req, url, account, body);
+      if (fault && fault.phase === 'after' && (await applyFault(fault, req, res, record))) return;
+      record.status = answer.status;
+      send(res, answer);
+    } catch (err) {
+      const failure = err instanceof KeycafeFailure ? err : new KeycafeFailure(500, 'INTERNAL_ERROR', (err as Error).message);
+      record.status = failure.status;
+      send(res, failureAnswer(failure));
+    }
+  }
+
+  const server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port, address } = server.address() as AddressInfo;
+  origin = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+
+  return {
+    url: `${origin}/v0/`,
+    origin,
+    state,
+    faults,
+    clock,
+    calls,
+    stats,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

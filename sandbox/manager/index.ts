@@ -1,0 +1,43 @@
+/**
+ * Starts the demo manager site on an ephemeral localhost port: unit list, unit pages with a
+ * "General" card, booking list and booking pages, seeded from sandbox/demo-data.ts. The
+ * built-in site profile for it is `demoManagerProfile(url)` in lib/site-profile.ts.
+ */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createManagerApp, type ManagerAppOptions } from './app.ts';
+import { ManagerWorld, type ManagerWorldOptions } from './state.ts';
+
+export { ManagerWorld, HOSTILE_UNIT_ID, HOSTILE_BOOKING_ID, HOSTILE_UNIT_NAME, HOSTILE_TENANT_NAME } from './state.ts';
+export { formatDate } from './pages.ts';
+
+export interface ManagerSandboxOptions extends ManagerWorldOptions, ManagerAppOptions {
+  host?: string;
+  port?: number;
+}
+
+export interface ManagerSandbox {
+  url: string;
+  world: ManagerWorld;
+  close(): Promise<void>;
+}
+
+export async function startManagerSandbox(opts: ManagerSandboxOptions = {}): Promise<ManagerSandbox> {
+  const world = new ManagerWorld(opts);
+  const app = createManagerApp(world, opts);
+  const host = opts.host ?? '127.0.0.1';
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: host, port: opts.port ?? 0 }, () => resolve(s));
+  });
+  server.on('clientError', (_err, socket) => socket.destroy());
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    world,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
+  };
+}

@@ -1,0 +1,370 @@
+/**
+ * The fake Tapkey Web API as a Hono app: `POST /connect/token` (login.tapkey.com) and the REST
+ * API under `/api/v1` (my.tapkey.com). Documented behaviour [DOC/TK-REPO in PROVIDERS.md]:
+ * client-credentials token form, bearer auth, PUT to create, bare JSON arrays with OData
+ * `$filter`/`$top`/`$skip`, the field names, 401 for an expired token, `POST .../Revoke`.
+ * ASSUMED (the docs are silent; kept conservative): the error body `{ErrorCode, Message}`,
+ * 409 `Duplicate` for a second active grant, 403 for a missing scope or an owner the client
+ * does not administer, 404 for unknown ids, the revoke answer (200 + the grant), accepting PUT
+ * for Revoke (one unconfirmed report), case-insensitive paths (the samples use both cases).
+ */
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import type { HttpBindings } from '@hono/node-server';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ODataError, applyQuery } from './odata.ts';
+import { Calls, Faults, endpoints, type CallRecord, type Endpoint, type FaultRule } from './faults.ts';
+import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_OWNER_ID, type Grant, type TapkeyWorld } from './state.ts';
+
+type Env = { Bindings: HttpBindings; Variables: { clientId: string; scopes: string[] } };
+type C = Context<Env>;
+
+export interface SandboxRuntime {
+  world: TapkeyWorld;
+  faults: Faults;
+  calls: Calls;
+  /** Resolves every hung request (on close). */
+  hung: Set<() => void>;
+}
+
+const tapkeyError = (c: C, status: number, code: string, message: string) =>
+  c.json({ ErrorCode: code, Message: message }, status as ContentfulStatusCode);
+
+const oauthError = (c: C, error: string, description: string, status = 400) =>
+  c.json({ error, error_description: description }, status as ContentfulStatusCode);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const safeEqual = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+const isIsoDate = (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v));
+
+export function createTapkeyApp(rt: SandboxRuntime) {
+  const { world, faults, calls } = rt;
+  // Paths are matched lower-cased: the official samples call both /Owners/.. and /owners/..
+  const app = new Hono<Env>({ getPath: (req) => new URL(req.url).pathname.toLowerCase().replace(/\/+$/, '') || '/' });
+
+  const hang = (c: C) =>
+    new Promise<Response>((resolve) => {
+      const done = () => resolve(c.body(null, 503));
+      rt.hung.add(done);
+    });
+
+  const drop = (c: C) => {
+    c.env.incoming.socket.destroy();
+    return hang(c);
+  };
+
+  /** Runs one endpoint with call counting and the fault (if any) that hits it. */
+  const handle =
+    (endpoint: Endpoint, fn: (c: C) => Response | Promise<Response>) =>
+    async (c: C): Promise<Response> => {
+      const bearer = /^Bearer (.{6})/i.exec(c.req.header('authorization') ?? '')?.[1];
+      const record: CallRecord = { at: Date.now(), method: c.req.method, path: new URL(c.req.url).pathname, endpoint, status: 0, ...(bearer ? { token: bearer } : {}) };
+      calls.record(record);
+      const fault = faults.take(endpoint, c.req.method);
+      if (fault) record.fault = fault.kind;
+      const failWith = async (rule: FaultRule): Promise<Response> => {
+        if (rule.kind === 'hang') return hang(c);
+        if (rule.kind === 'drop') return drop(c);
+        if (rule.kind === 'rate_limit') {
+          c.header('Retry-After', String(rule.retryAfterSeconds ?? 1));
+          return tapkeyError(c, 429, 'TooManyRequests', 'Too many requests');
+        }
+        if (rule.kind === 'expire_token') {
+          c.header('WWW-Authenticate', 'Bearer error="invalid_token", error_description="The access token expired"');
+          return c.body(null, 401);
+        }
+        return tapkeyError(c, rule.status ?? 500, 'InternalServerError', 'Injected failure');
+      };
+      let res: Response;
+      if (fault && fault.kind === 'slow') await sleep(fault.delayMs ?? 1000);
+      if (fault && fault.kind !== 'slow' && !fault.after) res = await failWith(fault);
+      else {
+        res = await fn(c);
+        if (fault?.after) res = await failWith(fault);
+      }
+      record.status = res.status;
+      return res;
+    };
+
+  // ---------- control routes (not part of Tapkey; for tests and the demo) ----------
+  // What a location needs to connect to this fake (the demo's "integrator portal").
+  app.get('/_sandbox/credentials', (c) => c.json({ clientId: SANDBOX_CLIENT_ID, clientSecret: SANDBOX_CLIENT_SECRET, ownerAccountId: SANDBOX_OWNER_ID }));
+  app.get('/_sandbox/calls', (c) => c.json({ total: calls.count(), byEndpoint: calls.byEndpoint() }));
+  app.delete('/_sandbox/calls', (c) => {
+    calls.reset();
+    return c.body(null, 204);
+  });
+  app.post('/_sandbox/faults', async (c) => {
+    const rule = (await c.req.json().catch(() => null)) as FaultRule | null;
+    if (!rule || typeof rule.kind !== 'string' || (rule.endpoint && !endpoints.includes(rule.endpoint))) return c.json({ error: 'Bad fault rule' }, 400);
+    return c.json({ id: faults.add(rule) }, 201);
+  });
+  app.delete('/_sandbox/faults', (c) => {
+    faults.clear();
+    return c.body(null, 204);
+  });
+  app.post('/_sandbox/expire-tokens', (c) => {
+    world.expireTokens();
+    return c.body(null, 204);
+  });
+
+  // ---------- OAuth 2 client credentials [DOC] ----------
+  app.post(
+    '/connect/token',
+    handle('token', async (c) => {
+      if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded'))
+        return oauthError(c, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded');
+      const form = new URLSearchParams(await c.req.text());
+      let clientId = form.get('client_id');
+      let clientSecret = form.get('client_secret');
+      const basic = /^Basic (.+)$/i.exec(c.req.header('authorization') ?? '');
+      if (basic) {
+        const [id, secret] = Buffer.from(basic[1]!, 'base64').toString().split(':');
+        clientId = decodeURIComponent(id ?? '');
+        clientSecret = decodeURIComponent(secret ?? '');
+      }
+      if (form.get('grant_type') !== 'client_credentials') return oauthError(c, 'unsupported_grant_type', 'Only client_credentials is supported here');
+      // ASSUMED IdentityServer-style answers: 400 invalid_client / invalid_scope.
+      const client = clientId ? world.clients.get(clientId) : undefined;
+      if (!client || !clientSecret || !safeEqual(client.clientSecret, clientSecret)) return oauthError(c, 'invalid_client', 'Unknown client or wrong secret');
+      const scope = form.get('scope');
+      if (!scope) return oauthError(c, 'invalid_request', 'scope is required');
+      const requested = scope.split(/\s+/).filter(Boolean);
+      const missing = requested.filter((s) => !client.allowedScopes.includes(s));
+      if (missing.length) return oauthError(c, 'invalid_scope', `Scope not allowed for this client: ${missing.join(' ')}`);
+      const token = randomBytes(24).toString('base64url');
+      world.tokens.set(token, { clientId: client.clientId, scopes: requested, expiresAt: Date.now() + world.tokenLifetimeSeconds * 1000 });
+      return c.json({ access_token: token, expires_in: world.tokenLifetimeSeconds, token_type: 'Bearer', scope: requested.join(' ') });
+    }),
+  );
+
+  // ---------- REST API ----------
+  const api = new Hono<Env>({ getPath: (req) => new URL(req.url).pathname.toLowerCase().replace(/\/+$/, '') || '/' });
+
+  /** Bearer token check: missing, unknown or expired → 401 [DOC: 401 also for expired]. */
+  api.use('*', async (c, next) => {
+    const m = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '');
+    const token = m ? world.tokens.get(m[1]!) : undefined;
+    if (!token || token.expiresAt <= Date.now()) {
+      calls.record({ at: Date.now(), method: c.req.method, path: new URL(c.req.url).pathname, endpoint: 'unknown', status: 401 });
+      c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
+      return c.body(null, 401);
+    }
+    c.set('clientId', token.clientId);
+    c.set('scopes', token.scopes);
+    await next();
+  });
+
+  const needScope = (c: C, scope: string) =>
+    c.get('scopes').includes(scope) ? null : tapkeyError(c, 403, 'InsufficientScope', `The access token lacks the scope ${scope}`);
+
+  /** The owner account, if the client's service account is co-admin of it. */
+  const ownerFor = (c: C): { ownerId: string } | Response => {
+    const ownerId = c.req.param('owner')!.toLowerCase();
+    const client = world.clients.get(c.get('clientId'))!;
+    if (!world.owners.has(ownerId)) return tapkeyError(c, 404, 'NotFound', 'Owner account not found');
+    if (!client.ownerIds.includes(ownerId)) return tapkeyError(c, 403, 'Forbidden', 'Not an administrator of this owner account');
+    return { ownerId };
+  };
+
+  const listAnswer = (c: C, items: object[]) => {
+    try {
+      return c.json(applyQuery(items, c.req.query()));
+    } catch (err) {
+      if (err instanceof ODataError) return tapkeyError(c, 400, 'BadRequest', err.message);
+      throw err;
+    }
+  };
+
+  const readJson = async (c: C): Promise<Record<string, unknown> | null> => {
+    const body = await c.req.json().catch(() => null);
+    return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
+  };
+
+  api.get(
+    '/owners',
+    handle('owners.list', (c) => {
+      const denied = needScope(c, 'read:owneraccounts');
+      if (denied) return denied;
+      const client = world.clients.get(c.get('clientId'))!;
+      // Not co-admin of anything → an empty list, not an error.
+      return listAnswer(c, client.ownerIds.map((id) => world.owners.get(id)).filter((o) => o !== undefined));
+    }),
+  );
+
+  api.get(
+    '/owners/:owner',
+    handle('owners.get', (c) => {
+      const denied = needScope(c, 'read:owneraccounts');
+      if (denied) return denied;
+      const o = ownerFor(c);
+      if (o instanceof Response) return o;
+      return c.json(world.owners.get(o.ownerId));
+    }),
+  );
+
+  api.get(
+    '/owners/:owner/boundlocks',
+    handle('boundLocks.list', (c) => {
+      const o = ownerFor(c);
+      if (o instanceof Response) return o;
+      return needScope(c, 'read:core:entities') ?? listAnswer(c, world.locksOf(o.ownerId));
+    }),
+  );
+
+  api.get(
+    '/owners/:owner/boundlocks/:id',
+    handle('boundLocks.get', (c) => {
+      const o = ownerFor(c);
+      if (o instanceof Response) return o;
+      const denied = needScope(c, 'read:core:entities');
+      if (denied) return denied;
+      const lock = world.locks.get(c.req.param('id')!);
+      return lock && lock.ownerAccountId === o.ownerId ? c.json(lock) : tapkeyError(c, 404, 'NotFound', 'Bound lock not found');
+    }),
+  );
+
+  api.get(
+    '/owners/:owner/contacts',
+    handle('contacts.list', (c) => {
+      const o = ownerFor(c);
+      if (o instanceof Response) return o;
+      return needScope(c, 'read:core:entities') ?? listAnswer(c, world.contactsOf(o.ownerId));
+    }),
+  );
+
+  api.get(
+    '/owners/:owner/contacts/:id',
+    handle('contacts.get', (c) => {
+      const o = ownerFor(c);
+      if (o instanceof Response) return o;
+      const denied = needScope(c, 'read:core:entities');
+      if (denied) return denied;
+      const contact = world.contacts.get(c.req.param('id')!);
+      return contact && contact.ownerId === o.ownerId ? c.json(contact) : tapkeyError(c, 404, 'NotFound', 'Contact not found');
+    }),
+  );
+
+  api.put(
+    '/owners/:owner/contacts',
+    handle('contacts.create', async (c) => {
+      const o = ownerFor(c);
+      if (o instanceof Response) return o;
+      const denied = needScope(c, 'write:core:entities');
+      if (denied) return denied;
+      const body = await readJson(c);
+      const identifier = body?.identifier ?? body?.email;
+      if (typeof identifier !== 'string' || !identifier.includes('@')) return tapkeyError(c, 400, 'BadRequest', 'identifier (email) is required');
+      const ipId = typeof body?.ipId === 'string' ? body.ipId : 'tapkey';
+      return c.json(world.upsertContact(o.ownerId, { ipId, identifier, title: body?.title as string | undefined, comment: body?.comment as string | undefined }));
+    }),
+  );
+
+  api.get(
+    '/owners/:owner/grants',
+    handle('grants.list', (c) => {
+      const o = ownerFor(c);
+      if (o instanceof Response) return o;
+      const denied = needScope(c, 'read:grants');
+      if (denied) return denied;
+      // Narrow by lock before building the nested views: lists per lock stay cheap at 10,000 grants.
+      const byLock = /boundLockId eq '([^']+)'/i.exec(c.req.query('$filter') ?? '')?.[1]?.toLowerCase();
+      const grants = world.grantsOf(o.ownerId).filter((g) => !byLock || g.boundLockId === byLock);
+      return listAnswer(c, grants.map((g) => world.view(g)));
+    }),
+  );
+
+  api.get(
+    '/owners/:owner/grants/:id',
+    handle('grants.get', (c) => {
+      const o = ownerFor(c);
+      if (o instanceof Response) return o;
+      const denied = needScope(c, 'read:grants');
+      if (denied) return denied;
+      const grant = world.grants.get(c.req.param('id')!);
+      return grant && grant.ownerId === o.ownerId ? c.json(world.view(grant)) : tapkeyError(c, 404, 'NotFound', 'Grant not found');
+    }),
+  );
+
+  api.put(
+    '/owners/:owner/grants',
+    handle('grants.create', async (c) => {
+      const o = ownerFor(c);
+      if (o instanceof Response) return o;
+      const denied = needScope(c, 'write:grants');
+      if (denied) return denied;
+      const body = await readJson(c);
+      if (!body) return tapkeyError(c, 400, 'BadRequest', 'A JSON body is required');
+      const lockId = typeof body.boundLockId === 'string' ? body.boundLockId.toLowerCase() : null;
+      if (!lockId) return tapkeyError(c, 400, 'BadRequest', 'boundLockId is required (card grants are not supported by the sandbox)');
+      const lock = world.locks.get(lockId);
+      if (!lock || lock.ownerAccountId !== o.ownerId) return tapkeyError(c, 404, 'NotFound', 'Bound lock not found');
+      for (const f of ['validFrom', 'validBefore'] as const)
+        if (body[f] != null && !isIsoDate(body[f])) return tapkeyError(c, 400, 'BadRequest', `${f} must be an ISO 8601 date-time`);
+      const validFrom = (body.validFrom as string | null | undefined) ?? null;
+      const validBefore = (body.validBefore as string | null | undefined) ?? null;
+      if (validFrom && validBefore && Date.parse(validBefore) <= Date.parse(validFrom)) return tapkeyError(c, 400, 'BadRequest', 'validBefore must be after validFrom');
+      // Either an existing contactId [TK-REPO java] or the contact inline by identifier [TK-REPO dotnet].
+      let contactId: string;
+      if (typeof body.contactId === 'string') {
+        const contact = world.contacts.get(body.contactId.toLowerCase());
+        if (!contact || contact.ownerId !== o.ownerId) return tapkeyError(c, 404, 'NotFound', 'Contact not found');
+        contactId = contact.id;
+      } else {
+        const inline = body.contact as Record<string, unknown> | undefined;
+        const identifier = inline?.identifier ?? inline?.email;
+        if (typeof identifier !== 'string' || !identifier.includes('@')) return tapkeyError(c, 400, 'BadRequest', 'contactId or contact.identifier is required');
+        contactId = world.upsertContact(o.ownerId, { identifier, ipId: typeof inline?.ipId === 'string' ? inline.ipId : 'tapkey' }).id;
+      }
+      if (world.duplicateGrants === 'reject') {
+        const dup = world.grantsOf(o.ownerId).find((g) => g.active && g.contactId === contactId && g.boundLockId === lockId);
+        if (dup) return tapkeyError(c, 409, 'Duplicate', `An active grant for this contact and lock exists (${dup.id})`);
+      }
+      const grant: Grant = {
+        id: randomUUID(),
+        ownerId: o.ownerId,
+        boundLockId: lockId,
+        contactId,
+        boundCardId: null,
+        validFrom,
+        validBefore,
+        timeRestrictionIcal: typeof body.timeRestrictionIcal === 'string' ? body.timeRestrictionIcal : null,
+        state: 'Ok',
+        active: true,
+        createdAt: new Date().toISOString(),
+      };
+      world.grants.set(grant.id, grant);
+      return c.json(world.view(grant));
+    }),
+  );
+
+  const revoke = handle('grants.revoke', (c) => {
+    const o = ownerFor(c);
+    if (o instanceof Response) return o;
+    const denied = needScope(c, 'write:grants');
+    if (denied) return denied;
+    const grant = world.grants.get(c.req.param('id')!);
+    if (!grant || grant.ownerId !== o.ownerId) return tapkeyError(c, 404, 'NotFound', 'Grant not found');
+    // ASSUMED: dryRun=true changes nothing; revoking twice is a no-op. The real revocation
+    // reaches the lock at its next sync [DOC]; the grant shows Revoked/inactive at once here.
+    if (c.req.query('dryRun') !== 'true') {
+      grant.state = 'Revoked';
+      grant.active = false;
+    }
+    return c.json(world.view(grant));
+  });
+  api.post('/owners/:owner/grants/:id/revoke', revoke);
+  api.put('/owners/:owner/grants/:id/revoke', revoke);
+
+  api.all('*', (c) => tapkeyError(c, 404, 'NotFound', `No such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}`));
+
+  app.route('/api/v1', api);
+  app.notFound((c) => tapkeyError(c, 404, 'NotFound', 'Not found'));
+  return app;
+}

@@ -1,0 +1,249 @@
+/**
+ * Imports a mapping file: checks the header, judges every row against the organization's units,
+ * locks and current mappings (create / unchanged / replace / error, with reasons), and — unless
+ * it is a dry run — applies all rows in one transaction or none. The per-row decision and the
+ * write are server/mappings.ts, the same as for a single mapping.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { asc, eq } from 'drizzle-orm';
+import type { Mapping } from '../../lib/contract.ts';
+import { extractLockId, lockIdSchema } from '../../lib/lock-id.ts';
+import { importProblem, MAPPING_FILE_HEADERS, normalizeHeader, type ImportProblem, type ImportReport, type ImportRow } from '../../lib/mapping-file.ts';
+import { recordAudit } from '../audit.ts';
+import type { Db } from '../db/client.ts';
+import { locks, mappings, units } from '../db/schema/index.ts';
+import { ApiError } from '../errors.ts';
+import { applyMappingChanges, planMapping, type MappingChange } from '../mappings.ts';
+import type { DbOrTx } from '../outbox/outbox.ts';
+import { selectMappings, toMapping, type LockRow, type UnitRow } from '../resources.ts';
+import type { Table, TableRow } from './table-read.ts';
+
+export interface ImportOptions {
+  organizationId: string;
+  actor: string;
+  dryRun: boolean;
+  /** Move locks and units already mapped elsewhere instead of reporting a conflict. */
+  replace: boolean;
+}
+
+const [LOCK_HEADER, UNIT_HEADER] = MAPPING_FILE_HEADERS;
+const quoted = (s: string) => `“${s}”`;
+
+/** Finds the two columns; anything else in the header row is a 422 that says what was found. */
+export function mappingColumns(header: TableRow | null): { lock: number; unit: number } {
+  const expected = `exactly the two headers ${quoted(LOCK_HEADER)} and ${quoted(UNIT_HEADER)}`;
+  if (!header) throw new ApiError('unprocessable', `The file is empty. Its first row must hold ${expected}.`);
+  const norm = header.cells.map(normalizeHeader);
+  const at = (name: string) => norm.flatMap((n, i) => (n === normalizeHeader(name) ? [i] : []));
+  const lock = at(LOCK_HEADER);
+  const unit = at(UNIT_HEADER);
+  const problems: string[] = [];
+  for (const [name, cols] of [[LOCK_HEADER, lock], [UNIT_HEADER, unit]] as const) {
+    if (cols.length === 0) problems.push(`Missing the column ${quoted(name)}`);
+    if (cols.length > 1) problems.push(`The column ${quoted(name)} appears ${cols.length} times`);
+  }
+  const others = header.cells.filter((c, i) => c.trim() !== '' && !lock.includes(i) && !unit.includes(i));
+  if (others.length) problems.push(`Unexpected column${others.length > 1 ? 's' : ''} ${others.map((c) => quoted(c.trim())).join(', ')}`);
+  if (problems.length) {
+    const found = header.cells.filter((c) => c.trim() !== '').map((c) => quoted(c.trim())).join(', ');
+    throw new ApiError(
+      'unprocessable',
+      `Row ${header.row} must hold ${expected}; it holds ${found}.`,
+      problems.map((message) => ({ path: 'header', message })),
+    );
+  }
+  return { lock: lock[0]!, unit: unit[0]! };
+}
+
+/** A lock ID cell: a UUID (any case, optionally in braces), or a Tapkey portal URL containing one. */
+export function lockIdFromCell(cell: string): string | null {
+  const t = cell.trim().replace(/^\{(.*)\}$/, '$1');
+  const direct = lockIdSchema.safeParse(t);
+  if (direct.success) return direct.data;
+  return /^https?:\/\//i.test(t) ? extractLockId(t) : null;
+}
+
+const fold = (name: string) => name.normalize('NFC').replace(/\s+/g, ' ').trim().toLowerCase();
+
+interface OrgState {
+  byName: Map<string, UnitRow[]>;
+  byFoldedName: Map<string, UnitRow[]>;
+  locks: Map<string, LockRow>;
+  mappingByUnit: Map<string, Mapping>;
+  mappingByLock: Map<string, Mapping>;
+}
+
+function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = m.get(k);
+    if (list) list.push(item);
+    else m.set(k, [item]);
+  }
+  return m;
+}
+
+/**
+ * The organization's units, locks and mappings. With `lock`, units then locks are row-locked
+ * (the order the single mapping PUT takes them), so no mapping changes under an import.
+ */
+async function loadState(db: DbOrTx, organizationId: string, lock: boolean): Promise<OrgState> {
+  const unitQuery = db.select().from(units).where(eq(units.organizationId, organizationId)).orderBy(asc(units.id));
+  const unitRows = lock ? await unitQuery.for('update') : await unitQuery;
+  const lockQuery = db.select().from(locks).where(eq(locks.organizationId, organizationId)).orderBy(asc(locks.id));
+  const lockRows = lock ? await lockQuery.for('update') : await lockQuery;
+  const current = (await selectMappings(db).where(eq(mappings.organizationId, organizationId))).map(toMapping);
+  return {
+    byName: groupBy(unitRows, (u) => u.name.trim()),
+    byFoldedName: groupBy(unitRows, (u) => fold(u.name)),
+    locks: new Map(lockRows.map((l) => [l.id, l])),
+    mappingByUnit: new Map(current.map((m) => [m.unitId, m])),
+    mappingByLock: new Map(current.map((m) => [m.lockId, m])),
+  };
+}
+
+type UnitMatch = { unit: UnitRow } | { problem: ImportProblem };
+
+/** By exact (trimmed) name first, then ignoring case and spacing; two candidates is ambiguous. */
+function matchUnit(state: OrgState, name: string): UnitMatch {
+  for (const candidates of [state.byName.get(name.trim()), state.byFoldedName.get(fold(name))]) {
+    if (!candidates?.length) continue;
+    if (candidates.length === 1) return { unit: candidates[0]! };
+    const units = candidates.map((u) => u.externalId).sort().join(', ');
+    return { problem: importProblem('ambiguous_unit', { count: String(candidates.length), name: name.trim(), units }) };
+  }
+  return { problem: importProblem('unknown_unit', { name: name.trim() }) };
+}
+
+interface Judged {
+  report: ImportRow;
+  change: MappingChange | null;
+}
+
+const ref = (u: { externalId: string; name: string }) => ({ externalId: u.externalId, name: u.name });
+
+/** Judges every row. Pure apart from reading `state`. */
+function judgeRows(table: Table, cols: { lock: number; unit: number }, state: OrgState, replace: boolean): Judged[] {
+  const rows = table.rows.map((r) => {
+    const lockCell = r.cells[cols.lock] ?? '';
+    const unitCell = r.cells[cols.unit] ?? '';
+    const problems: ImportProblem[] = [];
+    let lock: LockRow | undefined;
+    let unit: UnitRow | undefined;
+    if (r.cells.every((c) => c.trim() === '')) {
+      problems.push(importProblem('empty_row'));
+    } else {
+      if (r.cells.some((c, i) => i !== cols.lock && i !== cols.unit && c.trim() !== ''))
+        problems.push(importProblem('extra_cells'));
+      if (!lockCell.trim()) problems.push(importProblem('missing_lock_id'));
+      else {
+        const id = lockIdFromCell(lockCell);
+        if (!id) problems.push(importProblem('bad_lock_id', { value: lockCell.trim() }));
+        else if (!(lock = state.locks.get(id))) problems.push(importProblem('unknown_lock', { lockId: id }));
+      }
+      if (!unitCell.trim()) problems.push(importProblem('missing_unit_name'));
+      else {
+        const m = matchUnit(state, unitCell);
+        if ('unit' in m) unit = m.unit;
+        else problems.push(m.problem);
+      }
+    }
+    return { r, lockCell, unitCell, lock, unit, problems };
+  });
+
+  // A lock maps to one unit and a unit to one lock: every row of a repeated one is an error.
+  type Row = (typeof rows)[number];
+  const flagRepeats = (key: (x: Row) => string | undefined, code: 'duplicate_lock' | 'duplicate_unit', params: (x: Row) => Record<string, string>) => {
+    const groups = groupBy(rows.filter((x) => key(x) !== undefined), (x) => key(x)!);
+    for (const group of groups.values()) {
+      if (group.length < 2) continue;
+      // A few row numbers are enough to find the others; listing thousands would bloat every row.
+      const shown = group.slice(0, 5).map((x) => x.r.row).join(', ') + (group.length > 5 ? ', …' : '');
+      for (const x of group) x.problems.push(importProblem(code, { ...params(x), count: String(group.length), rows: shown }));
+    }
+  };
+  flagRepeats((x) => x.lock?.id, 'duplicate_lock', (x) => ({ lockId: x.lock!.id }));
+  flagRepeats((x) => x.unit?.id, 'duplicate_unit', (x) => ({ unit: `${x.unit!.name} (${x.unit!.externalId})` }));
+
+  return rows.map((x) => {
+    const report: ImportRow = {
+      row: x.r.row,
+      lockId: x.lockCell,
+      unitName: x.unitCell,
+      action: 'error',
+      unit: x.unit ? ref(x.unit) : null,
+      lockWasMappedTo: null,
+      unitWasMappedTo: null,
+      problems: x.problems,
+    };
+    if (x.problems.length || !x.unit || !x.lock) return { report, change: null };
+    const current = [state.mappingByUnit.get(x.unit.id), state.mappingByLock.get(x.lock.id)].filter((m): m is Mapping => !!m);
+    const plan = planMapping(current, x.unit, x.lock, replace);
+    if (plan.action === 'unchanged') return { report: { ...report, action: 'unchanged' }, change: null };
+    report.lockWasMappedTo = plan.lockMappedTo ? ref(plan.lockMappedTo.unit) : null;
+    report.unitWasMappedTo = plan.unitMappedTo?.lockId ?? null;
+    if (plan.action === 'conflict') {
+      const params = {
+        lockId: x.lock.id,
+        unit: `${x.unit.name} (${x.unit.externalId})`,
+        lockMappedTo: plan.lockMappedTo ? `${plan.lockMappedTo.unit.name} (${plan.lockMappedTo.unit.externalId})` : '',
+        unitMappedTo: plan.unitMappedTo ? plan.unitMappedTo.lock.title || plan.unitMappedTo.lockId : '',
+      };
+      return { report: { ...report, problems: [importProblem('conflict', params)] }, change: null };
+    }
+    return { report: { ...report, action: plan.action }, change: plan };
+  });
+}
+
+function buildReport(table: Table, judged: Judged[], opts: ImportOptions, applied: boolean, importId: string | null): ImportReport {
+  const count = (a: ImportRow['action']) => judged.filter((j) => j.report.action === a).length;
+  return {
+    format: table.format,
+    dryRun: opts.dryRun,
+    replace: opts.replace,
+    applied,
+    importId,
+    totals: { rows: judged.length, create: count('create'), unchanged: count('unchanged'), replace: count('replace'), error: count('error') },
+    rows: judged.map((j) => j.report),
+  };
+}
+
+/**
+ * Dry run: the report. Otherwise, in one transaction: judge again on row-locked current data,
+ * then write every change, or none (422 with the report) when any row has an error.
+ */
+export async function importMappings(db: Db, table: Table, fileBytes: Uint8Array, opts: ImportOptions): Promise<ImportReport> {
+  // Wrong headers are refused before any database work.
+  const cols = mappingColumns(table.header);
+  if (opts.dryRun) {
+    const judged = judgeRows(table, cols, await loadState(db, opts.organizationId, false), opts.replace);
+    return buildReport(table, judged, opts, false, null);
+  }
+  return db.transaction(async (tx) => {
+    const judged = judgeRows(table, cols, await loadState(tx, opts.organizationId, true), opts.replace);
+    const errors = judged.filter((j) => j.report.action === 'error').length;
+    if (errors) {
+      const report = buildReport(table, judged, opts, false, null);
+      throw new ApiError(
+        'unprocessable',
+        `${errors} of ${judged.length} rows cannot be imported, so nothing was changed. Fix them (see details.rows) and import again.`,
+        [],
+        report,
+      );
+    }
+    const changes = judged.flatMap((j) => (j.change ? [j.change] : []));
+    const importId = randomUUID();
+    await applyMappingChanges(tx, opts.organizationId, opts.actor, changes);
+    const report = buildReport(table, judged, opts, true, importId);
+    await recordAudit(tx, {
+      organizationId: opts.organizationId,
+      actor: opts.actor,
+      action: 'mappings.imported',
+      entity: 'mapping_import',
+      entityId: importId,
+      after: { format: table.format, replace: opts.replace, sha256: createHash('sha256').update(fileBytes).digest('hex'), totals: report.totals },
+    });
+    return report;
+  });
+}

@@ -1,0 +1,35 @@
+/**
+ * A location's Keycafe account (email + decrypted API token) and the process's Keycafe
+ * service for an AppDeps: AppDeps.keycafe first, then KEYCAFE_API_URL, then the sandbox's URL
+ * when `npm start` runs the fakes, then the real Keycafe.
+ */
+import type { AppDeps } from '../app.ts';
+import type { LocationRow } from '../resources.ts';
+import { decryptSecret } from '../secrets.ts';
+import type { KeycafeAccount } from './client.ts';
+import { KeycafeService } from './service.ts';
+
+const services = new WeakMap<AppDeps, KeycafeService>();
+
+/** One service per AppDeps (one per process in production), so all callers share the buckets. */
+export function keycafeServiceOf(deps: AppDeps, env: NodeJS.ProcessEnv = process.env): KeycafeService {
+  if (deps.keycafe) return deps.keycafe;
+  let service = services.get(deps);
+  if (!service) {
+    const timeout = Number(env.KEYCAFE_TIMEOUT_MS);
+    service = new KeycafeService({
+      apiUrl: env.KEYCAFE_API_URL || deps.sandboxUrls?.keycafeApi || undefined,
+      timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
+    });
+    services.set(deps, service);
+  }
+  return service;
+}
+
+export type KeycafeConnection = { ok: true; account: KeycafeAccount } | { ok: false; reason: 'not_connected' | 'no_token' };
+
+export function keycafeAccountOf(deps: AppDeps, location: LocationRow): KeycafeConnection {
+  if (!location.keycafe) return { ok: false, reason: 'not_connected' };
+  if (!location.keycafeToken) return { ok: false, reason: 'no_token' };
+  return { ok: true, account: { email: location.keycafe.accountEmail, token: decryptSecret(deps.secretKey, location.keycafeToken) } };
+}

@@ -1,0 +1,33 @@
+/**
+ * Refreshes a location's cached Keycafe keys and/or SmartBox locations from Keycafe (the
+ * route's rate-limit budget), and grants keys that appeared to "apply to all keys" bookings.
+ */
+import type { Language } from '../../lib/i18n/index.ts';
+import type { AppDeps } from '../app.ts';
+import { grantNewKeysToAllKeysBookings, SYSTEM_ACTOR } from './bookings.ts';
+import { storeKeys, storeLocations, type CatalogScope } from './catalog.ts';
+import type { KeycafeAccount } from './client.ts';
+import { keycafeServiceOf } from './connection.ts';
+import { toApiError } from './errors.ts';
+
+export async function refreshCatalog(deps: AppDeps, account: KeycafeAccount, scope: CatalogScope, what: { keys: boolean; locations: boolean }, lang: Language) {
+  const client = keycafeServiceOf(deps).client(account, 'route');
+  let keys: Awaited<ReturnType<typeof client.listKeys>> | undefined;
+  let places: Awaited<ReturnType<typeof client.listLocations>> | undefined;
+  try {
+    places = what.locations ? await client.listLocations() : undefined;
+    keys = what.keys ? await client.listKeys() : undefined;
+  } catch (err) {
+    throw toApiError(err, lang);
+  }
+  let granted = 0;
+  await deps.database.db.transaction(async (tx) => {
+    if (places) await storeLocations(tx, scope, places);
+    if (keys) {
+      await storeKeys(tx, scope, keys, SYSTEM_ACTOR);
+      granted = await grantNewKeysToAllKeysBookings(tx, scope.organizationId, scope.locationId, SYSTEM_ACTOR);
+    }
+  });
+  if (granted) deps.kickOutbox?.();
+  return { keys: keys?.length ?? null, locations: places?.length ?? null };
+}

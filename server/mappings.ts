@@ -1,0 +1,96 @@
+/**
+ * The one place that decides and writes unit ↔ lock mappings, shared by the single
+ * `PUT /v1/units/{externalId}/mapping` and the bulk file import, so both apply the same rules
+ * (one-to-one, conflicts unless replacing) and leave the same audit trail.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Mapping } from '../lib/contract.ts';
+import { recordAudits, type AuditInput } from './audit.ts';
+import { mappings } from './db/schema/index.ts';
+import type { DbOrTx } from './outbox/outbox.ts';
+import { toMapping, type LockRow, type UnitRow } from './resources.ts';
+import { onMappingChanged } from './tapkey/grants.ts';
+
+export type MappingChange = {
+  action: 'create' | 'replace';
+  unit: UnitRow;
+  lock: LockRow;
+  /** The mapping the lock leaves (another unit's), if any. */
+  lockMappedTo: Mapping | null;
+  /** The mapping the unit leaves (another lock's), if any. */
+  unitMappedTo: Mapping | null;
+};
+
+export type MappingPlan =
+  | { action: 'unchanged'; mapping: Mapping }
+  | MappingChange
+  | { action: 'conflict'; lockMappedTo: Mapping | null; unitMappedTo: Mapping | null; message: string };
+
+/**
+ * What mapping `unit` to `lock` would do, given the current mappings that touch either of them
+ * (others are ignored). Pure, so a dry run and the write agree.
+ */
+export function planMapping(current: readonly Mapping[], unit: UnitRow, lock: LockRow, replace: boolean): MappingPlan {
+  const same = current.find((m) => m.unitId === unit.id && m.lockId === lock.id);
+  if (same) return { action: 'unchanged', mapping: same };
+  const unitMappedTo = current.find((m) => m.unitId === unit.id) ?? null;
+  const lockMappedTo = current.find((m) => m.lockId === lock.id) ?? null;
+  if ((unitMappedTo || lockMappedTo) && !replace) {
+    const parts = [
+      lockMappedTo && `lock ${lock.id} is already mapped to unit ${lockMappedTo.unit.name} (${lockMappedTo.unit.externalId})`,
+      unitMappedTo && `unit ${unit.name} (${unit.externalId}) is already mapped to lock ${unitMappedTo.lock.title || unitMappedTo.lockId}`,
+    ].filter(Boolean);
+    return { action: 'conflict', lockMappedTo, unitMappedTo, message: `Cannot map: ${parts.join(' and ')}. Send "replace": true to move it.` };
+  }
+  return { action: unitMappedTo || lockMappedTo ? 'replace' : 'create', unit, lock, lockMappedTo, unitMappedTo };
+}
+
+// PostgreSQL allows 65,535 bind parameters per statement; stay well below with any row width.
+const CHUNK = 1000;
+const chunks = <T>(items: T[]) => Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));
+
+/**
+ * Writes planned changes inside the caller's transaction: removes the mappings they displace,
+ * inserts the new ones, records `mapping.deleted` for a unit that loses its lock and
+ * `mapping.created` / `mapping.replaced` for each change. The changes must not share a unit
+ * or a lock with each other (the caller checks); the unique indexes are the last guard.
+ */
+export async function applyMappingChanges(tx: DbOrTx, organizationId: string, actor: string, changes: MappingChange[]): Promise<Mapping[]> {
+  const displaced = new Set<string>();
+  const audits: AuditInput[] = [];
+  for (const c of changes) {
+    if (c.lockMappedTo) {
+      displaced.add(c.lockMappedTo.unitId);
+      // The lock leaves another unit: that unit's mapping ends, recorded on that unit.
+      audits.push({ organizationId, actor, action: 'mapping.deleted', entity: 'mapping', entityId: c.lockMappedTo.unit.externalId, before: c.lockMappedTo });
+    }
+    if (c.unitMappedTo) displaced.add(c.unit.id);
+  }
+  for (const ids of chunks([...displaced])) await tx.delete(mappings).where(and(eq(mappings.organizationId, organizationId), inArray(mappings.unitId, ids)));
+
+  const created: Mapping[] = [];
+  for (const part of chunks(changes)) {
+    const rows = await tx
+      .insert(mappings)
+      .values(part.map((c) => ({ organizationId, unitId: c.unit.id, lockId: c.lock.id })))
+      .returning();
+    const byUnit = new Map(rows.map((r) => [r.unitId, r]));
+    for (const c of part) {
+      const mapping = toMapping({ mapping: byUnit.get(c.unit.id)!, unit: c.unit, lock: c.lock });
+      created.push(mapping);
+      audits.push({
+        organizationId,
+        actor,
+        action: c.unitMappedTo ? 'mapping.replaced' : 'mapping.created',
+        entity: 'mapping',
+        entityId: c.unit.externalId,
+        before: c.unitMappedTo,
+        after: mapping,
+      });
+    }
+  }
+  for (const part of chunks(audits)) await recordAudits(tx, part);
+  // Units whose lock changed: their bookings' Tapkey grants move or are revoked.
+  await onMappingChanged(tx, { organizationId, actor, unitIds: [...displaced, ...changes.map((c) => c.unit.id)] });
+  return created;
+}

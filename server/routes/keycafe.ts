@@ -1,0 +1,440 @@
+/**
+ * Keycafe: test a location's Keycafe connection, list its keys and SmartBox locations (cached,
+ * searchable, refreshable), and book visitor access to keys — one-time or ongoing, one key or
+ * many — through the outbox, with per-key state, cancel and retry.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { and, count, desc, eq, exists, ilike, or, sql, type SQL } from 'drizzle-orm';
+import {
+  keycafeBookingInput,
+  keycafeBookingSchema,
+  keycafeConnectionTestInput,
+  keycafeConnectionTestResult,
+  keycafeKeySchema,
+  keycafeLocationSchema,
+  listOf,
+} from '../../lib/contract.ts';
+import { matchLanguage, translate, type Language } from '../../lib/i18n/index.ts';
+import type { AppEnv } from '../app.ts';
+import { recordAudit } from '../audit.ts';
+import { keycafeAccesses, keycafeBookings, locations, outboxJobs } from '../db/schema/index.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { retryJob } from '../outbox/outbox.ts';
+import { findLocation, likePattern, pgErrorCode, type LocationRow } from '../resources.ts';
+import { createRouter } from '../router.ts';
+import { decryptSecret } from '../secrets.ts';
+import {
+  accessesOf,
+  createIdempotencyKey,
+  deleteIdempotencyKey,
+  enqueueCreateAccess,
+  enqueueDeleteAccess,
+  loadBooking,
+  refreshBookingState,
+  scheduleKeySync,
+  toKeycafeBooking,
+} from '../keycafe/bookings.ts';
+import { cachedKeys, cachedLocations, storeKeys, storeLocations, syncStateOf } from '../keycafe/catalog.ts';
+import { keycafeAccountOf, keycafeServiceOf } from '../keycafe/connection.ts';
+import { toApiError } from '../keycafe/errors.ts';
+import { planBooking } from '../keycafe/plan.ts';
+import { refreshCatalog } from '../keycafe/refresh.ts';
+import { booleanQuery, errors, json, jsonBody, paging, uuidParam, ErrorBody } from './openapi.ts';
+
+const tags = ['Keycafe'];
+const KeycafeBooking = keycafeBookingSchema.openapi('KeycafeBooking');
+const KeycafeKey = keycafeKeySchema.openapi('KeycafeKey');
+const KeycafeLocation = keycafeLocationSchema.openapi('KeycafeLocation');
+
+const providerErrors = {
+  422: json(ErrorBody, 'Keycafe did not accept the stored account email and API token'),
+  429: json(ErrorBody, 'Keycafe rate limit (60 requests a minute) reached; see Retry-After'),
+  502: json(ErrorBody, 'Keycafe unreachable, timed out or answered an error'),
+};
+
+/** Re-reads the Keycafe cache when older than this (GET lists); `refresh=true` forces it. */
+const CACHE_TTL_MS = 10 * 60_000;
+
+const langOf = (c: Context<AppEnv>): Language => matchLanguage((c.req.header('accept-language') ?? '').split(',').map((s) => s.split(';')[0]!.trim()));
+
+const testRoute = createRoute({
+  method: 'post',
+  path: '/v1/locations/{id}/keycafe/test',
+  tags,
+  summary: "Test the location's Keycafe connection (or credentials before saving them)",
+  description:
+    'Lists the SmartBox locations and keys of the account. Without a body the stored account email and token are used (and the key cache is refreshed); ' +
+    '`accountEmail` / `apiToken` in the body test other credentials without storing anything.',
+  request: {
+    params: z.object({ id: uuidParam('id') }),
+    body: { content: { 'application/json': { schema: keycafeConnectionTestInput.openapi('KeycafeConnectionTestInput') } }, required: false },
+  },
+  responses: { 200: json(keycafeConnectionTestResult.openapi('KeycafeConnectionTestResult'), 'The account answered'), ...errors(400, 401, 404), ...providerErrors },
+});
+
+const catalogQuery = {
+  locationId: z.string().uuid('Not a valid UUID').optional().openapi({ description: 'Only this location’s Keycafe account (default: every connected location)' }),
+  search: z.string().trim().max(200).optional().openapi({ description: 'Part of the name (keys: or serial number), case-insensitive' }),
+  refresh: booleanQuery.optional().openapi({ description: '`true`: list Keycafe again first (else the cache, refreshed after 10 minutes)' }),
+};
+
+const keysRoute = createRoute({
+  method: 'get',
+  path: '/v1/keycafe/keys',
+  tags,
+  summary: 'Keys of the connected Keycafe accounts (cached), by name',
+  request: { query: z.object({ ...catalogQuery, ...paging(1000, 200) }) },
+  responses: { 200: json(listOf(KeycafeKey).openapi('KeycafeKeyList'), 'Keys and the total matching'), ...errors(400, 401, 404), ...providerErrors },
+});
+
+const locationsRoute = createRoute({
+  method: 'get',
+  path: '/v1/keycafe/locations',
+  tags,
+  summary: 'SmartBox locations of the connected Keycafe accounts (cached), with their time zones',
+  request: { query: z.object(catalogQuery) },
+  responses: { 200: json(listOf(KeycafeLocation).openapi('KeycafeLocationList'), 'SmartBox locations'), ...errors(400, 401, 404), ...providerErrors },
+});
+
+const createBookingRoute = createRoute({
+  method: 'post',
+  path: '/v1/keycafe/bookings',
+  tags,
+  summary: 'Give a visitor one-time or ongoing access to one or several keys',
+  description:
+    'Validates everything first (recipient email or mobile number with country code, keys, start/end in the SmartBox time zone), then answers 201 ' +
+    'with the booking in state `pending`; each key’s Keycafe access is created by the outbox (retried on 429/5xx/timeouts) and shows its own state, ' +
+    'booking code and check-in link. Send an `Idempotency-Key` header to make a replayed request return the first booking (200) instead of a second one.',
+  request: {
+    headers: z.object({ 'idempotency-key': z.string().trim().min(1).max(200).optional() }),
+    ...jsonBody(keycafeBookingInput.openapi('KeycafeBookingInput')),
+  },
+  responses: {
+    200: json(KeycafeBooking, 'Replay of an earlier request with the same Idempotency-Key'),
+    201: json(KeycafeBooking, 'Booked; keys pending until Keycafe confirms each'),
+    ...errors(400, 401, 413),
+    ...providerErrors,
+  },
+});
+
+const listBookingsRoute = createRoute({
+  method: 'get',
+  path: '/v1/keycafe/bookings',
+  tags,
+  summary: 'Keycafe bookings, newest first; filter by key, recipient, state, location',
+  request: {
+    query: z.object({
+      keyId: z.string().trim().min(1).max(100).optional(),
+      recipient: z.string().trim().min(1).max(254).optional().openapi({ description: 'Part of the email, or the mobile number (any format)' }),
+      state: keycafeBookingSchema.shape.state.optional(),
+      locationId: z.string().uuid('Not a valid UUID').optional(),
+      ...paging(500, 50),
+    }),
+  },
+  responses: { 200: json(listOf(KeycafeBooking).openapi('KeycafeBookingList'), 'A page of bookings and the total matching'), ...errors(400, 401) },
+});
+
+const bookingParams = z.object({ id: uuidParam('id') });
+
+const getBookingRoute = createRoute({
+  method: 'get',
+  path: '/v1/keycafe/bookings/{id}',
+  tags,
+  summary: 'One Keycafe booking with the state of each key',
+  request: { params: bookingParams },
+  responses: { 200: json(KeycafeBooking, 'The booking'), ...errors(400, 401, 404) },
+});
+
+const cancelRoute = createRoute({
+  method: 'post',
+  path: '/v1/keycafe/bookings/{id}/cancel',
+  tags,
+  summary: 'Cancel a booking: every Keycafe access created for it is deleted (through the outbox)',
+  description: 'Answers the booking in state `cancelling` (or `cancelled` when nothing reached Keycafe). Cancelling again answers the booking unchanged.',
+  request: { params: bookingParams },
+  responses: { 200: json(KeycafeBooking, 'The booking'), ...errors(400, 401, 404) },
+});
+
+const retryRoute = createRoute({
+  method: 'post',
+  path: '/v1/keycafe/bookings/{id}/retry',
+  tags,
+  summary: 'Retry the keys of a booking that failed (creating, or cancelling, their Keycafe access)',
+  request: { params: bookingParams },
+  responses: { 200: json(KeycafeBooking, 'The booking, failed keys pending again'), ...errors(400, 401, 404, 409) },
+});
+
+/** The organization's locations with a Keycafe account, or the one asked for (404 if not ours). */
+async function connectedLocations(c: Context<AppEnv>, locationId: string | undefined): Promise<LocationRow[]> {
+  const { db } = c.get('deps').database;
+  const organizationId = c.get('organizationId');
+  if (locationId) {
+    const row = await findLocation(db, organizationId, locationId);
+    if (!row) throw notFound('Location');
+    if (!row.keycafe) throw new ApiError('validation_failed', translate(langOf(c), 'keycafe.location.notConnected'), [{ path: 'locationId', message: translate(langOf(c), 'keycafe.location.notConnected') }]);
+    return [row];
+  }
+  const rows = await db.select().from(locations).where(eq(locations.organizationId, organizationId));
+  return rows.filter((r) => r.keycafe);
+}
+
+/** Refreshes the cache of each location that asks for it (forced, never synced, or older than the TTL). */
+async function ensureCatalog(c: Context<AppEnv>, rows: LocationRow[], force: boolean, what: 'keys' | 'locations') {
+  const deps = c.get('deps');
+  for (const location of rows) {
+    const scope = { organizationId: c.get('organizationId'), locationId: location.id, accountEmail: location.keycafe!.accountEmail };
+    const state = await syncStateOf(deps.database.db, scope);
+    const at = what === 'keys' ? state?.keysSyncedAt : state?.locationsSyncedAt;
+    if (!force && at && Date.now() - at.getTime() < CACHE_TTL_MS) continue;
+    const conn = keycafeAccountOf(deps, location);
+    // Without a token only the cache can answer (a single-location request says why).
+    if (!conn.ok) {
+      if (rows.length === 1) throw new ApiError('validation_failed', translate(langOf(c), 'keycafe.location.noToken'), [{ path: 'locationId', message: translate(langOf(c), 'keycafe.location.noToken') }]);
+      continue;
+    }
+    await refreshCatalog(deps, conn.account, scope, { keys: what === 'keys' || !state?.keysSyncedAt, locations: true }, langOf(c));
+  }
+}
+
+export const keycafeRouter = createRouter()
+  .openapi(testRoute, async (c) => {
+    const deps = c.get('deps');
+    const lang = langOf(c);
+    const organizationId = c.get('organizationId');
+    const { id } = c.req.valid('param');
+    const location = await findLocation(deps.database.db, organizationId, id);
+    if (!location) throw notFound('Location');
+    // The body is optional (test the stored account), so it is read here rather than required.
+    const raw = await c.req.text();
+    let body: unknown = {};
+    try {
+      if (raw.trim()) body = JSON.parse(raw);
+    } catch {
+      throw new ApiError('bad_request', 'Malformed JSON in request body');
+    }
+    const input = keycafeConnectionTestInput.parse(body);
+    const email = input.accountEmail ?? location.keycafe?.accountEmail;
+    const token = input.apiToken ?? (location.keycafeToken ? decryptSecret(deps.secretKey, location.keycafeToken) : undefined);
+    const missing = [
+      !email && { path: 'keycafe.accountEmail', message: translate(lang, 'keycafe.location.notConnected') },
+      !token && { path: 'keycafe.apiToken', message: translate(lang, 'keycafe.location.noToken') },
+    ].filter((f): f is { path: string; message: string } => Boolean(f));
+    if (missing.length) throw new ApiError('validation_failed', missing[0]!.message, missing);
+    const client = keycafeServiceOf(deps).client({ email: email!, token: token! }, 'route');
+    let places, keys;
+    try {
+      places = await client.listLocations();
+      keys = await client.listKeys();
+    } catch (err) {
+      throw toApiError(err, lang);
+    }
+    // Only the stored account's lists belong in its cache.
+    const stored = location.keycafe && email === location.keycafe.accountEmail && input.apiToken === undefined;
+    if (stored) {
+      const scope = { organizationId, locationId: location.id, accountEmail: email! };
+      await deps.database.db.transaction(async (tx) => {
+        await storeLocations(tx, scope, places);
+        await storeKeys(tx, scope, keys, c.get('actor'));
+      });
+    }
+    return c.json({ ok: true as const, accountEmail: email!, keys: keys.length, locations: places.length }, 200);
+  })
+  .openapi(keysRoute, async (c) => {
+    const { locationId, search, refresh, limit, offset } = c.req.valid('query');
+    const rows = await connectedLocations(c, locationId);
+    await ensureCatalog(c, rows, refresh === true, 'keys');
+    const all = await cachedKeys(c.get('deps').database.db, c.get('organizationId'), { locationIds: rows.map((r) => r.id), search });
+    const items = all.slice(offset, offset + limit);
+    return c.json({ items, total: all.length }, 200);
+  })
+  .openapi(locationsRoute, async (c) => {
+    const { locationId, search, refresh } = c.req.valid('query');
+    const rows = await connectedLocations(c, locationId);
+    await ensureCatalog(c, rows, refresh === true, 'locations');
+    const items = await cachedLocations(c.get('deps').database.db, c.get('organizationId'), { locationIds: rows.map((r) => r.id), search });
+    return c.json({ items, total: items.length }, 200);
+  })
+  .openapi(createBookingRoute, async (c) => {
+    const deps = c.get('deps');
+    const { db } = deps.database;
+    const organizationId = c.get('organizationId');
+    const requestKey = c.req.valid('header')['idempotency-key'] ?? null;
+    const input = c.req.valid('json');
+
+    const replay = async () => {
+      if (!requestKey) return null;
+      const [row] = await db
+        .select({ id: keycafeBookings.id })
+        .from(keycafeBookings)
+        .where(and(eq(keycafeBookings.organizationId, organizationId), eq(keycafeBookings.requestKey, requestKey)));
+      return row ? loadBooking(db, organizationId, row.id) : null;
+    };
+    const earlier = await replay();
+    if (earlier) return c.json(earlier, 200);
+
+    const plan = await planBooking(deps, organizationId, input, langOf(c));
+    let booking;
+    try {
+      booking = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(keycafeBookings)
+          .values({
+            organizationId,
+            locationId: plan.location.id,
+            type: input.type,
+            allKeys: input.allKeys,
+            recipientEmail: plan.recipient.email,
+            recipientMobile: plan.recipient.mobile,
+            locale: input.locale,
+            name: input.name || null,
+            timeZone: plan.timeZone,
+            startLocal: plan.startLocal,
+            endLocal: plan.endLocal,
+            startsAt: plan.startsAt,
+            endsAt: plan.endsAt,
+            returnReminder: input.returnReminder,
+            reminder: plan.reminder,
+            requireVisitorId: input.requireVisitorId,
+            visitors: input.visitors,
+            photoVerification: input.photoVerification,
+            state: plan.keys.length ? 'pending' : 'active',
+            createdBy: c.get('actor'),
+            requestKey,
+          })
+          .returning();
+        const accesses = plan.keys.length
+          ? await tx
+              .insert(keycafeAccesses)
+              .values(plan.keys.map((k) => ({ organizationId, bookingId: row!.id, keyId: k.id, keyName: k.name })))
+              .returning()
+          : [];
+        for (const a of accesses) await enqueueCreateAccess(tx, a);
+        if (input.allKeys) {
+          const s = keycafeServiceOf(deps);
+          await scheduleKeySync(tx, organizationId, plan.location.id, new Date(Date.now() + s.clock.toRealMs(s.keySyncIntervalMs)));
+        }
+        const resource = toKeycafeBooking(row!, accesses);
+        await recordAudit(tx, { organizationId, actor: c.get('actor'), action: 'keycafe.booking.created', entity: 'keycafe_booking', entityId: row!.id, after: resource });
+        return resource;
+      });
+    } catch (err) {
+      // Two replays raced: the other one stored the booking first.
+      if (pgErrorCode(err) === '23505' && requestKey) {
+        const other = await replay();
+        if (other) return c.json(other, 200);
+      }
+      throw err;
+    }
+    deps.kickOutbox?.();
+    return c.json(booking, 201);
+  })
+  .openapi(listBookingsRoute, async (c) => {
+    const { keyId, recipient, state, locationId, limit, offset } = c.req.valid('query');
+    const { db } = c.get('deps').database;
+    const organizationId = c.get('organizationId');
+    const where: SQL[] = [eq(keycafeBookings.organizationId, organizationId)];
+    if (state) where.push(eq(keycafeBookings.state, state));
+    if (locationId) where.push(eq(keycafeBookings.locationId, locationId));
+    if (keyId)
+      where.push(
+        exists(
+          db
+            .select({ one: sql`1` })
+            .from(keycafeAccesses)
+            .where(and(eq(keycafeAccesses.bookingId, keycafeBookings.id), eq(keycafeAccesses.keyId, keyId))),
+        ),
+      );
+    if (recipient) {
+      const digits = recipient.replace(/\D/g, '');
+      const byMobile = digits.length >= 4 ? sql`${keycafeBookings.recipientMobile} like ${likePattern(digits)}` : sql`false`;
+      where.push(or(ilike(keycafeBookings.recipientEmail, likePattern(recipient.toLowerCase())), byMobile)!);
+    }
+    const [{ total }] = (await db.select({ total: count() }).from(keycafeBookings).where(and(...where))) as [{ total: number }];
+    const rows = await db
+      .select()
+      .from(keycafeBookings)
+      .where(and(...where))
+      .orderBy(desc(keycafeBookings.createdAt), desc(keycafeBookings.id))
+      .limit(limit)
+      .offset(offset);
+    const accesses = await accessesOf(db, organizationId, rows.map((r) => r.id));
+    const items = rows.map((r) => toKeycafeBooking(r, accesses.filter((a) => a.bookingId === r.id)));
+    return c.json({ items, total: Number(total) }, 200);
+  })
+  .openapi(getBookingRoute, async (c) => {
+    const booking = await loadBooking(c.get('deps').database.db, c.get('organizationId'), c.req.valid('param').id);
+    if (!booking) throw notFound('Keycafe booking');
+    return c.json(booking, 200);
+  })
+  .openapi(cancelRoute, async (c) => {
+    const deps = c.get('deps');
+    const organizationId = c.get('organizationId');
+    const { id } = c.req.valid('param');
+    const result = await deps.database.db.transaction(async (tx) => {
+      const [row] = await tx
+        .select()
+        .from(keycafeBookings)
+        .where(and(eq(keycafeBookings.organizationId, organizationId), eq(keycafeBookings.id, id)))
+        .for('update');
+      if (!row) throw notFound('Keycafe booking');
+      const accesses = await tx
+        .select()
+        .from(keycafeAccesses)
+        .where(and(eq(keycafeAccesses.organizationId, organizationId), eq(keycafeAccesses.bookingId, id)))
+        .for('update');
+      const before = toKeycafeBooking(row, accesses);
+      if (row.cancelRequestedAt) return { booking: before, changed: false };
+      await tx.update(keycafeBookings).set({ cancelRequestedAt: new Date(), updatedAt: new Date() }).where(eq(keycafeBookings.id, id));
+      for (const a of accesses) {
+        // Pending: the create job sees `desired` and stops (or undoes what it created).
+        // Active, or failed after a create was sent: delete on Keycafe. Never sent: nothing to undo.
+        const mayExist = a.state === 'active' || (a.state === 'failed' && (a.keycafeAccessId !== null || a.createSentAt !== null));
+        const state = a.state === 'pending' || mayExist ? 'cancelling' : 'cancelled';
+        await tx.update(keycafeAccesses).set({ desired: 'cancelled', state, updatedAt: new Date() }).where(eq(keycafeAccesses.id, a.id));
+        if (mayExist) await enqueueDeleteAccess(tx, a);
+      }
+      await refreshBookingState(tx, organizationId, id);
+      const after = (await loadBooking(tx, organizationId, id))!;
+      await recordAudit(tx, { organizationId, actor: c.get('actor'), action: 'keycafe.booking.cancel_requested', entity: 'keycafe_booking', entityId: id, before, after });
+      return { booking: after, changed: true };
+    });
+    if (result.changed) deps.kickOutbox?.();
+    return c.json(result.booking, 200);
+  })
+  .openapi(retryRoute, async (c) => {
+    const deps = c.get('deps');
+    const organizationId = c.get('organizationId');
+    const { id } = c.req.valid('param');
+    const booking = await deps.database.db.transaction(async (tx) => {
+      const [row] = await tx
+        .select()
+        .from(keycafeBookings)
+        .where(and(eq(keycafeBookings.organizationId, organizationId), eq(keycafeBookings.id, id)))
+        .for('update');
+      if (!row) throw notFound('Keycafe booking');
+      const failed = await tx
+        .select()
+        .from(keycafeAccesses)
+        .where(and(eq(keycafeAccesses.organizationId, organizationId), eq(keycafeAccesses.bookingId, id), eq(keycafeAccesses.state, 'failed')))
+        .for('update');
+      if (failed.length === 0) throw new ApiError('conflict', translate(langOf(c), 'keycafe.booking.nothingToRetry'));
+      const before = (await loadBooking(tx, organizationId, id))!;
+      for (const a of failed) {
+        const cancelling = a.desired === 'cancelled';
+        const key = cancelling ? deleteIdempotencyKey(a.id) : createIdempotencyKey(a.id);
+        const [job] = await tx
+          .select({ id: outboxJobs.id })
+          .from(outboxJobs)
+          .where(and(eq(outboxJobs.organizationId, organizationId), eq(outboxJobs.idempotencyKey, key)));
+        await tx.update(keycafeAccesses).set({ state: cancelling ? 'cancelling' : 'pending', reason: null, updatedAt: new Date() }).where(eq(keycafeAccesses.id, a.id));
+        if (!job || !(await retryJob(tx, organizationId, job.id))) await (cancelling ? enqueueDeleteAccess(tx, a) : enqueueCreateAccess(tx, a));
+      }
+      await refreshBookingState(tx, organizationId, id);
+      const after = (await loadBooking(tx, organizationId, id))!;
+      await recordAudit(tx, { organizationId, actor: c.get('actor'), action: 'keycafe.booking.retried', entity: 'keycafe_booking', entityId: id, before, after });
+      return after;
+    });
+    deps.kickOutbox?.();
+    return c.json(booking, 200);
+  });

@@ -1,0 +1,109 @@
+/** Units, addressed by the manager's own unit id (`externalId`) and upserted by it. */
+import { createRoute, z } from '@hono/zod-openapi';
+import { and, asc, count, eq, ilike, or, type SQL } from 'drizzle-orm';
+import { unitInput } from '../../lib/contract.ts';
+import { recordAudit } from '../audit.ts';
+import { units } from '../db/schema/index.ts';
+import { notFound } from '../errors.ts';
+import { assertOwnLocation, findUnit, likePattern, toUnit } from '../resources.ts';
+import { createRouter } from '../router.ts';
+import { authErrors, errors, json, jsonBody, openapi, paging, Unit, UnitList } from './openapi.ts';
+
+const tags = ['Units'];
+
+/** The manager's unit id as it appears in the URL (percent-encode anything unusual). */
+export const externalIdParam = z
+  .string()
+  .trim()
+  .min(1, 'Required')
+  .max(200, 'At most 200 characters')
+  .openapi({ param: { name: 'externalId', in: 'path' }, example: 'U1000', description: "The manager's unit id" });
+
+const list = createRoute({
+  method: 'get',
+  path: '/v1/units',
+  tags,
+  summary: 'Units, by name; search matches name or external id, case-insensitively',
+  request: {
+    query: z.object({
+      search: z.string().trim().max(200).optional().openapi({ description: 'Part of the unit name or external id' }),
+      locationId: z.string().uuid('Not a valid UUID').optional(),
+      ...paging(1000, 100),
+    }),
+  },
+  responses: { 200: json(UnitList, 'A page of units and the total matching'), ...authErrors },
+});
+
+const put = createRoute({
+  method: 'put',
+  path: '/v1/units/{externalId}',
+  tags,
+  summary: 'Create or update a unit by its external id',
+  description: '201 when created, 200 when updated or unchanged. Omitting `locationId` keeps the stored one; `null` clears it.',
+  request: { params: z.object({ externalId: externalIdParam }), ...jsonBody(openapi(unitInput, 'UnitInput')) },
+  responses: { 200: json(Unit, 'Updated or unchanged'), 201: json(Unit, 'Created'), ...errors(400, 401, 413) },
+});
+
+const get = createRoute({
+  method: 'get',
+  path: '/v1/units/{externalId}',
+  tags,
+  summary: 'One unit',
+  request: { params: z.object({ externalId: externalIdParam }) },
+  responses: { 200: json(Unit, 'The unit'), ...errors(400, 401, 404) },
+});
+
+export const unitsRouter = createRouter()
+  .openapi(list, async (c) => {
+    const { search, locationId, limit, offset } = c.req.valid('query');
+    const where: SQL[] = [eq(units.organizationId, c.get('organizationId'))];
+    if (search) where.push(or(ilike(units.name, likePattern(search)), ilike(units.externalId, likePattern(search)))!);
+    if (locationId) where.push(eq(units.locationId, locationId));
+    const { db } = c.get('deps').database;
+    const [rows, [total]] = await Promise.all([
+      db.select().from(units).where(and(...where)).orderBy(asc(units.name), asc(units.externalId)).limit(limit).offset(offset),
+      db.select({ n: count() }).from(units).where(and(...where)),
+    ]);
+    return c.json({ items: rows.map(toUnit), total: total!.n }, 200);
+  })
+  .openapi(put, async (c) => {
+    const { externalId } = c.req.valid('param');
+    const input = c.req.valid('json');
+    const organizationId = c.get('organizationId');
+    const actor = c.get('actor');
+    const result = await c.get('deps').database.db.transaction(async (tx) => {
+      await assertOwnLocation(tx, organizationId, input.locationId, 'locationId');
+      // Insert-or-nothing first, so two PUTs of a new unit racing each other both succeed.
+      const [inserted] = await tx
+        .insert(units)
+        .values({ organizationId, externalId, name: input.name, locationId: input.locationId ?? null })
+        .onConflictDoNothing({ target: [units.organizationId, units.externalId] })
+        .returning();
+      if (inserted) {
+        const unit = toUnit(inserted);
+        await recordAudit(tx, { organizationId, actor, action: 'unit.created', entity: 'unit', entityId: externalId, after: unit });
+        return { unit, status: 201 as const };
+      }
+      const [row] = await tx
+        .select()
+        .from(units)
+        .where(and(eq(units.organizationId, organizationId), eq(units.externalId, externalId)))
+        .for('update');
+      const locationId = input.locationId === undefined ? row!.locationId : input.locationId;
+      if (row!.name === input.name && row!.locationId === locationId) return { unit: toUnit(row!), status: 200 as const };
+      const [saved] = await tx
+        .update(units)
+        .set({ name: input.name, locationId, updatedAt: new Date() })
+        .where(eq(units.id, row!.id))
+        .returning();
+      const unit = toUnit(saved!);
+      await recordAudit(tx, { organizationId, actor, action: 'unit.updated', entity: 'unit', entityId: externalId, before: toUnit(row!), after: unit });
+      return { unit, status: 200 as const };
+    });
+    return result.status === 201 ? c.json(result.unit, 201) : c.json(result.unit, 200);
+  })
+  .openapi(get, async (c) => {
+    const row = await findUnit(c.get('deps').database.db, c.get('organizationId'), c.req.valid('param').externalId);
+    if (!row) throw notFound('Unit');
+    return c.json(toUnit(row), 200);
+  });

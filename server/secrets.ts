@@ -1,0 +1,81 @@
+/**
+ * Provider secrets (Tapkey client secret, Keycafe API token) are encrypted at rest with
+ * AES-256-GCM. The key comes from ACCESSBRIDGE_SECRET_KEY (base64, 32 bytes) or, when that is
+ * unset, from `<dataDir>/secret.key`, generated on first use and readable by the owner only.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+
+const VERSION = 'v1';
+const KEY_BYTES = 32;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export class SecretKeyError extends Error {}
+
+/** Parses a base64 (or base64url) key and insists on exactly 32 bytes. */
+export function parseSecretKey(text: string, source: string): Buffer {
+  const trimmed = text.trim();
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed))
+    throw new SecretKeyError(`${source} must be base64 (32 random bytes, e.g. \`openssl rand -base64 32\`)`);
+  const key = Buffer.from(trimmed, 'base64');
+  if (key.length !== KEY_BYTES)
+    throw new SecretKeyError(`${source} must decode to ${KEY_BYTES} bytes, got ${key.length} (create one with \`openssl rand -base64 32\`)`);
+  return key;
+}
+
+export const generateSecretKey = () => randomBytes(KEY_BYTES);
+
+export const secretKeyPath = (dataDir: string) => join(dataDir, 'secret.key');
+
+/**
+ * The key for this installation. An explicit env key wins; otherwise the key file is read, or
+ * created (mode 0600, exclusive create so two processes starting at once cannot both write one).
+ */
+export function loadSecretKey(dataDir: string, env: NodeJS.ProcessEnv = process.env): Buffer {
+  if (env.ACCESSBRIDGE_SECRET_KEY) return parseSecretKey(env.ACCESSBRIDGE_SECRET_KEY, 'ACCESSBRIDGE_SECRET_KEY');
+  const file = secretKeyPath(dataDir);
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    try {
+      writeFileSync(file, generateSecretKey().toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  return parseSecretKey(readFileSync(file, 'utf8'), file);
+}
+
+/** Replaces the key file (used by `admin rotate-secret-key` after re-encrypting). */
+export function writeSecretKeyFile(dataDir: string, key: Buffer) {
+  const file = secretKeyPath(dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
+/** `v1:<iv>:<tag>:<ciphertext>` (base64 parts); a fresh IV every time. */
+export function encryptSecret(key: Buffer, plaintext: string): string {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return [VERSION, iv.toString('base64'), cipher.getAuthTag().toString('base64'), data.toString('base64')].join(':');
+}
+
+/** Throws when the value was not made by encryptSecret with this key (wrong key or tampered). */
+export function decryptSecret(key: Buffer, enc: string): string {
+  const [version, iv, tag, data] = enc.split(':');
+  if (version !== VERSION || iv === undefined || tag === undefined || data === undefined)
+    throw new SecretKeyError('Not an encrypted secret');
+  const ivBuf = Buffer.from(iv, 'base64');
+  const tagBuf = Buffer.from(tag, 'base64');
+  if (ivBuf.length !== IV_BYTES || tagBuf.length !== TAG_BYTES) throw new SecretKeyError('Not an encrypted secret');
+  const decipher = createDecipheriv('aes-256-gcm', key, ivBuf);
+  decipher.setAuthTag(tagBuf);
+  try {
+    return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
+  } catch {
+    throw new SecretKeyError('Cannot decrypt secret: wrong secret key or damaged value');
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The rule of the product, as a pure function: which Tapkey access a booking should have now.
+ * A grant is wanted when the booking is reserved or active and not moved out, its unit is in a
+ * Tapkey-connected location and mapped to a lock, it has an email, sync applies (full mode, or
+ * switched on in gradual mode), it was not revoked by hand, and (trigger "move-in date reached")
+ * move-in has come. Validity is move-in day start to the day after move-out, in the location's
+ * time zone, for both triggers: a stable window, so re-evaluating never churns grants.
+ */
+
+export type AccessStatus =
+  | 'wanted'
+  | 'no_email'
+  | 'unit_without_location'
+  | 'location_not_connected'
+  | 'unit_not_mapped'
+  | 'sync_off'
+  | 'revoked_manually'
+  | 'booking_inactive'
+  | 'moved_out'
+  | 'waiting_for_move_in';
+
+export interface AccessFacts {
+  booking: { state: 'reserved' | 'active' | 'ended' | 'cancelled'; tenantEmail: string | null; moveIn: string; moveOut: string | null; syncEnabled: boolean; accessRevoked: boolean };
+  location: { timeZone: string; tapkey: { syncMode: 'gradual' | 'full'; accessTrigger: 'booking_creation' | 'move_in_reached' } | null } | null;
+  lockId: string | null;
+  now: Date;
+}
+
+export type Desired =
+  | { want: true; lockId: string; email: string; validFrom: Date; validBefore: Date | null }
+  | { want: false; status: Exclude<AccessStatus, 'wanted'>; /** When to look again (move-in). */ recheckAt?: Date };
+
+/** Offset of `tz` from UTC at `instant`, in ms (positive east of Greenwich). */
+function offsetMs(instant: number, tz: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: tz,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(instant));
+  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
+  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(instant / 1000) * 1000;
+}
+
+/** 00:00 of a calendar day (YYYY-MM-DD) in a time zone, as an instant. */
+export function dayStart(date: string, tz: string): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const wall = Date.UTC(y, m - 1, d);
+  // Two passes settle days whose midnight sits next to a DST change.
+  let utc = wall - offsetMs(wall, tz);
+  utc = wall - offsetMs(utc, tz);
+  return new Date(utc);
+}
+
+export function nextDay(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+}
+
+/** The grant window of a booking: move-in day start → the start of the day after move-out. */
+export function validity(moveIn: string, moveOut: string | null, tz: string) {
+  return { validFrom: dayStart(moveIn, tz), validBefore: moveOut ? dayStart(nextDay(moveOut), tz) : null };
+}
+
+export function desiredAccess(f: AccessFacts): Desired {
+  const b = f.booking;
+  if (b.state === 'ended' || b.state === 'cancelled') return { want: false, status: 'booking_inactive' };
+  if (!f.location) return { want: false, status: 'unit_without_location' };
+  const settings = f.location.tapkey;
+  if (!settings) return { want: false, status: 'location_not_connected' };
+  const { validFrom, validBefore } = validity(b.moveIn, b.moveOut, f.location.timeZone);
+  if (validBefore && validBefore.getTime() <= f.now.getTime()) return { want: false, status: 'moved_out' };
+  if (b.accessRevoked) return { want: false, status: 'revoked_manually' };
+  if (settings.syncMode === 'gradual' && !b.syncEnabled) return { want: false, status: 'sync_off' };
+  if (!f.lockId) return { want: false, status: 'unit_not_mapped' };
+  if (!b.tenantEmail) return { want: false, status: 'no_email' };
+  if (settings.accessTrigger === 'move_in_reached' && validFrom.getTime() > f.now.getTime())
+    return { want: false, status: 'waiting_for_move_in', recheckAt: validFrom };
+  return { want: true, lockId: f.lockId, email: b.tenantEmail.toLowerCase(), validFrom, validBefore };
+}
+
+const suspiciousDomains = new Map([
+  ['gmial.com', 'gmail.com'],
+  ['gmai.com', 'gmail.com'],
+  ['gmail.co', 'gmail.com'],
+  ['gmal.com', 'gmail.com'],
+  ['googlemail.co', 'googlemail.com'],
+  ['hotmial.com', 'hotmail.com'],
+  ['hotmail.co', 'hotmail.com'],
+  ['yahooo.com', 'yahoo.com'],
+  ['yaho.com', 'yahoo.com'],
+  ['outlok.com', 'outlook.com'],
+  ['gmx.dee', 'gmx.de'],
+  ['web.dee', 'web.de'],
+]);
+// Reserved TLDs (RFC 2606) never reach a mailbox; example.com is left alone: demo data uses it.
+const placeholderDomains = /\.(test|invalid|localhost|example)$/;
+
+/**
+ * Why an email that passed syntax checks still looks wrong for a Tapkey account (the tenant
+ * registers in the Tapkey app with it, so a typo means no access), or null when it looks fine.
+ */
+export function suspiciousEmail(email: string): string | null {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return 'Not an email address';
+  const local = email.slice(0, at);
+  const domain = email.slice(at + 1).toLowerCase();
+  if (!/^[a-z0-9.-]+\.[a-z]{2,}$/.test(domain)) return 'The domain has no valid top-level part';
+  if (domain.includes('..') || local.includes('..') || local.startsWith('.') || local.endsWith('.')) return 'Misplaced dots';
+  const typo = suspiciousDomains.get(domain);
+  if (typo) return `Looks like a typo of ${typo}`;
+  if (placeholderDomains.test(domain)) return 'A placeholder domain, not a real mailbox';
+  if (/\s/.test(email)) return 'Contains spaces';
+  return null;
+}

@@ -1,0 +1,289 @@
+/**
+ * The outbox handler that makes Tapkey match a grant row. It converges rather than replays:
+ * it reads the row's current wish, looks at Tapkey, and only then creates or revokes. So a
+ * crash between "Tapkey created it" and "we stored it" is harmless (the next run finds the
+ * grant and adopts it), a superseded job does nothing, and a (lock, email) a job may have
+ * touched is recorded before the call and cleaned up later if it is no longer wanted.
+ */
+import { and, eq, ne, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { AppDeps } from '../app.ts';
+import { recordAudit } from '../audit.ts';
+import { bookings, locations, tapkeyGrantEvents, tapkeyGrants, tapkeyNotices, units, type TouchedPair } from '../db/schema/index.ts';
+import { enqueue, PermanentError, RetryableError, type DbOrTx, type JobHandler, type OutboxJob } from '../outbox/outbox.ts';
+import { TapkeyError, toOutboxError } from './errors.ts';
+import { clientForLocation, tapkeySettings } from './config.ts';
+import { RECONCILE_JOB, type GrantRow, type ReconcilePayload } from './grants.ts';
+import { acquireLeases, contactKey } from './leases.ts';
+import { grantEmail, type TapkeyGrant } from './schemas.ts';
+import type { TapkeyClient } from './client.ts';
+
+const payloadSchema = z.object({ grantId: z.string().uuid(), generation: z.number().int(), runId: z.string().uuid().optional() });
+
+export type ReconcileResult =
+  | { skipped: 'gone' | 'superseded' }
+  | { action: 'granted'; tapkeyGrantId: string; created: boolean; revoked: string[]; cleaned: TouchedPair[] }
+  | { action: 'revoked'; revoked: string[]; cleaned: TouchedPair[] };
+
+const samePair = (a: TouchedPair, b: TouchedPair) => a.lockId === b.lockId && a.email === b.email;
+const sameInstant = (tapkey: string | null | undefined, ours: Date | null) => (tapkey ? Date.parse(tapkey) : null) === (ours?.getTime() ?? null);
+
+async function loadGrant(db: DbOrTx, organizationId: string, id: string): Promise<GrantRow | undefined> {
+  const [row] = await db.select().from(tapkeyGrants).where(and(eq(tapkeyGrants.organizationId, organizationId), eq(tapkeyGrants.id, id)));
+  return row;
+}
+
+/** Another booking of ours wants this contact on this lock: its grant is not ours to revoke. */
+async function claimedElsewhere(db: DbOrTx, g: GrantRow, pair: TouchedPair): Promise<boolean> {
+  const rows = await db
+    .select({ id: tapkeyGrants.id })
+    .from(tapkeyGrants)
+    .where(and(eq(tapkeyGrants.organizationId, g.organizationId), eq(tapkeyGrants.lockId, pair.lockId), eq(tapkeyGrants.email, pair.email), eq(tapkeyGrants.desired, 'active'), ne(tapkeyGrants.id, g.id)))
+    .limit(1);
+  return rows.length > 0;
+}
+
+class Reconciler {
+  constructor(
+    private readonly db: DbOrTx,
+    private readonly client: TapkeyClient,
+    private readonly owner: string,
+    private readonly g: GrantRow,
+  ) {}
+
+  activeFor(pair: TouchedPair): Promise<TapkeyGrant[]> {
+    return this.client.listGrants(this.owner, { boundLockId: pair.lockId }).then((list) => list.filter((x) => x.active && grantEmail(x) === pair.email));
+  }
+
+  /** Revokes this contact's active grants on a lock unless another booking of ours wants them. */
+  async revokePair(pair: TouchedPair, except?: string): Promise<string[]> {
+    if (await claimedElsewhere(this.db, this.g, pair)) return [];
+    const revoked: string[] = [];
+    for (const x of await this.activeFor(pair)) {
+      if (x.id === except) continue;
+      await this.client.revokeGrant(this.owner, x.id);
+      revoked.push(x.id);
+    }
+    return revoked;
+  }
+
+  async ensureActive(): Promise<ReconcileResult> {
+    const g = this.g;
+    const target = { lockId: g.lockId, email: g.email };
+    const revoked: string[] = [];
+    const cleaned = g.touched.filter((t) => !samePair(t, target));
+    for (const stale of cleaned) revoked.push(...(await this.revokePair(stale)));
+
+    let existing = await this.activeFor(target);
+    let match = existing.find((x) => sameInstant(x.validFrom, g.validFrom) && sameInstant(x.validBefore, g.validBefore));
+    let created = false;
+    if (!match) {
+      await recordTouched(this.db, g.id, target);
+      const input = { boundLockId: g.lockId, email: g.email, validFrom: g.validFrom?.toISOString() ?? null, validBefore: g.validBefore?.toISOString() ?? null };
+      try {
+        match = await this.client.createGrant(this.owner, input);
+      } catch (err) {
+        if (!(err instanceof TapkeyError && err.kind === 'duplicate')) throw err;
+        // Tapkey keeps one active grant per contact and lock: replace the old window.
+        if (await claimedElsewhere(this.db, g, target)) throw new PermanentError('Another booking holds an active Tapkey grant for this email on this lock');
+        for (const x of existing) {
+          await this.client.revokeGrant(this.owner, x.id);
+          revoked.push(x.id);
+        }
+        existing = [];
+        match = await this.client.createGrant(this.owner, input);
+      }
+      created = true;
+    }
+    // Exactly one: any other active grant of this contact on this lock goes.
+    if (existing.some((x) => x.id !== match.id) && !(await claimedElsewhere(this.db, g, target))) {
+      for (const x of existing) {
+        if (x.id === match.id) continue;
+        await this.client.revokeGrant(this.owner, x.id);
+        revoked.push(x.id);
+      }
+    }
+    return { action: 'granted', tapkeyGrantId: match.id, created, revoked, cleaned };
+  }
+
+  async ensureRevoked(): Promise<ReconcileResult> {
+    const g = this.g;
+    const pairs = [{ lockId: g.lockId, email: g.email }, ...g.touched.filter((t) => !samePair(t, { lockId: g.lockId, email: g.email }))];
+    const revoked: string[] = [];
+    for (const pair of pairs) revoked.push(...(await this.revokePair(pair)));
+    // The grant we recorded, in case its contact or lock is not what the row says any more.
+    if (g.tapkeyGrantId && !revoked.includes(g.tapkeyGrantId)) {
+      try {
+        const known = await this.client.getGrant(this.owner, g.tapkeyGrantId);
+        const email = grantEmail(known);
+        const lockId = known.boundLockId?.toLowerCase();
+        if (known.active && !(email && lockId && (await claimedElsewhere(this.db, g, { lockId, email })))) {
+          await this.client.revokeGrant(this.owner, known.id);
+          revoked.push(known.id);
+        }
+      } catch (err) {
+        if (!(err instanceof TapkeyError && err.kind === 'not_found')) throw err;
+      }
+    }
+    return { action: 'revoked', revoked, cleaned: pairs };
+  }
+}
+
+/** Remembers, before calling Tapkey, that this grant may now exist for (lock, email). */
+async function recordTouched(db: DbOrTx, grantId: string, pair: TouchedPair) {
+  await db
+    .update(tapkeyGrants)
+    .set({ touched: sql`${tapkeyGrants.touched} || ${JSON.stringify([pair])}::jsonb` })
+    .where(and(eq(tapkeyGrants.id, grantId), sql`not ${tapkeyGrants.touched} @> ${JSON.stringify([pair])}::jsonb`));
+}
+
+async function addEvent(tx: DbOrTx, g: GrantRow, to: GrantRow['state'], actor: string, fields: { tapkeyGrantId?: string | null; reason?: string | null }) {
+  await tx.insert(tapkeyGrantEvents).values({
+    organizationId: g.organizationId,
+    grantId: g.id,
+    actor,
+    fromState: g.state,
+    toState: to,
+    desired: g.desired,
+    lockId: g.lockId,
+    email: g.email,
+    tapkeyGrantId: fields.tapkeyGrantId ?? g.tapkeyGrantId,
+    reason: fields.reason ?? null,
+  });
+}
+
+/** The grant row, locked, with its booking's external id and unit name (one statement). */
+async function lockGrant(tx: DbOrTx, grantId: string) {
+  const [row] = await tx
+    .select({ grant: tapkeyGrants, bookingExternalId: bookings.externalId, unitName: units.name })
+    .from(tapkeyGrants)
+    .innerJoin(bookings, eq(bookings.id, tapkeyGrants.bookingId))
+    .innerJoin(units, eq(units.id, bookings.unitId))
+    .where(eq(tapkeyGrants.id, grantId))
+    .for('update', { of: tapkeyGrants });
+  return row;
+}
+
+const ACTOR = `system:${RECONCILE_JOB}`;
+
+export function reconcileHandler(deps: AppDeps): JobHandler<ReconcileResult> {
+  const db = deps.database.db;
+  return {
+    async run(job: OutboxJob) {
+      const p = payloadSchema.parse(job.payload);
+      const [found] = await db
+        .select({ grant: tapkeyGrants, location: locations })
+        .from(tapkeyGrants)
+        .leftJoin(locations, eq(locations.id, tapkeyGrants.locationId))
+        .where(and(eq(tapkeyGrants.organizationId, job.organizationId), eq(tapkeyGrants.id, p.grantId)));
+      if (!found) return { skipped: 'gone' };
+      const { grant: first, location } = found;
+      if (first.generation !== p.generation) return { skipped: 'superseded' };
+      if (!location?.tapkey || !location.tapkeySecret) throw new PermanentError('The location is not connected to Tapkey (client ID, secret and locking system ID are needed)');
+      const conn = clientForLocation(deps, location);
+      const emails = (g: GrantRow) => [g.email, ...g.touched.map((t) => t.email)].map((e) => contactKey(job.organizationId, conn.ownerAccountId, e));
+      const release = await acquireLeases(db, emails(first), tapkeySettings(deps).leaseMs);
+      try {
+        // Re-read under the leases: the row may have moved on while we waited.
+        const g = await loadGrant(db, job.organizationId, p.grantId);
+        if (!g) return { skipped: 'gone' };
+        if (g.generation !== p.generation) return { skipped: 'superseded' };
+        if (emails(g).some((k) => !emails(first).includes(k))) throw new RetryableError('The grant touched another contact meanwhile', 50);
+        const r = new Reconciler(db, conn.client, conn.ownerAccountId, g);
+        return g.desired === 'active' ? await r.ensureActive() : await r.ensureRevoked();
+      } catch (err) {
+        throw toOutboxError(err);
+      } finally {
+        await release();
+      }
+    },
+
+    async complete(tx, job, result) {
+      if ('skipped' in result) return;
+      const p = payloadSchema.parse(job.payload);
+      const locked = await lockGrant(tx, p.grantId);
+      if (!locked) return;
+      const { grant: g, bookingExternalId, unitName } = locked;
+      const stillTouched = (target: TouchedPair | null) => {
+        const rest = g.touched.filter((t) => !result.cleaned.some((c) => samePair(c, t)));
+        return target && !rest.some((t) => samePair(t, target)) ? [...rest, target] : rest;
+      };
+      if (g.generation !== p.generation) {
+        // Superseded while we ran: keep what we may have created on the books for the newer job.
+        if (result.action === 'granted' && result.created) {
+          await tx.update(tapkeyGrants).set({ generation: g.generation + 1, updatedAt: sql`now()` }).where(eq(tapkeyGrants.id, g.id));
+          await enqueue(tx, {
+            organizationId: g.organizationId,
+            kind: RECONCILE_JOB,
+            idempotencyKey: `${RECONCILE_JOB}:${g.id}:${g.generation + 1}`,
+            payload: { grantId: g.id, generation: g.generation + 1 } satisfies ReconcilePayload,
+          });
+        }
+        return;
+      }
+      if (result.action === 'granted') {
+        const becameActive = g.state !== 'active' || g.tapkeyGrantId !== result.tapkeyGrantId;
+        await tx
+          .update(tapkeyGrants)
+          .set({ state: 'active', reason: null, tapkeyGrantId: result.tapkeyGrantId, touched: stillTouched({ lockId: g.lockId, email: g.email }), updatedAt: sql`now()` })
+          .where(eq(tapkeyGrants.id, g.id));
+        if (!becameActive && g.state === 'active') return;
+        await addEvent(tx, g, 'active', ACTOR, { tapkeyGrantId: result.tapkeyGrantId, reason: result.created ? 'created in Tapkey' : 'found in Tapkey' });
+        await recordAudit(tx, {
+          organizationId: g.organizationId,
+          actor: ACTOR,
+          action: 'tapkey_grant.activated',
+          entity: 'tapkey_grant',
+          entityId: bookingExternalId,
+          before: { state: g.state, tapkeyGrantId: g.tapkeyGrantId },
+          after: { state: 'active', tapkeyGrantId: result.tapkeyGrantId, lockId: g.lockId, email: g.email, created: result.created, revokedOthers: result.revoked },
+        });
+        await tx
+          .insert(tapkeyNotices)
+          .values({
+            organizationId: g.organizationId,
+            bookingId: g.bookingId,
+            grantId: g.id,
+            kind: 'access_ready',
+            email: g.email,
+            lockId: g.lockId,
+            unitName,
+            tapkeyGrantId: result.tapkeyGrantId,
+            validFrom: g.validFrom,
+            validBefore: g.validBefore,
+          })
+          .onConflictDoNothing();
+      } else {
+        await tx.update(tapkeyGrants).set({ state: 'revoked', touched: stillTouched(null), updatedAt: sql`now()` }).where(eq(tapkeyGrants.id, g.id));
+        await addEvent(tx, g, 'revoked', ACTOR, { reason: g.reason });
+        await recordAudit(tx, {
+          organizationId: g.organizationId,
+          actor: ACTOR,
+          action: 'tapkey_grant.revoked',
+          entity: 'tapkey_grant',
+          entityId: bookingExternalId,
+          before: { state: g.state, tapkeyGrantId: g.tapkeyGrantId },
+          after: { state: 'revoked', reason: g.reason, revokedInTapkey: result.revoked },
+        });
+      }
+    },
+
+    async fail(tx, job, reason) {
+      const p = payloadSchema.parse(job.payload);
+      const locked = await lockGrant(tx, p.grantId);
+      if (!locked || locked.grant.generation !== p.generation) return;
+      const { grant: g, bookingExternalId } = locked;
+      await tx.update(tapkeyGrants).set({ state: 'failed', reason, updatedAt: sql`now()` }).where(eq(tapkeyGrants.id, g.id));
+      await addEvent(tx, g, 'failed', ACTOR, { reason });
+      await recordAudit(tx, {
+        organizationId: g.organizationId,
+        actor: ACTOR,
+        action: 'tapkey_grant.failed',
+        entity: 'tapkey_grant',
+        entityId: bookingExternalId,
+        before: { state: g.state },
+        after: { state: 'failed', desired: g.desired, reason },
+      });
+    },
+  };
+}

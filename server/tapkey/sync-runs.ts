@@ -1,0 +1,254 @@
+/**
+ * A full sync of one location (the seed's "clean slate" option): every booking at the location
+ * is re-evaluated with a forced Tapkey check, in one transaction that also writes the report
+ * (bookings without email, suspicious emails, unmapped units, locks mapped to no unit) and
+ * queues the scan for Tapkey grants no booking explains. Progress is read from the outbox.
+ */
+import { and, count, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { SyncRun } from '../../lib/contract.ts';
+import { translate, type Language } from '../../lib/i18n/index.ts';
+import type { AppDeps } from '../app.ts';
+import { recordAudit } from '../audit.ts';
+import { bookings, locks, mappings, outboxJobs, tapkeyGrants, tapkeySyncRuns, tapkeyUnexplainedGrants, units, type SyncRunReport } from '../db/schema/index.ts';
+import { ApiError } from '../errors.ts';
+import { enqueue, type DbOrTx, type JobHandler, type OutboxJob } from '../outbox/outbox.ts';
+import { suspiciousEmail } from './access.ts';
+import { clientForLocation, loadLocation, tapkeyNow, tapkeySettings } from './config.ts';
+import { toOutboxError } from './errors.ts';
+import { evaluateBookings, RECONCILE_JOB } from './grants.ts';
+import { acquireLeases, contactKey } from './leases.ts';
+import { grantEmail } from './schemas.ts';
+
+export const SCAN_JOB = 'tapkey.sync.scan';
+export const REVOKE_UNEXPLAINED_JOB = 'tapkey.grant.revoke_unexplained';
+
+/** Report lists keep their full count but at most this many items. */
+const REPORT_ITEMS = 1000;
+
+const list = <T>(items: T[]) => ({ count: items.length, items: items.slice(0, REPORT_ITEMS) });
+
+export async function startSyncRun(deps: AppDeps, input: { organizationId: string; actor: string; locationId: string }) {
+  const { organizationId, actor, locationId } = input;
+  const now = tapkeyNow(deps);
+  const run = await deps.database.db.transaction(async (tx) => {
+    const location = await loadLocation(tx, organizationId, locationId);
+    if (!location) throw new ApiError('not_found', 'Location not found');
+    if (!location.tapkey || !location.tapkeySecret)
+      throw new ApiError('unprocessable', 'Connect this location to Tapkey first (client ID, secret and locking system ID)');
+    const runId = crypto.randomUUID();
+    const { facts, enqueued } = await evaluateBookings(tx, { organizationId, actor, now, force: true, runId }, eq(units.locationId, locationId));
+
+    const current = facts.filter((f) => f.booking.state === 'reserved' || f.booking.state === 'active');
+    const unitRows = await tx
+      .select({ unit: units, lockId: mappings.lockId })
+      .from(units)
+      .leftJoin(mappings, and(eq(mappings.organizationId, units.organizationId), eq(mappings.unitId, units.id)))
+      .where(and(eq(units.organizationId, organizationId), eq(units.locationId, locationId)))
+      .orderBy(units.name);
+    const lockRows = await tx
+      .select({ id: locks.id, title: locks.title })
+      .from(locks)
+      .leftJoin(mappings, and(eq(mappings.organizationId, locks.organizationId), eq(mappings.lockId, locks.id)))
+      .where(and(eq(locks.organizationId, organizationId), eq(locks.locationId, locationId), isNull(mappings.unitId), sql`${locks.active} is not false`))
+      .orderBy(locks.title);
+    const bookingsPerUnit = new Map<string, number>();
+    for (const f of current) bookingsPerUnit.set(f.unit.id, (bookingsPerUnit.get(f.unit.id) ?? 0) + 1);
+    const report: SyncRunReport = {
+      bookingsWithoutEmail: list(current.filter((f) => !f.booking.tenantEmail).map((f) => ({ bookingExternalId: f.booking.externalId, unitExternalId: f.unit.externalId }))),
+      invalidEmails: list(
+        current.flatMap((f) => {
+          const reason = f.booking.tenantEmail ? suspiciousEmail(f.booking.tenantEmail) : null;
+          return reason ? [{ bookingExternalId: f.booking.externalId, email: f.booking.tenantEmail!, reason }] : [];
+        }),
+      ),
+      unitsWithoutMapping: list(unitRows.filter((u) => !u.lockId).map((u) => ({ unitExternalId: u.unit.externalId, unitName: u.unit.name, activeBookings: bookingsPerUnit.get(u.unit.id) ?? 0 }))),
+      locksWithoutUnit: list(lockRows.map((l) => ({ lockId: l.id, title: l.title }))),
+    };
+    const [row] = await tx.insert(tapkeySyncRuns).values({ id: runId, organizationId, locationId, actor, total: enqueued, report }).returning();
+    await enqueue(tx, { organizationId, kind: SCAN_JOB, idempotencyKey: `${SCAN_JOB}:${runId}`, payload: { runId } });
+    await recordAudit(tx, { organizationId, actor, action: 'tapkey.sync_run_started', entity: 'sync_run', entityId: runId, after: { locationId, total: enqueued, bookings: facts.length } });
+    return row!;
+  });
+  deps.kickOutbox?.();
+  return run;
+}
+
+export async function syncRunView(deps: AppDeps, organizationId: string, runId: string, lang: Language): Promise<SyncRun> {
+  const { db } = deps.database;
+  const [run] = await db.select().from(tapkeySyncRuns).where(and(eq(tapkeySyncRuns.organizationId, organizationId), eq(tapkeySyncRuns.id, runId)));
+  if (!run) throw new ApiError('not_found', 'Sync run not found');
+  const states = await db
+    .select({ state: outboxJobs.state, n: count() })
+    .from(outboxJobs)
+    .where(and(eq(outboxJobs.organizationId, organizationId), eq(outboxJobs.kind, RECONCILE_JOB), sql`${outboxJobs.payload}->>'runId' = ${runId}`))
+    .groupBy(outboxJobs.state);
+  const by = (s: string) => states.find((r) => r.state === s)?.n ?? 0;
+  const progress = { total: run.total, done: by('done'), failed: by('failed'), pending: by('pending') + by('running') };
+  let finishedAt = run.finishedAt;
+  if (!finishedAt && progress.pending === 0 && run.scanState !== 'pending') {
+    // Recorded once, by whoever first sees the run complete.
+    const [done] = await db
+      .update(tapkeySyncRuns)
+      .set({ finishedAt: sql`now()` })
+      .where(and(eq(tapkeySyncRuns.id, run.id), isNull(tapkeySyncRuns.finishedAt)))
+      .returning({ finishedAt: tapkeySyncRuns.finishedAt });
+    finishedAt = done?.finishedAt ?? new Date();
+  }
+  const unexplained = await db.select().from(tapkeyUnexplainedGrants).where(eq(tapkeyUnexplainedGrants.runId, run.id)).orderBy(tapkeyUnexplainedGrants.lockId);
+  return {
+    id: run.id,
+    locationId: run.locationId,
+    state: finishedAt ? 'done' : 'running',
+    createdAt: run.createdAt.toISOString(),
+    finishedAt: finishedAt?.toISOString() ?? null,
+    progress,
+    report: {
+      ...run.report,
+      unexplainedGrants: {
+        scan: run.scanState,
+        error: run.scanError,
+        count: unexplained.length,
+        items: unexplained.map((u) => ({
+          tapkeyGrantId: u.tapkeyGrantId,
+          lockId: u.lockId,
+          lockTitle: u.lockTitle,
+          email: u.email,
+          validFrom: u.validFrom,
+          validBefore: u.validBefore,
+          state: u.state,
+          reason: u.reason,
+        })),
+      },
+      reminder: translate(lang, 'tapkeyServer.syncReminder'),
+    },
+  };
+}
+
+/** Is (lock, email) wanted by a booking, or is this grant one our own revocation is handling? */
+async function explainedSet(db: DbOrTx, organizationId: string) {
+  const rows = await db
+    .select({ lockId: tapkeyGrants.lockId, email: tapkeyGrants.email, desired: tapkeyGrants.desired, state: tapkeyGrants.state, tapkeyGrantId: tapkeyGrants.tapkeyGrantId })
+    .from(tapkeyGrants)
+    .where(eq(tapkeyGrants.organizationId, organizationId));
+  const wanted = new Set(rows.filter((r) => r.desired === 'active').map((r) => `${r.lockId}|${r.email}`));
+  const beingRevoked = new Set(rows.filter((r) => r.desired === 'revoked' && r.state !== 'revoked' && r.tapkeyGrantId).map((r) => r.tapkeyGrantId!));
+  return (lockId: string, email: string | null, grantId: string) => beingRevoked.has(grantId) || (email !== null && wanted.has(`${lockId}|${email}`));
+}
+
+const runPayload = z.object({ runId: z.string().uuid() });
+
+async function runWithLocation(deps: AppDeps, job: OutboxJob, runId: string) {
+  const [run] = await deps.database.db.select().from(tapkeySyncRuns).where(and(eq(tapkeySyncRuns.organizationId, job.organizationId), eq(tapkeySyncRuns.id, runId)));
+  if (!run) return null;
+  const location = await loadLocation(deps.database.db, job.organizationId, run.locationId);
+  if (!location) return null;
+  return { run, location, ...clientForLocation(deps, location) };
+}
+
+type ScanResult = { items: (typeof tapkeyUnexplainedGrants.$inferInsert)[] } | { skipped: true };
+
+/** Lists the owner account's active grants and keeps those no booking explains. */
+export function scanHandler(deps: AppDeps): JobHandler<ScanResult> {
+  return {
+    async run(job) {
+      const { runId } = runPayload.parse(job.payload);
+      try {
+        const ctx = await runWithLocation(deps, job, runId);
+        if (!ctx) return { skipped: true };
+        const active = await ctx.client.listGrants(ctx.ownerAccountId);
+        const explained = await explainedSet(deps.database.db, job.organizationId);
+        const titles = new Map((await deps.database.db.select({ id: locks.id, title: locks.title }).from(locks).where(eq(locks.organizationId, job.organizationId))).map((l) => [l.id, l.title]));
+        const items = active.flatMap((g) => {
+          const lockId = (g.boundLockId ?? '').toLowerCase();
+          const email = grantEmail(g);
+          if (!lockId || explained(lockId, email, g.id)) return [];
+          return [{ organizationId: job.organizationId, runId, tapkeyGrantId: g.id, lockId, lockTitle: titles.get(lockId) ?? null, email, validFrom: g.validFrom ?? null, validBefore: g.validBefore ?? null }];
+        });
+        return { items };
+      } catch (err) {
+        throw toOutboxError(err);
+      }
+    },
+    async complete(tx, job, result) {
+      const { runId } = runPayload.parse(job.payload);
+      if ('skipped' in result) return;
+      for (let i = 0; i < result.items.length; i += 500) await tx.insert(tapkeyUnexplainedGrants).values(result.items.slice(i, i + 500)).onConflictDoNothing();
+      await tx.update(tapkeySyncRuns).set({ scanState: 'done' }).where(eq(tapkeySyncRuns.id, runId));
+    },
+    async fail(tx, job, reason) {
+      const { runId } = runPayload.parse(job.payload);
+      await tx.update(tapkeySyncRuns).set({ scanState: 'failed', scanError: reason }).where(eq(tapkeySyncRuns.id, runId));
+    },
+  };
+}
+
+/** Queues a revoke for every unexplained grant of the run not yet revoked; returns how many. */
+export async function requestRevokeUnexplained(deps: AppDeps, organizationId: string, runId: string, actor: string): Promise<number> {
+  const n = await deps.database.db.transaction(async (tx) => {
+    const [run] = await tx.select().from(tapkeySyncRuns).where(and(eq(tapkeySyncRuns.organizationId, organizationId), eq(tapkeySyncRuns.id, runId)));
+    if (!run) throw new ApiError('not_found', 'Sync run not found');
+    if (run.scanState === 'pending') throw new ApiError('conflict', 'The scan for unexplained grants has not finished yet; try again when the run shows it done');
+    const rows = await tx
+      .update(tapkeyUnexplainedGrants)
+      .set({ state: 'revoking', reason: null })
+      .where(and(eq(tapkeyUnexplainedGrants.runId, runId), inArray(tapkeyUnexplainedGrants.state, ['found', 'failed'])))
+      .returning();
+    for (const r of rows)
+      await enqueue(tx, {
+        organizationId,
+        kind: REVOKE_UNEXPLAINED_JOB,
+        // A retry after failure is a new attempt: the key carries the row's revision.
+        idempotencyKey: `${REVOKE_UNEXPLAINED_JOB}:${r.id}:${Date.now()}`,
+        payload: { runId, id: r.id },
+      });
+    await recordAudit(tx, { organizationId, actor, action: 'tapkey.unexplained_revoke_requested', entity: 'sync_run', entityId: runId, after: { grants: rows.map((r) => r.tapkeyGrantId) } });
+    return rows.length;
+  });
+  deps.kickOutbox?.();
+  return n;
+}
+
+const revokePayload = z.object({ runId: z.string().uuid(), id: z.string().uuid() });
+type RevokeResult = { state: 'revoked' | 'kept'; reason: string | null };
+
+/** Revokes one unexplained grant, unless a booking explains it by now. */
+export function revokeUnexplainedHandler(deps: AppDeps): JobHandler<RevokeResult> {
+  const db = deps.database.db;
+  return {
+    async run(job) {
+      const { runId, id } = revokePayload.parse(job.payload);
+      const [row] = await db.select().from(tapkeyUnexplainedGrants).where(eq(tapkeyUnexplainedGrants.id, id));
+      const ctx = row && (await runWithLocation(deps, job, runId));
+      if (!row || !ctx) return { state: 'kept', reason: 'The run or its location no longer exists' };
+      const release = await acquireLeases(db, row.email ? [contactKey(job.organizationId, ctx.ownerAccountId, row.email)] : [], tapkeySettings(deps).leaseMs);
+      try {
+        const explained = await explainedSet(db, job.organizationId);
+        if (explained(row.lockId, row.email, row.tapkeyGrantId)) return { state: 'kept', reason: 'A booking explains this grant now' };
+        await ctx.client.revokeGrant(ctx.ownerAccountId, row.tapkeyGrantId);
+        return { state: 'revoked', reason: null };
+      } catch (err) {
+        throw toOutboxError(err);
+      } finally {
+        await release();
+      }
+    },
+    async complete(tx, job, result) {
+      const { id, runId } = revokePayload.parse(job.payload);
+      const [row] = await tx.update(tapkeyUnexplainedGrants).set(result).where(eq(tapkeyUnexplainedGrants.id, id)).returning();
+      if (row)
+        await recordAudit(tx, {
+          organizationId: job.organizationId,
+          actor: `system:${REVOKE_UNEXPLAINED_JOB}`,
+          action: result.state === 'revoked' ? 'tapkey.unexplained_revoked' : 'tapkey.unexplained_kept',
+          entity: 'sync_run',
+          entityId: runId,
+          after: { tapkeyGrantId: row.tapkeyGrantId, lockId: row.lockId, email: row.email, reason: result.reason },
+        });
+    },
+    async fail(tx, job, reason) {
+      const { id } = revokePayload.parse(job.payload);
+      await tx.update(tapkeyUnexplainedGrants).set({ state: 'failed', reason }).where(eq(tapkeyUnexplainedGrants.id, id));
+    },
+  };
+}

@@ -1,0 +1,185 @@
+/** The Keycafe connector against the sandbox: paging, rate limit, error mapping. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../../server/errors.ts';
+import { KeycafeError, mapFieldErrors, toApiError, toOutboxError } from '../../server/keycafe/errors.ts';
+import { KeycafeService } from '../../server/keycafe/service.ts';
+import { RollingWindowLimiter } from '../../server/keycafe/rate-limiter.ts';
+import { PermanentError, RetryableError } from '../../server/outbox/outbox.ts';
+import { ControllableClock, DEMO_KEYCAFE_EMAIL, DEMO_KEYCAFE_TOKEN, startKeycafeSandbox, type KeycafeSandbox } from '../../sandbox/keycafe/index.ts';
+import { seedKeys } from '../../sandbox/keycafe/data.ts';
+
+const account = { email: DEMO_KEYCAFE_EMAIL, token: DEMO_KEYCAFE_TOKEN };
+let sandbox: KeycafeSandbox;
+let clock: ControllableClock;
+let service: KeycafeService;
+
+async function failure(p: Promise<unknown>): Promise<KeycafeError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof KeycafeError)) throw new Error(`expected a KeycafeError, got ${String(err)}`);
+  return err;
+}
+
+beforeAll(async () => {
+  clock = new ControllableClock({ speed: 0 });
+  sandbox = await startKeycafeSandbox({ clock });
+});
+afterAll(() => sandbox.close());
+beforeEach(() => {
+  sandbox.faults.clear();
+  clock.speed = 0;
+  clock.advance(120_000);
+  sandbox.calls.clear();
+  // A fresh service each test: fresh buckets.
+  service = new KeycafeService({ apiUrl: sandbox.url, clock, timeoutMs: 300 });
+});
+
+describe('KeycafeClient', () => {
+  it('pages through keys with the Link header and validates each item', async () => {
+    const keys = await service.client(account, 'route').listKeys();
+    expect(keys).toHaveLength(seedKeys().length);
+    expect(sandbox.calls.count({ path: '/v0/key' })).toBe(Math.ceil(seedKeys().length / 50));
+    expect(keys[0]).toMatchObject({ id: '10001', name: expect.any(String), serialNumber: expect.any(String), homeLocation: { id: '501' } });
+    const search = await service.client(account, 'route').listKeys('loading bay');
+    expect(search.map((k) => k.name)).toEqual(['Loading bay gate fob']);
+  });
+
+  it('creates, finds and deletes accesses; a second delete counts as already gone', async () => {
+    const client = service.client(account, 'job');
+    const created = await client.createAccess({ user: { mobile: '16042656073' }, key: { id: '10050' }, locale: 'en' });
+    expect(created).toMatchObject({ key: { id: '10050' }, bookingCode: expect.stringMatching(/^\d{6}$/), checkinLink: expect.stringContaining('/checkin/') });
+    const found = await client.listAccesses({ key: '10050', user: '16042656073' });
+    expect(found.map((a) => a.id)).toEqual([created.id]);
+    expect(await client.deleteAccess(created.id)).toBe('deleted');
+    expect(await client.deleteAccess(created.id)).toBe('already_gone');
+  });
+
+  it('maps Keycafe field errors to our field paths and to permanent job failures', async () => {
+    const err = await failure(service.client(account, 'job').createAccess({ user: { mobile: '+1 604' }, key: { id: '1' }, locale: 'en' }));
+    expect(err.kind).toBe('rejected');
+    expect(err.opts.fieldErrors!.map((f) => f.field).sort()).toEqual(['key.id', 'user.mobile']);
+    expect(mapFieldErrors(err.opts.fieldErrors, 'keyIds.0').map((f) => f.path).sort()).toEqual(['keyIds.0', 'recipient.mobile']);
+    expect(toOutboxError(err, clock)).toBeInstanceOf(PermanentError);
+    const api = toApiError(err, 'en', 'keyIds.0') as ApiError;
+    expect(api.fieldErrors.map((f) => f.path).sort()).toEqual(['keyIds.0', 'recipient.mobile']);
+  });
+
+  it('reports wrong credentials as auth (422 for the API, permanent for jobs)', async () => {
+    const err = await failure(service.client({ email: DEMO_KEYCAFE_EMAIL, token: 'nope' }, 'route').listLocations());
+    expect(err.kind).toBe('auth');
+    expect((toApiError(err, 'de') as ApiError).status).toBe(422);
+    expect((toApiError(err, 'de') as ApiError).message).toBe('Keycafe hat die Konto-E-Mail und das API-Token nicht akzeptiert');
+    expect(toOutboxError(err, clock)).toBeInstanceOf(PermanentError);
+  });
+
+  it('classifies 500, timeouts and dropped connections as retryable', async () => {
+    const client = service.client(account, 'job');
+    sandbox.faults.add({ kind: 'server_error' });
+    expect((await failure(client.listLocations())).kind).toBe('unavailable');
+    sandbox.faults.add({ kind: 'timeout' });
+    const timeout = await failure(client.listLocations());
+    expect(timeout.kind).toBe('timeout');
+    sandbox.faults.add({ kind: 'drop' });
+    const drop = await failure(client.listLocations());
+    expect(drop.kind).toBe('network');
+    for (const e of [timeout, drop]) expect(toOutboxError(e, clock)).toBeInstanceOf(RetryableError);
+  });
+
+  it('a 429 blocks the whole account for Retry-After: no call goes out until then', async () => {
+    const client = service.client(account, 'route');
+    sandbox.faults.add({ kind: 'rate_limit' });
+    const err = await failure(client.listLocations());
+    expect(err).toMatchObject({ kind: 'rate_limited', opts: { retryAfterMs: 60_000 } });
+    const retry = toOutboxError(err, clock) as RetryableError;
+    expect(retry).toBeInstanceOf(RetryableError);
+    // The route's 5 s patience is shorter than the minute left: it fails without calling.
+    const before = sandbox.calls.list.length;
+    expect((await failure(client.listLocations())).kind).toBe('rate_limited');
+    expect(sandbox.calls.list.length).toBe(before);
+    expect((toApiError(await failure(client.listLocations()), 'en') as ApiError).details).toEqual({ retryAfterSeconds: 60 });
+    clock.advance(60_000);
+    await expect(client.listLocations()).resolves.toHaveLength(4);
+  });
+
+  it('never sends more than 60 calls in any minute, even from many concurrent callers', async () => {
+    clock.speed = 400;
+    const t0 = clock.now();
+    const clients = Array.from({ length: 6 }, () => service.client(account, 'job'));
+    // 150 calls from 6 "jobs" at once; each waits for a token as long as it takes.
+    const work = clients.map(async (client, i) => {
+      for (let n = 0; n < 25; n++) {
+        for (;;) {
+          try {
+            await client.listAccesses({ key: String(10001 + i) });
+            break;
+          } catch (err) {
+            if (!(err instanceof KeycafeError && err.kind === 'rate_limited')) throw err;
+            await clock.sleep(err.opts.retryAfterMs ?? 1000);
+          }
+        }
+      }
+    });
+    await Promise.all(work);
+    expect(sandbox.calls.list).toHaveLength(150);
+    expect(sandbox.calls.count({ status: 429 })).toBe(0);
+    expect(sandbox.calls.maxInWindow(60_000)).toBeLessThanOrEqual(60);
+    // 150 calls at 60 a minute need at least two full minutes after the first 60.
+    expect(clock.now() - t0).toBeGreaterThanOrEqual(120_000);
+  });
+
+  it('runs beforeSend only once a token is held, right before the request leaves', async () => {
+    const client = service.client(account, 'route');
+    sandbox.faults.add({ kind: 'rate_limit' });
+    await failure(client.listLocations());
+    let sent = 0;
+    const body = { user: { email: 'before-send@example.com' }, key: { id: '10001' }, locale: 'en' as const };
+    // Blocked for a minute: no token, so nothing may claim the request went out.
+    expect((await failure(client.createAccess(body, { beforeSend: async () => void sent++ }))).kind).toBe('rate_limited');
+    expect(sent).toBe(0);
+    clock.advance(60_000);
+    const calls = sandbox.calls.list.length;
+    await client.createAccess(body, {
+      beforeSend: async () => {
+        sent++;
+        expect(sandbox.calls.list.length).toBe(calls);
+      },
+    });
+    expect(sent).toBe(1);
+    // A failing beforeSend gives the token back and sends nothing.
+    const used = service.limiterFor(DEMO_KEYCAFE_EMAIL).used;
+    await expect(client.createAccess(body, { beforeSend: async () => Promise.reject(new Error('db down')) })).rejects.toThrow('db down');
+    expect(service.limiterFor(DEMO_KEYCAFE_EMAIL).used).toBe(used);
+    expect(sandbox.calls.list.length).toBe(calls + 1);
+  });
+
+  it('keeps one bucket per account', async () => {
+    expect(service.limiterFor('A@x.com')).toBe(service.limiterFor('a@x.com'));
+    expect(service.limiterFor('a@x.com')).not.toBe(service.limiterFor('b@x.com'));
+    const limiter = new RollingWindowLimiter(clock, 2, 1000);
+    const a = await limiter.acquire(0);
+    const b = await limiter.acquire(0);
+    await expect(limiter.acquire(0)).rejects.toThrow(/rate limit/);
+    a.release();
+    b.release();
+    expect(limiter.used).toBe(2);
+    clock.advance(1000);
+    expect(limiter.used).toBe(0);
+  });
+
+  it('rejects answers without the documented shape, and does not follow Links to other hosts', async () => {
+    const rogue = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', link: '<http://evil.example/v0/key?page=2>; rel="next"' });
+      res.end(req.url?.startsWith('/v0/location') ? JSON.stringify([{ nope: 1 }]) : JSON.stringify([{ id: 1, name: 'Key' }]));
+    });
+    await new Promise<void>((r) => rogue.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(rogue.address() as AddressInfo).port}/v0/`;
+    const client = new KeycafeService({ apiUrl: url, clock }).client(account, 'route');
+    expect((await failure(client.listLocations())).kind).toBe('invalid_response');
+    expect(await client.listKeys()).toEqual([{ id: '1', name: 'Key', serialNumber: null, homeLocation: null }]);
+    await new Promise<void>((r) => rogue.close(() => r()));
+  });
+});

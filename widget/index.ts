@@ -1,0 +1,4 @@
+/** The widget bundle's entry (widget/vite.config.ts builds it into one IIFE file). */
+import { defineWidget } from './element.tsx';
+
+defineWidget();
