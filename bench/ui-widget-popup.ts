@@ -38,7 +38,10 @@ export interface PopupPaint {
 export interface UiFigures {
   runs: number;
   widget: Size;
+  /** What the popup loads to paint (popup.html and what it references). */
   popup: Size & { files: string[] };
+  /** The popup with the booking dialog, which it loads after painting (dynamic imports). */
+  popupWithDialog: Size & { files: string[] };
   popupPaint: { apiUp: PopupPaint; apiDown: PopupPaint; apiHanging: PopupPaint };
 }
 
@@ -63,6 +66,14 @@ export function popupFiles(build = CHROME_BUILD): string[] {
   const html = readFileSync(join(build, 'popup.html'), 'utf8');
   const refs = [...html.matchAll(/(?:src|href)="(\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
   return ['popup.html', ...new Set(refs)].map((r) => join(build, r));
+}
+
+/** The chunks the popup's script imports dynamically (Vite lists them in its preload map). */
+export function popupLazyFiles(build = CHROME_BUILD): string[] {
+  const script = popupFiles(build).find((f) => /\/chunks\/popup-[^/]+\.js$/.test(f))!;
+  const names = [...readFileSync(script, 'utf8').matchAll(/"(chunks\/[^"]+\.js)"/g)].map((m) => join(build, m[1]!));
+  const eager = new Set(popupFiles(build));
+  return [...new Set(names)].filter((f) => !eager.has(f));
 }
 
 async function measurePopup(browser: ExtensionBrowser, runs: number): Promise<PopupPaint> {
@@ -94,8 +105,11 @@ async function measurePopup(browser: ExtensionBrowser, runs: number): Promise<Po
 
 export async function runUiBench({ runs = 15 } = {}): Promise<UiFigures> {
   const widget = sizeOf([WIDGET_BUILD]);
+  const rel = (fs: string[]) => fs.map((f) => f.slice(CHROME_BUILD.length + 1));
   const files = popupFiles();
-  const popup = { ...sizeOf(files), files: files.map((f) => f.slice(CHROME_BUILD.length + 1)) };
+  const all = [...files, ...popupLazyFiles()];
+  const popup = { ...sizeOf(files), files: rel(files) };
+  const popupWithDialog = { ...sizeOf(all), files: rel(all) };
 
   // A private copy: other builds rewriting .output meanwhile must not change what is measured.
   const extensionPath = mkdtempSync(join(tmpdir(), 'ab-ui-bench-ext-'));
@@ -127,7 +141,7 @@ export async function runUiBench({ runs = 15 } = {}): Promise<UiFigures> {
     });
     await new Promise<void>((resolve) => hanging!.listen(port, '127.0.0.1', resolve));
     const apiHanging = await measurePopup(browser, runs);
-    return { runs, widget, popup, popupPaint: { apiUp, apiDown, apiHanging } };
+    return { runs, widget, popup, popupWithDialog, popupPaint: { apiUp, apiDown, apiHanging } };
   } finally {
     await browser.close();
     for (const s of sockets) s.destroy();
@@ -142,7 +156,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const f = await runUiBench({ runs: Number(values.runs) });
   const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
   console.log(`Widget script (accessbridge-widget.js): ${kib(f.widget.bytes)} raw, ${kib(f.widget.gzipBytes)} gzip`);
-  console.log(`Popup (${f.popup.files.join(', ')}): ${kib(f.popup.bytes)} raw, ${kib(f.popup.gzipBytes)} gzip`);
+  console.log(`Popup, to paint (${f.popup.files.join(', ')}): ${kib(f.popup.bytes)} raw, ${kib(f.popup.gzipBytes)} gzip`);
+  console.log(`Popup with the booking dialog loaded after painting (+ ${f.popupWithDialog.files.slice(f.popup.files.length).join(', ')}): ${kib(f.popupWithDialog.bytes)} raw, ${kib(f.popupWithDialog.gzipBytes)} gzip`);
   console.log(`Popup time to first paint in Chromium, median of ${f.runs} openings (ms from navigation start):`);
   console.table({ 'API up': f.popupPaint.apiUp, 'API down (refused)': f.popupPaint.apiDown, 'API hanging (no answer)': f.popupPaint.apiHanging });
   console.log(JSON.stringify(f));

@@ -30,6 +30,8 @@ export interface StartedFake {
   /** Key in `urls`, e.g. `tapkeyApi`. */
   name: string;
   url: string;
+  /** Fakes that call the API themselves (the widget demo page) take its URL and a token here. */
+  configure?(apiUrl: string, apiToken: string): void;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,8 @@ const fakes: FakeStarter[] = [
 
 export interface Sandbox {
   urls: Record<string, string>;
+  /** Points the fakes that need the API at it (npm start, once the bootstrap token exists). */
+  connectApi(apiUrl: string, apiToken: string): void;
   close(): Promise<void>;
 }
 
@@ -60,6 +64,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   }
   return {
     urls: Object.fromEntries(started.map((f) => [f.name, f.url])),
+    connectApi: (apiUrl, apiToken) => started.forEach((f) => f.configure?.(apiUrl, apiToken)),
     close: async () => void (await Promise.allSettled(started.map((f) => f.close()))),
   };
 }

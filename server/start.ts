@@ -47,6 +47,7 @@ async function main() {
   out(`  Reference:  ${server.url}/docs  (OpenAPI: ${server.url}/openapi.json)`);
   out(`  Database:   ${server.database.kind === 'pglite' ? `PGlite in ${resolve(server.dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`);
   const demo = server.bootstrap && sandbox ? await seedDemo(server.url, server.bootstrap.token) : null;
+  if (demo) sandbox!.connectApi(server.url, server.bootstrap!.token);
   if (server.bootstrap) {
     out(`  API token:  ${server.bootstrap.token}`);
     out(`              for organization "${server.bootstrap.organizationName}" (${server.bootstrap.organizationId}).`);

@@ -58,12 +58,11 @@ interface PageSectionProps<F extends string> {
 function PageSection<F extends string>({ kind, value, fields, errors, onChange }: PageSectionProps<F>) {
   const { t } = useUi();
   const base = kind === 'unit' ? 'unitPage' : 'bookingPage';
-  const pages = t(kind === 'unit' ? 'manager.editor.unitPages' : 'manager.editor.bookingPages');
   const anchorErrors = errorsUnder(errors, `${base}.anchor`);
   return (
     <>
       <TextField
-        label={t('manager.editor.urlPattern', { pages })}
+        label={t(`manager.editor.urlPattern.${kind}`)}
         hint={t('manager.editor.urlPatternHint')}
         value={value.urlPattern}
         error={errors[`${base}.urlPattern`]}

@@ -26,17 +26,18 @@ export interface PopupProps {
   connection: Signal<PopupConnection>;
   recent: Signal<{ data: PopupRecent | null; fresh: boolean; error: string | null }>;
   lastChoice: Signal<PopupLastChoice | null>;
-  api: KeycafeApi;
+  /** The booking dialog and its API, loaded on demand: they are not needed to paint the popup. */
+  loadDialog: () => Promise<PopupDialog>;
   openOptions: () => void;
   /** After a booking: remember the key and language, refresh the lists. */
   onBooked: (booking: KeycafeBooking, draft: BookingDraft) => void;
   onDialogClosed: () => void;
 }
 
-type DialogModule = typeof import('../../components/keycafe/BookingDialog.tsx');
-let dialogModule: Promise<DialogModule> | null = null;
-/** The dialog and what it validates with (zod schemas, phone metadata) load after the first paint. */
-export const loadBookingDialog = () => (dialogModule ??= import('../../components/keycafe/BookingDialog.tsx'));
+export interface PopupDialog {
+  BookingDialog: typeof import('../../components/keycafe/BookingDialog.tsx').BookingDialog;
+  api: KeycafeApi;
+}
 
 const stateKey = {
   connected: 'kcui.popup.state.connected',
@@ -52,10 +53,10 @@ const stateKey = {
  * pages, starting from the last key and language used), and the latest bookings and captured
  * locks. Everything it shows first comes from storage; the background refreshes it after.
  */
-export function Popup({ connection, recent, lastChoice, api, openOptions, onBooked, onDialogClosed }: PopupProps) {
+export function Popup({ connection, recent, lastChoice, loadDialog, openOptions, onBooked, onDialogClosed }: PopupProps) {
   const { t, lang } = useUi();
   const open = useSignal(false);
-  const Dialog = useSignal<DialogModule['BookingDialog'] | null>(null);
+  const dialog = useSignal<PopupDialog | null>(null);
   const dialogError = useSignal<string | null>(null);
   const connId = useId();
   const quickId = useId();
@@ -81,8 +82,8 @@ export function Popup({ connection, recent, lastChoice, api, openOptions, onBook
   function openDialog() {
     open.value = true;
     dialogError.value = null;
-    loadBookingDialog().then(
-      (m) => (Dialog.value = m.BookingDialog),
+    loadDialog().then(
+      (d) => (dialog.value = d),
       (error: unknown) => {
         open.value = false;
         dialogError.value = error instanceof Error ? error.message : String(error);
@@ -90,12 +91,12 @@ export function Popup({ connection, recent, lastChoice, api, openOptions, onBook
     );
   }
 
-  const BookingDialog = Dialog.value;
-  if (open.value && !BookingDialog) return <p class="ab-hint">{t('common.loading')}</p>;
-  if (open.value && BookingDialog)
+  const d = dialog.value;
+  if (open.value && !d) return <p class="ab-hint">{t('common.loading')}</p>;
+  if (open.value && d)
     return (
-      <BookingDialog
-        api={api}
+      <d.BookingDialog
+        api={d.api}
         prefill={last ? { keyRefs: [last.keyId], locale: last.locale as KeycafeLocale } : undefined}
         onBooked={onBooked}
         onClose={() => {

@@ -1,27 +1,31 @@
 /**
- * The toolbar popup's page. First paint needs no network: the connection state, the recent
- * lists and the last booking choice are read from storage (what the background stored last
- * time) and rendered at once; then the background is asked for fresh ones.
+ * The toolbar popup's page. First paint needs no network and little code: the connection
+ * state, the recent lists and the last booking choice are read from storage (what the
+ * background stored last time) and rendered at once. Then ./dialog.ts loads (messages to the
+ * background, the booking dialog) and the background is asked for fresh state.
  */
-import { computed, signal } from '@preact/signals';
+import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { keycafeDialogCss } from '../../components/keycafe/style.ts';
-import { createMessageKeycafeApi } from '../../components/keycafe/message-api.ts';
-import { bridgeErrorOf, describeError } from '../../components/describe-error.ts';
 import { createTranslator, pickLanguage } from '../../components/translator.ts';
-import { createUi, UiContext } from '../../components/ui-context.ts';
+import { createUi, UiContext, type Send } from '../../components/ui-context.ts';
 import common from '../../lib/i18n/messages/common.ts';
 import extension from '../../lib/i18n/messages/extension.ts';
 import keycafeServer from '../../lib/i18n/messages/keycafe-server.ts';
 import keycafeUi from '../../lib/i18n/messages/keycafe-ui.ts';
-import { sendMessage, type PopupRecent } from '../../lib/messages.ts';
+import type { PopupRecent } from '../../lib/messages.ts';
 import { keycafeLastChoiceItem, popupRecentItem } from '../background/keycafe-storage.ts';
 import { connectionStatusItem, preferencesItem } from '../background/settings.ts';
-import { loadBookingDialog, Popup, type PopupConnection, type PopupLastChoice } from './Popup.tsx';
+import { Popup, type PopupConnection, type PopupLastChoice } from './Popup.tsx';
 
 // Only the catalogs the popup uses: the full index would add every feature's strings.
 const translate = createTranslator([common, extension, keycafeServer, keycafeUi]);
+
+let later: Promise<typeof import('./dialog.ts')> | null = null;
+/** The part of the popup that is not needed to paint it (see ./dialog.ts). */
+const loadLater = () => (later ??= import('./dialog.ts'));
+const send: Send = async (message) => (await loadLater()).sendMessage(message);
 
 const style = document.createElement('style');
 style.textContent = keycafeDialogCss;
@@ -37,15 +41,15 @@ async function start() {
   ]);
   const lang = prefs.language ?? pickLanguage(navigator.languages);
   document.documentElement.lang = lang;
-  const ui = signal(createUi(lang, sendMessage, translate));
+  const ui = signal(createUi(lang, send, translate));
   const connection = signal<PopupConnection>({ state: status.state, organizationName: status.organizationName, checkedAt: status.checkedAt, queue: null });
   const recent = signal<{ data: PopupRecent | null; fresh: boolean; error: string | null }>({ data: cached, fresh: false, error: null });
   const lastChoice = signal<PopupLastChoice | null>(last);
-  const api = computed(() => createMessageKeycafeApi(sendMessage, ui.value.t));
 
   async function refreshRecent() {
+    const { bridgeErrorOf, describeError } = await loadLater();
     try {
-      recent.value = { data: await sendMessage({ type: 'popupRecent' }), fresh: true, error: null };
+      recent.value = { data: await send({ type: 'popupRecent' }), fresh: true, error: null };
     } catch (error) {
       // Not set up yet: the connection line already says so.
       if (bridgeErrorOf(error).kind === 'not_configured') recent.value = { ...recent.value, data: recent.value.data ?? { captures: [], bookings: [], fetchedAt: '' }, fresh: true };
@@ -59,7 +63,7 @@ async function start() {
         connection={connection}
         recent={recent}
         lastChoice={lastChoice}
-        api={api.value}
+        loadDialog={async () => (await loadLater()).popupDialog(ui.value.t)}
         openOptions={() => {
           void browser.runtime.openOptionsPage();
           window.close();
@@ -76,15 +80,13 @@ async function start() {
   );
   render(<App />, document.getElementById('app')!);
   performance.mark('accessbridge:popup-rendered');
-  // The dialog (schemas, phone metadata) is not needed to paint: fetch it once the popup is up.
-  requestIdleCallback(() => void loadBookingDialog());
 
   // Fresh state after the first paint; the answers re-render what changed.
-  sendMessage({ type: 'status', refresh: true })
+  send({ type: 'status', refresh: true })
     .then((s) => {
       connection.value = { state: s.state, organizationName: s.organizationName, checkedAt: s.checkedAt, queue: s.queue };
       if (s.language !== ui.value.lang) {
-        ui.value = createUi(s.language, sendMessage, translate);
+        ui.value = createUi(s.language, send, translate);
         document.documentElement.lang = s.language;
       }
     })

@@ -21,7 +21,7 @@ import { WIDGET_API_PREFIX, widgetAuth, widgetKeyOf, type WidgetEnv } from '../w
 import { keycafeRouter } from './keycafe.ts';
 import { locksRouter } from './locks.ts';
 import { mappingsRouter } from './mappings.ts';
-import { errors, json, jsonBody, openapi } from './openapi.ts';
+import { ErrorBody, errors, json, jsonBody, openapi } from './openapi.ts';
 import { unitsRouter } from './units.ts';
 
 export { widgetCors, WIDGET_API_PREFIX } from '../widget/middleware.ts';
@@ -51,7 +51,7 @@ const script = createRoute({
   responses: {
     200: { content: { 'text/javascript': { schema: z.string() } }, description: 'The script; cache for 5 minutes, then revalidate with its ETag' },
     304: { description: 'Unchanged since the ETag sent in If-None-Match' },
-    503: json(openapi(z.object({ error: z.object({ code: z.string(), message: z.string() }) }), 'WidgetNotBuilt'), 'Not built yet (`npm run build:widget`)'),
+    503: json(ErrorBody, 'Not built yet (`npm run build:widget`)'),
   },
 });
 
@@ -109,7 +109,7 @@ export const widgetRouter = createRouter()
   })
   .openapi(script, async (c) => {
     const found = await loadWidgetScript(c.get('deps').widget?.scriptPath ?? DEFAULT_WIDGET_SCRIPT);
-    if (!found) return sendError(c, new ApiError('unavailable', 'The widget script is not built: run "npm run build:widget"')) as never;
+    if (!found) return sendError(c, new ApiError('unavailable', 'The widget script is not built: run "npm run build:widget"'));
     const headers = {
       'Content-Type': 'text/javascript; charset=utf-8',
       // Not fingerprinted (pages link /widget.js): short max-age, then a cheap ETag revalidation.
@@ -122,6 +122,6 @@ export const widgetRouter = createRouter()
     };
     const match = c.req.header('if-none-match');
     if (match && match.split(',').some((t) => t.trim() === found.etag || t.trim() === `W/${found.etag}`)) return c.body(null, 304, headers);
-    return c.body(found.body, 200, headers) as never;
+    return c.body(found.body, 200, headers);
   })
   .route(WIDGET_API_PREFIX, widgetApi);

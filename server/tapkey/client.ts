@@ -126,7 +126,7 @@ export class TapkeyClient {
       client_secret: this.opts.clientSecret,
       scope: this.opts.scopes.join(' '),
     });
-    const parsed = await this.withRetries('POST /connect/token', true, async () => {
+    const parsed = await this.withRetries(true, async () => {
       const res = await this.send(this.opts.tokenUrl, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 'POST /connect/token');
       const json = await res.json().catch(() => null);
       if (!res.ok) {
@@ -159,7 +159,7 @@ export class TapkeyClient {
     }
   }
 
-  private async withRetries<T>(endpoint: string, idempotent: boolean, attempt: () => Promise<T>): Promise<T> {
+  private async withRetries<T>(idempotent: boolean, attempt: () => Promise<T>): Promise<T> {
     for (let n = 0; ; n++) {
       try {
         return await attempt();
@@ -184,7 +184,7 @@ export class TapkeyClient {
   ): Promise<z.infer<S>> {
     const endpoint = `${method} ${path}`;
     const url = `${this.opts.apiUrl}${path}${opts.query ? `?${queryString(opts.query)}` : ''}`;
-    return this.withRetries(endpoint, opts.idempotent ?? method !== 'PUT', async () => {
+    return this.withRetries(opts.idempotent ?? method !== 'PUT', async () => {
       let res: Response | undefined;
       for (let login = 0; login < 2; login++) {
         const token = await this.token();

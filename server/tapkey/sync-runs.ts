@@ -10,7 +10,7 @@ import type { SyncRun } from '../../lib/contract.ts';
 import { translate, type Language } from '../../lib/i18n/index.ts';
 import type { AppDeps } from '../app.ts';
 import { recordAudit } from '../audit.ts';
-import { bookings, locks, mappings, outboxJobs, tapkeyGrants, tapkeySyncRuns, tapkeyUnexplainedGrants, units, type SyncRunReport } from '../db/schema/index.ts';
+import { locks, mappings, outboxJobs, tapkeyGrants, tapkeySyncRuns, tapkeyUnexplainedGrants, units, type SyncRunReport } from '../db/schema/index.ts';
 import { ApiError } from '../errors.ts';
 import { enqueue, type DbOrTx, type JobHandler, type OutboxJob } from '../outbox/outbox.ts';
 import { suspiciousEmail } from './access.ts';

@@ -2,7 +2,8 @@
  * The extension in German and French: Chromium is started with `--lang=de` / `--lang=fr`, the
  * user sets it up through options in that language, and every surface (options with the
  * guided setup, popup, booking dialog, Tapkey portal control and dialog, manager control) shows
- * the translated strings and none of the English catalog texts. Screenshots per language go
+ * the translated strings and none of the English catalog texts; a language chosen in options
+ * then overrides the browser's, in options, portal control and popup. Screenshots per language go
  * to docs/screenshots/*-de.png / *-fr.png.
  */
 import type { Page } from 'playwright-core';
@@ -128,6 +129,20 @@ describe.each(['de', 'fr'] as const)('the extension in %s', (lang) => {
     await page.waitForTimeout(500);
     expect(englishLeftovers(await visibleText(page), lang)).toEqual([]);
     await saveShot(page, `keycafe-booking-dialog-${lang}`);
+    await page.close();
+  });
+
+  it('lets the user choose another language in options, which the portal control and popup follow', async () => {
+    const other: Language = lang === 'de' ? 'fr' : 'de';
+    await options.getByLabel(t('options.language.label'), { exact: true }).selectOption(other);
+    await options.getByRole('heading', { level: 1, name: translate(other, 'options.title') }).waitFor();
+    expect(await options.evaluate(() => document.documentElement.lang)).toBe(other);
+
+    const page = await world.browser.context.newPage();
+    await page.goto(world.portal.at(world.portal.lockPath(locks[1]!.id)));
+    await page.getByRole('button', { name: translate(other, 'tapkey.map.button') }).waitFor();
+    await page.goto(world.browser.extensionUrl('/popup.html'));
+    await page.getByRole('button', { name: translate(other, 'kcui.open') }).waitFor();
     await page.close();
   });
 });

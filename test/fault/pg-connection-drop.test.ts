@@ -50,9 +50,11 @@ describe.skipIf(!BASE_URL)('PostgreSQL connections dropping mid-flight (skipped 
     world = await seedTapkeyWorld(database.db, { bookings: BOOKINGS, secretKey });
     // Units, locks and mappings stay seeded; the bookings arrive through the API under test.
     await database.db.execute(sql`delete from bookings`);
-    api = await startTestApi({ deps: { database, secretKey, tapkey: { tokenUrl: sb.tokenUrl, apiUrl: sb.apiUrl, retryBaseMs: 20, timeoutMs: 3000 } } });
-    // A short lease: a job whose connection died while it was running is taken over in 2 s.
-    worker = new OutboxWorker(database.db, createJobHandlers(api.deps), { concurrency: 4, pollMs: 50, leaseMs: 2000, baseBackoffMs: 50, maxBackoffMs: 1000 });
+    // Short leases, scaled like the retries below: a job whose connection died while it ran is
+    // taken over after 2 s, and the per-contact Tapkey lease it held runs out after 3 s
+    // (production: 60 s and 2 min, with retries spread over minutes).
+    api = await startTestApi({ deps: { database, secretKey, tapkey: { tokenUrl: sb.tokenUrl, apiUrl: sb.apiUrl, retryBaseMs: 20, timeoutMs: 3000, leaseMs: 3000 } } });
+    worker = new OutboxWorker(database.db, createJobHandlers(api.deps), { concurrency: 4, pollMs: 50, leaseMs: 2000, baseBackoffMs: 100, maxBackoffMs: 2000 });
     api.deps.kickOutbox = () => worker.kick();
     worker.start();
   }, 120_000);

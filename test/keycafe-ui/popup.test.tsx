@@ -3,6 +3,7 @@
 import { signal } from '@preact/signals';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BookingDialog } from '../../components/keycafe/BookingDialog.tsx';
 import { createUi, UiContext } from '../../components/ui-context.ts';
 import { Popup, type PopupConnection, type PopupLastChoice } from '../../entrypoints/popup/Popup.tsx';
 import { translate, type Language } from '../../lib/i18n/index.ts';
@@ -55,7 +56,7 @@ function renderPopup(opts: { connection?: Partial<PopupConnection>; recent?: Pop
   const handlers = { openOptions: vi.fn(), onBooked: vi.fn(), onDialogClosed: vi.fn() };
   render(
     <UiContext.Provider value={createUi(opts.lang ?? 'en', (() => Promise.reject(new Error('unused'))) as never, translate)}>
-      <Popup connection={connection} recent={recent} lastChoice={lastChoice} api={fake.api} {...handlers} />
+      <Popup connection={connection} recent={recent} lastChoice={lastChoice} loadDialog={async () => ({ BookingDialog, api: fake.api })} {...handlers} />
     </UiContext.Provider>,
   );
   return { fake, connection, recent, lastChoice, ...handlers };
@@ -101,7 +102,8 @@ describe('popup', () => {
     const { fake, onBooked, onDialogClosed } = renderPopup({ last: { keyId: '10021', keyName: 'Main entrance master key', locale: 'fr' } });
     expect(screen.getByText('Last key: Main entrance master key')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Grant Keycafe access' }));
-    const dialog = screen.getByRole('dialog', { name: 'Grant Keycafe access' });
+    // The dialog's module loads on demand (after the first paint).
+    const dialog = await screen.findByRole('dialog', { name: 'Grant Keycafe access' }, { timeout: 3000 });
     await within(dialog).findByRole('button', { name: 'Remove Main entrance master key' }, { timeout: 3000 });
     expect((within(dialog).getByLabelText('Language of the visitor’s instructions') as HTMLSelectElement).value).toBe('fr');
     fireEvent.input(within(dialog).getByLabelText('Visitor’s email'), { target: { value: 'guest@example.com' } });

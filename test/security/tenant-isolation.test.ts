@@ -4,7 +4,8 @@
  * query and the body). B must get 404 (or 403) for A's resources, exactly as for ids that never
  * existed (no existence oracle), lists without A's rows, and no answer may contain anything of
  * A's that B did not send itself. Afterwards A's data, its audit log and its rows in every
- * table are unchanged and no provider was called.
+ * table are unchanged and no provider was called. The same again through the widget API
+ * (/widget/v1/...) with another organization's widget token holding every action.
  *
  * A route added later is covered by the defaults below (path ids resolved by their resource);
  * one the defaults cannot exercise fails the test until it gets a fixture.
@@ -14,6 +15,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorBodySchema } from '../../lib/contract.ts';
 import { createApp } from '../../server/app.ts';
+import { widgetRuleFor } from '../../server/widget/scopes.ts';
 import { expectEveryRouteDocumented, loadRoutes, pathParams, type Route } from './routes.ts';
 import { seedTenant, startWorld, type Tenant, type World } from './world.ts';
 
@@ -44,6 +46,8 @@ interface Attack {
 }
 
 const today = new Date().toISOString().slice(0, 10);
+/** The page that embeds the other organization's widget. */
+const PAGE = 'https://bravo.example';
 const csv = (rows: string[][]) => rows.map((r) => r.map((c) => `"${c.replaceAll('"', '""')}"`).join(',')).join('\r\n');
 
 /**
@@ -113,6 +117,8 @@ const fixtures: Record<string, Attack[]> = {
       headers: (a) => ({ 'idempotency-key': a.keycafeRequestKey }),
     },
   ],
+  // B mints its own widget token (used against A below, through the widget API).
+  'POST /v1/widget-tokens': [{ expect: 'own', body: () => ({ origins: [PAGE], actions: ['keycafe:book', 'keycafe:read', 'mapping:read', 'mapping:write'] }) }],
   'GET /v1/locations/{id}/sync-runs': [
     {
       expect: 'list',
@@ -147,15 +153,15 @@ interface Sent {
   text: string;
 }
 
-function request(route: Route, attack: Attack, t: Tenant, token: string): Sent {
+function request(route: Route, attack: Attack, t: Tenant, token: string, via: { prefix: string; headers?: Record<string, string> } = { prefix: '' }): Sent {
   let path = route.path;
   for (const p of pathParams(route.path)) {
     const id = idFor(route.path, p, t);
     if (!id) throw new Error(`${route.key}: no resource known for {${p}}: add it to idFor() or a fixture`);
     path = path.replace(`{${p}}`, encodeURIComponent(id));
   }
-  path += attack.query?.(t) ?? '';
-  const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...attack.headers?.(t) };
+  path = via.prefix + path + (attack.query?.(t) ?? '');
+  const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...via.headers, ...attack.headers?.(t) };
   let body: string | undefined;
   const raw = attack.raw?.(t);
   if (raw) {
@@ -219,70 +225,123 @@ async function snapshotOfA() {
   return { views, counts };
 }
 
+interface Via {
+  prefix: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * B attacks A with every planned call: checks each answer, and that A's ids answer exactly like
+ * ids that never existed. Returns what went wrong and which routes were exercised.
+ */
+async function attack(plan: { route: Route; attack: Attack }[], token: string, via: Via = { prefix: '' }) {
+  const exercised = new Set<string>();
+  const failures: string[] = [];
+  // Calls acting on B's own namespace run last: they create B's own resources under A's external ids.
+  const ordered = [...plan].sort((x, y) => Number(x.attack.expect === 'own') - Number(y.attack.expect === 'own'));
+  for (const { route, attack } of ordered) {
+    const sent = request(route, attack, a, token, via);
+    const res = await send(sent);
+    exercised.add(route.key);
+    const label = `${via.prefix}${route.key}${attack.query?.(a) ?? ''} [${attack.expect}] → ${res.status}`;
+
+    for (const marker of a.markers) if (!sent.text.includes(marker) && res.text.includes(marker)) failures.push(`${label}: answer contains A's "${marker}"`);
+    if (res.status >= 500) failures.push(`${label}: server error ${res.text.slice(0, 200)}`);
+    if (res.status >= 400 && !errorBodySchema.safeParse(JSON.parse(res.text || 'null')).success) failures.push(`${label}: not the contract's error body`);
+
+    switch (attack.expect) {
+      case 'not_found':
+        if (res.status !== 404 && res.status !== 403) failures.push(`${label}: expected 404 or 403, got ${res.text.slice(0, 200)}`);
+        break;
+      case 'refused':
+        if (res.status < 400 || res.status >= 500) failures.push(`${label}: expected a 4xx refusal, got ${res.text.slice(0, 200)}`);
+        break;
+      case 'list':
+        if (res.status !== 200 && res.status !== 404) failures.push(`${label}: expected 200 (or 404 for A's id as a filter), got ${res.text.slice(0, 200)}`);
+        break;
+      case 'own':
+        break;
+    }
+
+    // No existence oracle: A's ids answer exactly like ids that never existed.
+    if (attack.expect !== 'own') {
+      const ghost = ghostOf(a);
+      const other = await send(request(route, attack, ghost, token, via));
+      if (other.status !== res.status || normalized(other.text, ghost) !== normalized(res.text, a))
+        failures.push(`${label}: answers A's ids differently from ids that do not exist:\n  A:     ${normalized(res.text, a).slice(0, 300)}\n  ghost: ${other.status} ${normalized(other.text, ghost).slice(0, 300)}`);
+    }
+  }
+  return { failures, exercised };
+}
+
+/** Nothing of A changed while B attacked: its views, its rows per table, and no provider calls. */
+async function expectAUntouchedBy(run: () => Promise<void>) {
+  await world.idle();
+  const before = await snapshotOfA();
+  const tapkeyCalls = world.tapkey.calls.count();
+  const keycafeCalls = world.keycafe.calls.list.length;
+  await run();
+  await world.idle();
+  const after = await snapshotOfA();
+  expect(after.counts, "A's rows per table").toEqual(before.counts);
+  for (const [key, view] of Object.entries(before.views)) expect(after.views[key], `A's view of ${key}`).toBe(view);
+  expect(world.tapkey.calls.count(), 'Tapkey calls caused by B').toBe(tapkeyCalls);
+  expect(world.keycafe.calls.list.length, 'Keycafe calls caused by B').toBe(keycafeCalls);
+}
+
+const ALL_ACTIONS = ['keycafe:book', 'keycafe:read', 'mapping:read', 'mapping:write'];
+
 describe('tenant isolation on every route', () => {
   it('every /v1 route served is in /openapi.json, so the enumeration below is complete', () => {
     expectEveryRouteDocumented(createApp(world.api.deps).routes, routes);
     expect(routes.filter((r) => r.path.startsWith('/v1/')).length).toBeGreaterThan(30);
   });
 
-  it("another organization's token never reads, changes or learns of A's resources", { timeout: 120_000 }, async () => {
+  it("another organization's API token never reads, changes or learns of A's resources", { timeout: 120_000 }, async () => {
     const v1 = routes.filter((r) => r.path.startsWith('/v1/'));
     // Fixtures for routes that no longer exist would silently test nothing.
     expect(Object.keys(fixtures).filter((k) => !v1.some((r) => r.key === k)), 'fixtures of routes that are gone').toEqual([]);
+    await expectAUntouchedBy(async () => {
+      const { failures, exercised } = await attack(
+        v1.flatMap((route) => attacksFor(route).map((at) => ({ route, attack: at }))),
+        b.token,
+      );
+      expect(failures).toEqual([]);
+      expect(v1.map((r) => r.key).filter((k) => !exercised.has(k)), 'routes not exercised').toEqual([]);
+    });
+  });
 
-    await world.idle();
-    const before = await snapshotOfA();
-    const tapkeyCalls = world.tapkey.calls.count();
-    const keycafeCalls = world.keycafe.calls.list.length;
-
-    const exercised = new Set<string>();
-    const failures: string[] = [];
-    const plan = v1.flatMap((route) => attacksFor(route).map((attack) => ({ route, attack })));
-    // Calls acting on B's own namespace run last: they create B's own resources under A's external ids.
-    plan.sort((x, y) => Number(x.attack.expect === 'own') - Number(y.attack.expect === 'own'));
-
-    for (const { route, attack } of plan) {
-      const sent = request(route, attack, a, b.token);
-      const res = await send(sent);
-      exercised.add(route.key);
-      const label = `${route.key}${attack.query?.(a) ?? ''} [${attack.expect}] → ${res.status}`;
-
-      for (const marker of a.markers) if (!sent.text.includes(marker) && res.text.includes(marker)) failures.push(`${label}: answer contains A's "${marker}"`);
-      if (res.status >= 500) failures.push(`${label}: server error ${res.text.slice(0, 200)}`);
-      if (res.status >= 400 && !errorBodySchema.safeParse(JSON.parse(res.text || 'null')).success) failures.push(`${label}: not the contract's error body`);
-
-      switch (attack.expect) {
-        case 'not_found':
-          if (res.status !== 404 && res.status !== 403) failures.push(`${label}: expected 404 or 403, got ${res.text.slice(0, 200)}`);
-          break;
-        case 'refused':
-          if (res.status < 400 || res.status >= 500) failures.push(`${label}: expected a 4xx refusal, got ${res.text.slice(0, 200)}`);
-          break;
-        case 'list':
-          if (res.status !== 200 && res.status !== 404) failures.push(`${label}: expected 200 (or 404 for A's id as a filter), got ${res.text.slice(0, 200)}`);
-          break;
-        case 'own':
-          if (res.status >= 500) failures.push(`${label}: expected B's own result`);
-          break;
-      }
-
-      // No existence oracle: A's ids answer exactly like ids that never existed.
-      if (attack.expect !== 'own') {
-        const ghost = ghostOf(a);
-        const other = await send(request(route, attack, ghost, b.token));
-        if (other.status !== res.status || normalized(other.text, ghost) !== normalized(res.text, a))
-          failures.push(`${label}: answers A's ids differently from ids that do not exist:\n  A:     ${normalized(res.text, a).slice(0, 300)}\n  ghost: ${other.status} ${normalized(other.text, ghost).slice(0, 300)}`);
-      }
+  it("through the widget API, another organization's widget token with every action never reaches A's resources either", { timeout: 120_000 }, async () => {
+    // A third organization: B now owns units under A's external ids (the "own" calls above).
+    const c = await world.api.newOrg('Charlie storage');
+    const minted = await world.api.json('POST', '/v1/widget-tokens', { origins: [PAGE], actions: ALL_ACTIONS }, { token: c.token });
+    expect(minted.status, JSON.stringify(minted.body)).toBe(201);
+    const served = [
+      ...new Set(
+        createApp(world.api.deps)
+          .routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/widget/v1/'))
+          .map((r) => `${r.method} ${r.path.slice('/widget'.length).replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`),
+      ),
+    ];
+    const open = served.filter((k) => widgetRuleFor(k.split(' ')[0]!, k.split(' ')[1]!.replace(/\{[^}]+\}/g, 'x')));
+    expect(open.length).toBeGreaterThan(8);
+    const plan = open.flatMap((key) => {
+      const [method, path] = key.split(' ') as [string, string];
+      const route = routes.find((r) => r.key === key) ?? { method, path, key, op: {} };
+      return attacksFor(route).map((at) => ({ route, attack: at }));
+    });
+    await expectAUntouchedBy(async () => {
+      const { failures, exercised } = await attack(plan, minted.body.token, { prefix: '/widget', headers: { origin: PAGE } });
+      expect(failures).toEqual([]);
+      expect(open.filter((k) => !exercised.has(k)), 'widget routes not exercised').toEqual([]);
+    });
+    // The rest of what the widget app mounts is closed to any widget token, before any handler.
+    for (const key of served.filter((k) => !open.includes(k))) {
+      const [method, path] = key.split(' ') as [string, string];
+      const closed: Attack = method === 'GET' ? { expect: 'not_found' } : { expect: 'not_found', body: () => ({}) };
+      const res = await send(request({ method, path, key, op: {} }, closed, a, minted.body.token, { prefix: '/widget', headers: { origin: PAGE } }));
+      expect(res.status, `/widget${key}`).toBe(404);
     }
-    expect(failures).toEqual([]);
-    expect(v1.map((r) => r.key).filter((k) => !exercised.has(k)), 'routes not exercised').toEqual([]);
-
-    await world.idle();
-    const after = await snapshotOfA();
-    expect(after.counts, "A's rows per table").toEqual(before.counts);
-    for (const [key, view] of Object.entries(before.views)) expect(after.views[key], `A's view of ${key}`).toBe(view);
-    expect(world.tapkey.calls.count(), 'Tapkey calls caused by B').toBe(tapkeyCalls);
-    expect(world.keycafe.calls.list.length, 'Keycafe calls caused by B').toBe(keycafeCalls);
   });
 
   it("B's own lists hold only what B created", async () => {

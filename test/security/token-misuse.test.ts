@@ -121,3 +121,41 @@ describe('API token misuse on every route', () => {
     expect((await api.json('GET', '/v1/me')).status).toBe(200);
   });
 });
+
+// test/widget/widget-tokens.test.ts covers expired, wrong origin, wrong action, tampered,
+// foreign-signed, revoked and other-organization widget tokens; these are the cross-cutting rest.
+describe('widget token misuse', () => {
+  const PAGE = 'https://page.example';
+  const ALL = ['keycafe:book', 'keycafe:read', 'mapping:read', 'mapping:write'];
+  const mint = async (token = api.token) => {
+    const res = await api.json('POST', '/v1/widget-tokens', { origins: [PAGE], actions: ALL }, { token });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body.token as string;
+  };
+  const widgetCall = async (token: string | null, path = '/widget/v1/session', query = '') => {
+    const res = await fetch(`${api.url}${path}${query}`, { headers: { origin: PAGE, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+    return { status: res.status, body: await res.json() };
+  };
+
+  it('a widget token with every action opens no /v1 route', async () => {
+    await everyRouteRefuses({ authorization: `Bearer ${await mint()}`, origin: PAGE });
+  });
+
+  it('an API token opens no widget route', async () => {
+    expect((await widgetCall(await mint())).status).toBe(200);
+    for (const path of ['/widget/v1/session', '/widget/v1/keycafe/keys', '/widget/v1/locks', '/widget/v1/mappings']) expect401(await widgetCall(api.token, path), path);
+  });
+
+  it('a widget token in the query string is not read', async () => {
+    const token = await mint();
+    for (const name of ['token', 'access_token', 'widget_token']) expect401(await widgetCall(null, '/widget/v1/session', `?${name}=${encodeURIComponent(token)}`), name);
+  });
+
+  it('the widget token of a deleted organization is refused', async () => {
+    const doomed = await createOrganization(api.database.db, 'Deleted widget storage');
+    const token = await mint((await createApiToken(api.database.db, doomed.id, 'page backend')).token);
+    expect((await widgetCall(token)).status).toBe(200);
+    await api.database.db.delete(organizations).where(eq(organizations.id, doomed.id));
+    expect401(await widgetCall(token), 'deleted organization');
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * What the extension costs the pages it runs on, in Chromium: the sandbox Tapkey portal's lock
+ * page (served as https://my.tapkey.com) and the sandbox manager's unit page (with the demo
+ * manager's site profile added and granted in options, as a user does), each loaded with the
+ * built extension and in a Chromium without it. Per page: the load event (ms from navigation
+ * start) with and without the extension — their ratio is the extension's cost to the page — and,
+ * with the extension, when "Map to Tapkey lock" became visible. Medians over `--runs` loads,
+ * after one warm-up load each.
+ *
+ *   npx tsx bench/page-load-ratio.ts [--runs 15]      (build first: npm run build:chrome)
+ */
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { chromium, type Page } from 'playwright-core';
+import { demoUnits } from '../sandbox/demo-data.ts';
+import { startManagerSandbox } from '../sandbox/manager/index.ts';
+import { startE2eApi } from '../test/e2e/helpers/api.ts';
+import { CHROMIUM, configureApi, launchWithExtension } from '../test/e2e/helpers/extension.ts';
+import { buildWithHostPermissions } from '../test/e2e/helpers/granted-build.ts';
+import { servePortalAsTapkey } from '../test/e2e/helpers/portal.ts';
+
+export interface PageFigures {
+  name: string;
+  /** Median load event end, ms from navigation start. */
+  withExtension: number;
+  withoutExtension: number;
+  /** Median ms from navigation start to the control visible (with the extension). */
+  controlVisible: number;
+}
+
+export interface PageLoadRatioFigures {
+  runs: number;
+  pages: PageFigures[];
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round((s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) * 10) / 10;
+};
+
+/** Records when a button labelled "Map to Tapkey lock" appears in any open shadow root. */
+const watchForControl = `
+  window.__abControl = undefined;
+  const seen = new WeakSet();
+  const check = () => {
+    if (window.__abControl !== undefined) return;
+    for (const host of document.querySelectorAll('*')) {
+      const root = host.shadowRoot;
+      if (!root) continue;
+      if (!seen.has(root)) {
+        seen.add(root);
+        new MutationObserver(check).observe(root, { childList: true, subtree: true, characterData: true });
+      }
+      for (const b of root.querySelectorAll('button')) if (b.textContent.includes('Map to Tapkey lock')) { window.__abControl = performance.now(); return; }
+    }
+  };
+  new MutationObserver(check).observe(document, { childList: true, subtree: true });
+`;
+
+async function loadTimes(page: Page, url: string, runs: number, control: boolean) {
+  const load: number[] = [];
+  const visible: number[] = [];
+  for (let i = 0; i <= runs; i++) {
+    await page.goto(url, { waitUntil: 'load' });
+    if (control) await page.waitForFunction('window.__abControl !== undefined', null, { timeout: 15_000 });
+    const t = (await page.evaluate(`({ load: performance.getEntriesByType('navigation')[0].loadEventEnd, control: window.__abControl })`)) as { load: number; control?: number };
+    if (i === 0) continue;
+    load.push(t.load);
+    if (control) visible.push(t.control!);
+  }
+  return { load: median(load), control: control ? median(visible) : NaN };
+}
+
+export async function runPageLoadRatioBench({ runs = 15 } = {}): Promise<PageLoadRatioFigures> {
+  const manager = await startManagerSandbox();
+  const portal = await servePortalAsTapkey({ renderDelayMs: 0 });
+  const api = await startE2eApi({ sandboxUrls: { manager: manager.url } });
+  const build = await buildWithHostPermissions(['http://127.0.0.1/*'], ['content-scripts/manager.js']);
+  const browser = await launchWithExtension({ extensionPath: build.path, hostRules: [portal.hostRule], ignoreCertificateErrors: true });
+  const plain = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', `--host-resolver-rules=${portal.hostRule}`, '--ignore-certificate-errors'],
+  });
+  try {
+    for (const u of demoUnits()) await api.json('PUT', `/v1/units/${u.externalId}`, { name: u.name });
+    const options = await configureApi(browser, api);
+    const sites = options.getByRole('region', { name: 'Manager sites' });
+    await sites.getByRole('button', { name: 'Use the demo manager' }).click();
+    await sites.getByRole('region', { name: 'Demo manager (sandbox)' }).getByRole('button', { name: 'Grant access to this site' }).click();
+    await options.getByRole('status').filter({ hasText: `AccessBridge now works on ${manager.url}.` }).waitFor();
+
+    const withExt = await browser.context.newPage();
+    await withExt.addInitScript({ content: watchForControl });
+    const without = await (await plain.newContext({ ignoreHTTPSErrors: true })).newPage();
+    const pages = [
+      { name: 'Tapkey portal lock page', url: portal.at(portal.lockPath(portal.locks[0]!.id)) },
+      { name: 'Manager unit page', url: `${manager.url}/units/${demoUnits()[0]!.externalId}` },
+    ];
+    const out: PageFigures[] = [];
+    for (const p of pages) {
+      const a = await loadTimes(withExt, p.url, runs, true);
+      const b = await loadTimes(without, p.url, runs, false);
+      out.push({ name: p.name, withExtension: a.load, withoutExtension: b.load, controlVisible: a.control });
+    }
+    return { runs, pages: out };
+  } finally {
+    await plain.close();
+    await browser.close();
+    build.remove();
+    await api.close();
+    await portal.close();
+    await manager.close();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
+  const f = await runPageLoadRatioBench({ runs: Number(values.runs) });
+  console.table(f.pages.map((p) => ({ ...p, ratio: Math.round((p.withExtension / p.withoutExtension) * 100) / 100 })));
+}

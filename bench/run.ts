@@ -1,0 +1,378 @@
+/**
+ * `npm run bench`: every benchmark in one run, each figure next to a baseline measured in the
+ * same run and next to the target of issue 9, written to bench/results.json (everything, raw
+ * figures included) and bench/results.md (the readable summary). Misses are reported as
+ * misses; a benchmark that cannot run here (no Chromium, no PostgreSQL) is reported skipped
+ * with the reason, one that fails is reported with its error, and the others still run.
+ *
+ *   npm run bench                  full sizes (≈10+ min on 2 cores)
+ *   npm run bench -- --quick       smaller sizes and shorter runs (≈3 min)
+ *   npm run bench -- --only sizes,api
+ *
+ * Builds what it needs when missing (`npm run build:chrome`, `npm run build:widget`). Uses
+ * PostgreSQL from DATABASE_URL, else a throw-away server from .ci/postgres.sh when PostgreSQL
+ * is installed (bench/postgres.ts). The host's load average is recorded at start and end: on a
+ * shared machine it explains noisy figures.
+ */
+import { spawnSync, spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runApiLoadBench, type ApiLoadFigures } from './api-load.ts';
+import { CHROME_OUTPUT, runSizeBench, WIDGET_OUTPUT } from './extension-size.ts';
+import { benchPostgres } from './postgres.ts';
+import { runTapkeyBound } from './tapkey-bound.ts';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+
+type Verdict = 'met' | 'missed' | 'info';
+
+interface Figure {
+  area: string;
+  name: string;
+  value: number;
+  unit: string;
+  baseline?: { name: string; value: number; unit: string };
+  target?: string;
+  verdict: Verdict;
+  note?: string;
+}
+
+interface Section {
+  area: string;
+  status: 'ok' | 'skipped' | 'error';
+  detail?: string;
+  seconds: number;
+}
+
+const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+const quick = args.quick!;
+const only = args.only ? new Set(args.only.split(',')) : null;
+
+/** Sizes per mode: the issue's figures, or a quick pass that still exercises every path. */
+const sizes = quick
+  ? { chromiumRuns: 5, loadSeconds: 4, warmupSeconds: 1, bulkRows: 2_000, tapkeyBookings: 500, keycafeBookings: 60, startupRuns: 1 }
+  : { chromiumRuns: 15, loadSeconds: 10, warmupSeconds: 2, bulkRows: 10_000, tapkeyBookings: 10_000, keycafeBookings: 500, startupRuns: 3 };
+const RATE = 500;
+const CONTENT_SCRIPT_LIMIT = 25_000;
+/** The Tapkey sync runs in a child process so a slow one cannot hold the whole run. */
+const TAPKEY_BUDGET_SECONDS = quick ? 300 : 900;
+
+const figures: Figure[] = [];
+const sections: Section[] = [];
+const raw: Record<string, unknown> = {};
+const loadStart = loadavg();
+const started = Date.now();
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const kib = (bytes: number) => round(bytes / 1024);
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+function add(f: Omit<Figure, 'verdict'> & { ok?: boolean }) {
+  const { ok, ...rest } = f;
+  figures.push({ ...rest, verdict: ok === undefined ? 'info' : ok ? 'met' : 'missed' });
+}
+
+/** Runs one area; a skip or an error is recorded and the run goes on. */
+async function step(area: string, fn: () => Promise<string | void>) {
+  if (only && !only.has(area) && area !== 'build') return;
+  const t0 = Date.now();
+  log(`\n▶ ${area}`);
+  try {
+    const skipped = await fn();
+    sections.push({ area, status: skipped ? 'skipped' : 'ok', ...(skipped ? { detail: skipped } : {}), seconds: Math.round((Date.now() - t0) / 1000) });
+    log(skipped ? `  skipped: ${skipped}` : `  done in ${Math.round((Date.now() - t0) / 1000)} s`);
+  } catch (err) {
+    const detail = err instanceof Error ? err.message.split('\n').slice(0, 6).join(' ') : String(err);
+    sections.push({ area, status: 'error', detail, seconds: Math.round((Date.now() - t0) / 1000) });
+    log(`  error: ${detail}`);
+  }
+}
+
+function npmRun(script: string) {
+  log(`  npm run ${script}`);
+  const res = spawnSync('npm', ['run', script], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 600_000 });
+  if (res.status !== 0) throw new Error(`npm run ${script} failed: ${res.stderr?.slice(-500)}`);
+}
+
+// ---------- areas ----------
+
+async function build() {
+  if (!existsSync(join(CHROME_OUTPUT, 'manifest.json'))) npmRun('build:chrome');
+  if (!existsSync(WIDGET_OUTPUT)) npmRun('build:widget');
+}
+
+async function extensionSizes() {
+  const f = await runSizeBench();
+  raw.sizes = f;
+  const floor = { name: 'Preact + signals alone', value: kib(f.baseline.gzipBytes), unit: 'KiB gzip' };
+  for (const e of f.entries) {
+    const isContent = e.kind === 'content-script';
+    add({
+      area: 'Extension size',
+      name: `${e.kind === 'page' ? 'page' : e.kind} ${e.entry} (${e.files.length} file${e.files.length > 1 ? 's' : ''}, ${kib(e.bytes)} KiB raw)`,
+      value: kib(e.gzipBytes),
+      unit: 'KiB gzip',
+      baseline: floor,
+      ...(isContent ? { target: '< 25 KB gzip', ok: e.gzipBytes < CONTENT_SCRIPT_LIMIT } : {}),
+    });
+  }
+}
+
+async function chromium() {
+  if (!existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) return 'no Chromium at /usr/bin/chromium (set CHROMIUM_PATH)';
+  const { runContentScriptBench } = await import('./extension-content-script.ts');
+  const c = await runContentScriptBench({ runs: sizes.chromiumRuns });
+  raw.contentScript = c;
+  const area = 'Extension in Chromium';
+  add({
+    area,
+    name: `Tapkey portal: "Map to Tapkey lock" visible after an SPA URL change (median of ${c.runs})`,
+    value: c.spaNavigation.controlVisible,
+    unit: 'ms',
+    baseline: { name: "the portal's own heading after the same click", value: c.spaNavigation.portalHeading, unit: 'ms' },
+    target: '< 100 ms after the URL change',
+    ok: c.spaNavigation.controlVisible < 100,
+  });
+  add({
+    area,
+    name: 'Tapkey portal: control visible after a page load (from navigation start)',
+    value: c.pageLoad.controlVisible,
+    unit: 'ms',
+    baseline: { name: "the portal's own heading, same load", value: c.pageLoad.portalHeading, unit: 'ms' },
+    target: '< 100 ms after the page shows',
+    ok: c.pageLoad.controlVisible - c.pageLoad.portalHeading < 100,
+  });
+  add({
+    area,
+    name: 'Tapkey portal: current mapping shown after an SPA URL change (one API round trip)',
+    value: c.spaNavigation.mappingShown,
+    unit: 'ms',
+    baseline: { name: 'control visible', value: c.spaNavigation.controlVisible, unit: 'ms' },
+  });
+  if (existsSync(WIDGET_OUTPUT) && existsSync(join(root, 'bench/ui-widget-popup.ts'))) {
+    const { runUiBench } = await import('./ui-widget-popup.ts');
+    const u = await runUiBench({ runs: sizes.chromiumRuns });
+    raw.ui = u;
+    add({
+      area,
+      name: 'Popup: first contentful paint, API up',
+      value: u.popupPaint.apiUp.firstContentfulPaint,
+      unit: 'ms',
+      baseline: { name: 'same, API not answering at all', value: u.popupPaint.apiHanging.firstContentfulPaint, unit: 'ms' },
+    });
+    add({
+      area,
+      name: 'Popup: content rendered from storage, API up',
+      value: u.popupPaint.apiUp.contentRendered,
+      unit: 'ms',
+      baseline: { name: 'same, API down', value: u.popupPaint.apiDown.contentRendered, unit: 'ms' },
+    });
+  }
+  if (existsSync(join(root, 'bench/page-load-ratio.ts'))) {
+    const { runPageLoadRatioBench } = await import('./page-load-ratio.ts');
+    const p = await runPageLoadRatioBench({ runs: sizes.chromiumRuns });
+    raw.pageLoadRatio = p;
+    for (const page of p.pages) {
+      add({
+        area,
+        name: `${page.name}: load event with the extension (median of ${p.runs})`,
+        value: page.withExtension,
+        unit: 'ms',
+        baseline: { name: 'same page without the extension', value: page.withoutExtension, unit: 'ms' },
+        note: `page load time ratio ×${round(page.withExtension / page.withoutExtension, 2)}`,
+      });
+      add({
+        area,
+        name: `${page.name}: "Map to Tapkey lock" visible, from navigation start`,
+        value: page.controlVisible,
+        unit: 'ms',
+        baseline: { name: 'the page fully loaded without the extension', value: page.withoutExtension, unit: 'ms' },
+        target: '< 100 ms after the page shows',
+        ok: page.controlVisible - page.withoutExtension < 100,
+      });
+    }
+  }
+}
+
+function loadFigures(f: ApiLoadFigures, label: string, withTarget: boolean) {
+  raw[`apiLoad_${f.database}`] = f;
+  const area = `Sync API at ${f.rate} req/s (${label})`;
+  const base = (which: 'p50' | 'p99') => ({ name: `GET /health ${which}`, value: f.health[which], unit: 'ms' });
+  for (const s of [f.readLocks, f.putMapping]) {
+    const sustained = s.throughput >= f.rate * 0.95 && s.non2xx === 0 && s.errors === 0;
+    add({
+      area,
+      name: `${s.scenario}: p99 latency`,
+      value: s.p99,
+      unit: 'ms',
+      baseline: base('p99'),
+      ...(withTarget ? { target: `< 20 ms at ${f.rate} req/s`, ok: s.p99 < 20 && sustained } : {}),
+    });
+    add({ area, name: `${s.scenario}: p50 latency`, value: s.p50, unit: 'ms', baseline: base('p50') });
+    add({
+      area,
+      name: `${s.scenario}: throughput (${s.requests} requests, ${s.non2xx} non-2xx, ${s.errors} errors)`,
+      value: s.throughput,
+      unit: 'req/s',
+      baseline: { name: 'GET /health', value: f.health.throughput, unit: 'req/s' },
+      ...(withTarget ? { target: `sustains ${f.rate} req/s`, ok: sustained } : {}),
+    });
+  }
+}
+
+async function apiLoad() {
+  const opts = { rate: RATE, durationSeconds: sizes.loadSeconds, warmupSeconds: sizes.warmupSeconds };
+  loadFigures(await runApiLoadBench(opts), 'PGlite', false);
+  const pg = await benchPostgres();
+  if ('skipped' in pg) {
+    raw.postgres = pg.skipped;
+    return `PostgreSQL part: ${pg.skipped}`;
+  }
+  raw.postgres = pg.source;
+  try {
+    loadFigures(await runApiLoadBench({ ...opts, databaseUrl: pg.url }), `PostgreSQL via ${pg.source}`, true);
+  } finally {
+    await pg.stop();
+  }
+}
+
+async function bulk() {
+  const { runBulkImportBench } = await import('./bulk-import.ts');
+  const f = await runBulkImportBench({ rows: sizes.bulkRows });
+  raw.bulk = f;
+  const area = `Bulk mapping file (${f.rows.toLocaleString('en')} rows, XLSX ${kib(f.fileBytes)} KiB, ${f.database})`;
+  const parse = { name: 'reading the XLSX alone', value: f.readXlsx, unit: 'ms' };
+  add({ area, name: 'dry run (upload, parse, check every row)', value: f.dryRun, unit: 'ms', baseline: parse });
+  add({ area, name: 'import (all rows in one transaction)', value: f.import, unit: 'ms', baseline: parse });
+  add({ area, name: 'export as XLSX', value: f.exportXlsx, unit: 'ms', baseline: parse });
+}
+
+/** bench/tapkey-full-sync.ts as a child process with a time budget; its JSON figures, or null. */
+function tapkeySync(bookings: number): Promise<{ figures: Record<string, any> | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/tapkey-full-sync.ts', '--bookings', String(bookings)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), TAPKEY_BUDGET_SECONDS * 1000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      const json = output.slice(output.indexOf('{\n'), output.indexOf('\n}') + 2);
+      try {
+        resolve({ figures: JSON.parse(json), output });
+      } catch {
+        resolve({ figures: null, output });
+      }
+    });
+  });
+}
+
+async function tapkey() {
+  const n = sizes.tapkeyBookings;
+  const bound = await runTapkeyBound({ bookings: n });
+  raw.tapkeyBound = bound;
+  const { figures: f, output } = await tapkeySync(n);
+  const area = `Tapkey full sync (${n.toLocaleString('en')} bookings, sandbox Tapkey)`;
+  const boundRef = { name: `Tapkey serving the same ${bound.calls} calls directly (no rate limit documented)`, value: bound.seconds, unit: 's' };
+  if (!f) {
+    raw.tapkeySync = output.slice(-2000);
+    add({ area, name: `full sync did not finish within ${TAPKEY_BUDGET_SECONDS} s`, value: TAPKEY_BUDGET_SECONDS, unit: 's', baseline: boundRef, target: '≤ 1.2 × bound', ok: false });
+    return;
+  }
+  raw.tapkeySync = f;
+  add({
+    area,
+    name: `sync time (${f.database}, outbox concurrency ${f.concurrency}; ${f.tapkeyCalls} Tapkey calls)`,
+    value: f.syncSeconds,
+    unit: 's',
+    baseline: boundRef,
+    target: '≤ 1.2 × bound',
+    ok: f.syncSeconds <= 1.2 * bound.seconds,
+    note: `ratio ×${round(f.syncSeconds / bound.seconds, 2)}`,
+  });
+  add({ area, name: 'grants per second', value: f.grantsPerSecond, unit: 'grants/s', baseline: { name: 'direct', value: Math.round(n / bound.seconds), unit: 'grants/s' } });
+  add({ area, name: 'duplicate + missing grants, failed jobs', value: f.duplicates + f.missing + f.failedJobs, unit: '', target: '0', ok: f.duplicates + f.missing + f.failedJobs === 0 });
+}
+
+async function keycafe() {
+  const { runKeycafeBench } = await import('./keycafe-bookings.ts');
+  // No injected faults and no lockout: the figure is the pace against the bare 60 calls/minute.
+  const f = await runKeycafeBench({ bookings: sizes.keycafeBookings, faults: 0, lockoutMs: 0, speed: 20 });
+  raw.keycafe = f;
+  const area = `Keycafe bookings (${f.bookingsRequested}, ${f.accesses} key accesses, sandbox clock ×${f.speed})`;
+  add({
+    area,
+    name: `simulated time for every booking to be active (${f.keycafeCalls} Keycafe calls)`,
+    value: f.simulatedSeconds,
+    unit: 's',
+    baseline: { name: 'rate-limit bound: calls ÷ 60 per minute', value: f.boundWith429PausesSeconds, unit: 's' },
+    target: '≤ 1.2 × bound',
+    ok: f.boundRatio <= 1.2,
+    note: `ratio ×${f.boundRatio}; real ${f.realSeconds} s`,
+  });
+  add({ area, name: 'busiest 60 s window', value: f.maxCallsIn60s, unit: 'calls', target: '≤ 60', ok: f.maxCallsIn60s <= 60 });
+  add({ area, name: 'duplicates on Keycafe, bookings not active', value: f.duplicates + (f.bookingsRequested - f.bookingsActive), unit: '', target: '0', ok: f.duplicates === 0 && f.bookingsActive === f.bookingsRequested });
+}
+
+async function startup() {
+  const { runStartupBench } = await import('./startup.ts');
+  const f = await runStartupBench(sizes.startupRuns);
+  raw.startup = f;
+  const area = 'API start-up (PGlite, real process)';
+  add({ area, name: 'first start (create + migrate + bootstrap), spawn → listening', value: f.first.process, unit: 'ms', baseline: { name: 'restart on the same data', value: f.restart.process, unit: 'ms' } });
+}
+
+// ---------- report ----------
+
+function markdown(): string {
+  const lines = [
+    '# AccessBridge benchmark results',
+    '',
+    `Generated ${new Date().toISOString()} by \`npm run bench${quick ? ' -- --quick' : ''}\` in ${Math.round((Date.now() - started) / 1000)} s on ${cpus().length} CPU(s), Node ${process.version}. ` +
+      `Load average at start ${loadStart.map((l) => round(l, 2)).join(' / ')}, at end ${loadavg().map((l) => round(l, 2)).join(' / ')} (a shared machine makes every figure noisier; baselines are measured in the same run for that reason).`,
+    '',
+    'Verdict: **met** / **MISSED** against the target of issue 9; `info` where the issue sets no target.',
+    '',
+  ];
+  for (const area of [...new Set(figures.map((f) => f.area))]) {
+    lines.push(`## ${area}`, '', '| Figure | Measured | Baseline (same run) | Target | Verdict |', '|---|---|---|---|---|');
+    for (const f of figures.filter((x) => x.area === area)) {
+      const value = `${f.value} ${f.unit}`.trim();
+      const base = f.baseline ? `${f.baseline.value} ${f.baseline.unit} — ${f.baseline.name}` : '—';
+      const verdict = f.verdict === 'met' ? '**met**' : f.verdict === 'missed' ? '**MISSED**' : 'info';
+      lines.push(`| ${f.name}${f.note ? ` (${f.note})` : ''} | ${value} | ${base} | ${f.target ?? '—'} | ${verdict} |`);
+    }
+    lines.push('');
+  }
+  lines.push('## Runs', '', '| Area | Status | Seconds | Detail |', '|---|---|---|---|');
+  for (const s of sections) lines.push(`| ${s.area} | ${s.status} | ${s.seconds} | ${(s.detail ?? '').replaceAll('|', '\\|')} |`);
+  return lines.join('\n') + '\n';
+}
+
+await step('build', build);
+await step('sizes', extensionSizes);
+await step('chromium', chromium);
+await step('api', apiLoad);
+await step('bulk', bulk);
+await step('tapkey', tapkey);
+await step('keycafe', keycafe);
+await step('startup', startup);
+
+const result = {
+  generatedAt: new Date().toISOString(),
+  quick,
+  seconds: Math.round((Date.now() - started) / 1000),
+  host: { cpus: cpus().length, node: process.version, loadAverageStart: loadStart, loadAverageEnd: loadavg() },
+  sections,
+  figures,
+  raw,
+};
+writeFileSync(join(root, 'bench/results.json'), JSON.stringify(result, null, 2) + '\n');
+writeFileSync(join(root, 'bench/results.md'), markdown());
+log(`\n${markdown()}`);
+log(`Written bench/results.json and bench/results.md (${result.seconds} s).`);
+// Sandboxes, browsers and pools are closed by each bench; nothing should keep the process up.
+process.exit(0);
