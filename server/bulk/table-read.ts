@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { MAX_IMPORT_ROWS, type FileFormat } from '../../lib/mapping-file.ts';
 import { ApiError } from '../errors.ts';
-import { isZip, summarizeZip } from './zip-guard.ts';
+import { isZip, measureInflated, summarizeZip } from './zip-guard.ts';
 
 export interface TableRow {
   /** 1-based, as a spreadsheet numbers it. */
@@ -161,8 +161,11 @@ export function cellText(value: ExcelJS.CellValue): string {
 async function readXlsx(bytes: Uint8Array): Promise<Table> {
   const zip = summarizeZip(bytes);
   if (!zip) throw new ApiError('unprocessable', 'The file is not a readable XLSX workbook (the ZIP archive is damaged or uses ZIP64).');
-  if (zip.entries > MAX_XLSX_PARTS || zip.uncompressedBytes > MAX_XLSX_INFLATED_BYTES)
-    throw new ApiError('payload_too_large', `The workbook unpacks to more than ${MAX_XLSX_INFLATED_BYTES / 1024 / 1024} MiB; a mapping file needs far less. Save only the two columns.`);
+  const tooLarge = () => new ApiError('payload_too_large', `The workbook unpacks to more than ${MAX_XLSX_INFLATED_BYTES / 1024 / 1024} MiB; a mapping file needs far less. Save only the two columns.`);
+  if (zip.entries > MAX_XLSX_PARTS || zip.uncompressedBytes > MAX_XLSX_INFLATED_BYTES) throw tooLarge();
+  const inflated = measureInflated(bytes, zip, MAX_XLSX_INFLATED_BYTES);
+  if (inflated === null) throw new ApiError('unprocessable', 'The file is not a readable XLSX workbook (a part of the ZIP archive is damaged).');
+  if (inflated > MAX_XLSX_INFLATED_BYTES) throw tooLarge();
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ExcelJS.Buffer);

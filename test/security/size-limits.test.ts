@@ -162,12 +162,8 @@ describe('mapping file import caps', () => {
     await expect413(res, 'streamed import');
   });
 
-  // KNOWN GAP, reported: the ZIP guard (server/bulk/zip-guard.ts) trusts the sizes an archive
-  // declares. A 1 MiB workbook whose sheet declares 1,000 bytes but inflates to 1 GiB is
-  // inflated and parsed in full (≈10 s of CPU, answered 422) instead of being refused. The
-  // test states the protection; `it.fails` turns red once the guard checks real sizes, to be
-  // switched to `it` then.
-  it.fails('a workbook that lies about its unpacked size is refused as too large (413), not unpacked', async () => {
+  // The ZIP guard measures what the parts really inflate to (capped), not what they declare.
+  it('a workbook that lies about its unpacked size is refused as too large (413), not unpacked', async () => {
     const res = await api.fetch('/v1/mappings/import?dryRun=true', {
       method: 'POST',
       headers: { 'content-type': FILE_CONTENT_TYPES.xlsx },
