@@ -1,7 +1,9 @@
 import { defineConfig } from 'drizzle-kit';
 
-// Used to draft migrations (`npx drizzle-kit generate`); the committed SQL in
-// server/db/migrations is what runs, applied by server/db/migrate.ts.
+// Used to draft migrations: `npx drizzle-kit generate --name <area>` diffs the schema against
+// the snapshots in server/db/drafts/meta and writes a draft SQL file there; copy it to
+// server/db/migrations/NNNN_<area>.sql (what runs, applied by server/db/migrate.ts) and delete
+// the draft, so each migration exists once.
 export default defineConfig({
   dialect: 'postgresql',
   schema: './server/db/schema/index.ts',
