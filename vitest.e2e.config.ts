@@ -6,6 +6,9 @@ export default defineConfig({
   test: {
     include: ['test/e2e/**/*.test.ts'],
     fileParallelism: false,
+    // A real browser on a shared 2-core machine: one retry absorbs a scheduling hiccup; a
+    // failure that repeats still fails.
+    retry: 1,
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
