@@ -3,6 +3,7 @@
  * embedding pages listed in ACCESSBRIDGE_CORS_ORIGINS. Any other origin gets no CORS header
  * at all, so browsers refuse to hand it the response.
  */
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { ApiError, sendError } from './errors.ts';
 import type { AppEnv } from './app.ts';
@@ -37,22 +38,40 @@ export function isAllowedOrigin(origin: string, configured: readonly string[]): 
   return extensionOrigin.test(origin) || configured.includes(origin);
 }
 
-export const corsMiddleware = createMiddleware<AppEnv>(async (c, next) => {
-  const origin = c.req.header('origin');
-  const allowed = origin !== undefined && isAllowedOrigin(origin, c.get('deps').corsOrigins ?? []);
-  if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
-    if (!allowed) return sendError(c, new ApiError('forbidden', `Origin ${origin ?? '(none)'} is not allowed`));
-    c.header('Access-Control-Allow-Origin', origin);
-    c.header('Access-Control-Allow-Methods', ALLOW_METHODS);
-    c.header('Access-Control-Allow-Headers', ALLOW_HEADERS);
-    c.header('Access-Control-Max-Age', '600');
-    c.header('Vary', 'Origin');
-    return c.body(null, 204);
-  }
-  await next();
-  c.res.headers.append('Vary', 'Origin');
-  if (allowed) {
-    c.res.headers.set('Access-Control-Allow-Origin', origin);
-    c.res.headers.set('Access-Control-Expose-Headers', EXPOSE_HEADERS);
-  }
+export interface CorsPolicy {
+  /** Whether this origin may call; a refused preflight answers 403 with `refusal`. */
+  allows(origin: string, c: Context<AppEnv>): boolean;
+  refusal: string;
+  allowMethods: string;
+  allowHeaders: string;
+}
+
+/** Preflight answers and response headers for the origins a policy allows; others get none. */
+export function cors(policy: CorsPolicy) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const origin = c.req.header('origin');
+    const allowed = origin !== undefined && policy.allows(origin, c);
+    if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
+      if (!allowed) return sendError(c, new ApiError('forbidden', `Origin ${origin ?? '(none)'} ${policy.refusal}`));
+      c.header('Access-Control-Allow-Origin', origin);
+      c.header('Access-Control-Allow-Methods', policy.allowMethods);
+      c.header('Access-Control-Allow-Headers', policy.allowHeaders);
+      c.header('Access-Control-Max-Age', '600');
+      c.header('Vary', 'Origin');
+      return c.body(null, 204);
+    }
+    await next();
+    c.res.headers.append('Vary', 'Origin');
+    if (allowed) {
+      c.res.headers.set('Access-Control-Allow-Origin', origin);
+      c.res.headers.set('Access-Control-Expose-Headers', EXPOSE_HEADERS);
+    }
+  });
+}
+
+export const corsMiddleware = cors({
+  allows: (origin, c) => isAllowedOrigin(origin, c.get('deps').corsOrigins ?? []),
+  refusal: 'is not allowed',
+  allowMethods: ALLOW_METHODS,
+  allowHeaders: ALLOW_HEADERS,
 });

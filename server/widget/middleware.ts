@@ -8,6 +8,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
 import type { AppDeps, AppEnv } from '../app.ts';
 import { apiTokens } from '../db/schema/index.ts';
+import { cors } from '../cors.ts';
 import { ApiError, sendError } from '../errors.ts';
 import { widgetRuleFor } from './scopes.ts';
 import { readWidgetToken, widgetSigningKey, type WidgetTokenPayload } from './tokens.ts';
@@ -35,24 +36,11 @@ const ALLOW_HEADERS = 'Authorization,Content-Type,Idempotency-Key,Accept-Languag
  * the token's. Answers carry the caller's origin so the widget can read why it was refused
  * (the body names no data); a successful answer only ever reaches an origin the token allows.
  */
-export const widgetCors = createMiddleware<AppEnv>(async (c, next) => {
-  const origin = c.req.header('origin');
-  const web = origin !== undefined && webOrigin.test(origin);
-  if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
-    if (!web) return sendError(c, new ApiError('forbidden', `Origin ${origin ?? '(none)'} is not a web page origin`));
-    c.header('Access-Control-Allow-Origin', origin);
-    c.header('Access-Control-Allow-Methods', ALLOW_METHODS);
-    c.header('Access-Control-Allow-Headers', ALLOW_HEADERS);
-    c.header('Access-Control-Max-Age', '600');
-    c.header('Vary', 'Origin');
-    return c.body(null, 204);
-  }
-  await next();
-  c.res.headers.append('Vary', 'Origin');
-  if (web) {
-    c.res.headers.set('Access-Control-Allow-Origin', origin);
-    c.res.headers.set('Access-Control-Expose-Headers', 'Retry-After');
-  }
+export const widgetCors = cors({
+  allows: (origin) => webOrigin.test(origin),
+  refusal: 'is not a web page origin',
+  allowMethods: ALLOW_METHODS,
+  allowHeaders: ALLOW_HEADERS,
 });
 
 /** `Authorization: Bearer abw_…` on /widget/v1/*: token, minting API token, origin, action. */
