@@ -1,7 +1,7 @@
 /**
  * API start-up time on PGlite: a fresh data folder (first start: creates the database, applies
  * every migration, creates the bootstrap organization) and the same folder again (restart).
- * Each start is a real process (`node --import tsx server/start.ts`, sandbox off), measured
+ * Each start is a real process (`node --import tsx server/main.ts`, sandbox off), measured
  * from spawn to the printed URL, next to the server's own figure (open + migrate + listen).
  *
  *   npx tsx bench/startup.ts [--runs 3]
@@ -32,9 +32,9 @@ export interface StartupFigures {
 
 function startOnce(dataDir: string): Promise<StartupSample> {
   const begun = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/start.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', ACCESSBRIDGE_DATA_DIR: dataDir, ACCESSBRIDGE_SANDBOX: 'off', DATABASE_URL: '' },
+    env: { ...process.env, PORT: '0', ACCESSBRIDGE_DATA_DIR: dataDir, DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

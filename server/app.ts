@@ -5,9 +5,7 @@ import { ZodError } from 'zod';
 import { createRouter } from './router.ts';
 import { ApiError, sendError, validationError } from './errors.ts';
 import { pgErrorCode } from './resources.ts';
-import type { Database } from './db/client.ts';
-import type { TapkeyDeps } from './tapkey/config.ts';
-import type { KeycafeService } from './keycafe/service.ts';
+import type { AppDeps, AppEnv } from './env.ts';
 import { requireApiToken } from './auth.ts';
 import { corsMiddleware } from './cors.ts';
 import { auditRouter } from './routes/audit.ts';
@@ -21,40 +19,11 @@ import { meRouter } from './routes/me.ts';
 import { unitsRouter } from './routes/units.ts';
 import { keycafeRouter } from './routes/keycafe.ts';
 import { tapkeyRouter } from './routes/tapkey.ts';
-import { sandboxRouter } from './routes/sandbox.ts';
 import { widgetCors, widgetRouter } from './routes/widget.ts';
 
 export { createRouter };
-
-/** What the API needs from its host process. Areas add their optional fields here. */
-export interface AppDeps {
-  database: Database;
-  /** Encrypts provider secrets at rest (see server/secrets.ts). */
-  secretKey: Buffer;
-  /** Origins allowed by CORS besides browser extensions (widget embedding pages). */
-  corsOrigins?: string[];
-  version?: string;
-  /** Base URLs of the sandbox fakes when running with them (keys: see sandbox/index.ts). */
-  sandboxUrls?: Record<string, string>;
-  /** Wakes the outbox worker right after a job was enqueued (instead of at its next poll). */
-  kickOutbox?: () => void;
-  /** Tapkey base URLs, timeouts and app links (defaults: env TAPKEY_*, then the real service). */
-  tapkey?: TapkeyDeps;
-  /** Keycafe connector (API URL, clock, per-account rate limits); default from KEYCAFE_API_URL. */
-  keycafe?: KeycafeService;
-  /** The widget bundle served at /widget.js (default: .output/widget/accessbridge-widget.js). */
-  widget?: { scriptPath?: string };
-}
-
-export type AppEnv = {
-  Variables: {
-    deps: AppDeps;
-    /** Set by the auth middleware on /v1 routes. */
-    organizationId: string;
-    actor: string;
-    tokenName: string;
-  };
-};
+// Transitional: the types live in env.ts (imported from there inside the server).
+export type { AppDeps, AppEnv };
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -108,7 +77,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', auditRouter);
   app.route('/', keycafeRouter);
   app.route('/', tapkeyRouter);
-  app.route('/', sandboxRouter);
+  // Areas the host process adds (the sandbox dev entry's discovery route, sandbox/dev.ts).
+  for (const router of deps.extraRoutes ?? []) app.route('/', router);
   app.route('/', widgetRouter);
 
   // Last, so the document lists every route mounted above.

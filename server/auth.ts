@@ -8,7 +8,7 @@ import { createMiddleware } from 'hono/factory';
 import type { DbOrTx } from './outbox/outbox.ts';
 import { apiTokens, organizations } from './db/schema/index.ts';
 import { ApiError, sendError } from './errors.ts';
-import type { AppEnv } from './app.ts';
+import type { AppEnv } from './env.ts';
 
 export const TOKEN_PREFIX = 'ab_';
 

@@ -6,7 +6,7 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { ApiError, sendError } from './errors.ts';
-import type { AppEnv } from './app.ts';
+import type { AppEnv } from './env.ts';
 
 // Chrome/Edge extension ids are 32 letters a–p; Firefox uses a per-install UUID.
 const extensionOrigin = /^(chrome-extension:\/\/[a-p]{32}|moz-extension:\/\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;

@@ -1,8 +1,8 @@
 /**
  * The outbox job handlers of every provider area, by job kind. The OutboxWorker started by
- * server/start.ts runs these; each area registers its handlers below with one added line.
+ * server/serve.ts runs these; each area registers its handlers below with one added line.
  */
-import type { AppDeps } from './app.ts';
+import type { AppDeps } from './env.ts';
 import type { JobHandler } from './outbox/outbox.ts';
 import { tapkeyJobHandlers } from './tapkey/jobs.ts';
 import { keycafeJobHandlers } from './keycafe/jobs.ts';

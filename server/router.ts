@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ZodError } from 'zod';
 import { sendError, validationError } from './errors.ts';
-import type { AppEnv } from './app.ts';
+import type { AppEnv } from './env.ts';
 
 /**
  * A sub-app whose validation failures answer the contract's JSON error body. Kept apart from

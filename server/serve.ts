@@ -1,6 +1,7 @@
 /**
  * Opens everything the API needs and serves it: the one function behind `npm start`
- * (server/start.ts) and behind tests that need a real API process or a real restart.
+ * (sandbox/dev.ts), the production entry (server/main.ts) and tests that need a real API
+ * process or a real restart.
  *
  * Environment (all optional):
  *   PORT                       port to listen on (default 8787; 0 = any free port)
@@ -21,7 +22,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
-import { createApp, type AppDeps } from './app.ts';
+import { createApp } from './app.ts';
+import type { AppDeps } from './env.ts';
 import { createApiToken, createOrganization } from './auth.ts';
 import { parseCorsOrigins } from './cors.ts';
 import { lockDataDir } from './data-lock.ts';
@@ -38,8 +40,11 @@ export interface ServeOptions {
   bootstrap?: boolean;
   /** Run the outbox worker in this process (default true). */
   worker?: boolean;
-  /** Sandbox fake URLs to hand to the app (server/start.ts starts the fakes). */
-  sandboxUrls?: Record<string, string>;
+  /**
+   * Provider URLs and extra areas for the app, given explicitly by the host (the sandbox dev
+   * entry points Tapkey and Keycafe at its fakes this way); the environment decides the rest.
+   */
+  deps?: Pick<AppDeps, 'tapkey' | 'keycafe' | 'extraRoutes'>;
 }
 
 export interface RunningServer {
@@ -101,7 +106,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
     const databaseMs = performance.now() - dbStart;
 
     const bootstrap = opts.bootstrap === false ? null : await bootstrapOrganization(database);
-    const deps: AppDeps = { database, secretKey, corsOrigins, sandboxUrls: opts.sandboxUrls };
+    const deps: AppDeps = { database, secretKey, corsOrigins, ...opts.deps };
     if (opts.worker !== false) {
       // A killed process's running jobs are taken over when their lease runs out (default 60 s).
       const leaseMs = Number(env.ACCESSBRIDGE_OUTBOX_LEASE_MS);

@@ -6,7 +6,7 @@
  */
 import { browser } from 'wxt/browser';
 import type { ScriptPublicPath } from 'wxt/utils/inject-script';
-import { DEFAULT_PORTAL_ORIGIN } from './settings.ts';
+import { DEFAULT_PORTAL_ORIGIN } from '../../lib/storage.ts';
 
 const EXTRA_ORIGINS_SCRIPT_ID = 'tapkey-portal-extra-origins';
 

@@ -13,7 +13,7 @@ import { createManagerHandlers } from './manager.ts';
 import { createKeycafeHandlers } from './keycafe.ts';
 import { registerManagerBackground } from './profiles.ts';
 import { createBackgroundService } from './service.ts';
-import { portalOriginsItem } from './settings.ts';
+import { portalOriginsItem } from '../../lib/storage.ts';
 
 const REPLAY_ALARM = 'replay-queue';
 

@@ -9,8 +9,7 @@ import { auditEventSchema, keycafeBookingInput, keycafeBookingSchema, keycafeKey
 import type { Language } from '../../lib/i18n/index.ts';
 import type { Handlers, KeycafeMessageType, PopupRecent } from '../../lib/messages.ts';
 import { ApiCallError, type ApiClient } from './api-client.ts';
-import { keycafeLastChoiceItem, popupRecentItem } from './keycafe-storage.ts';
-import { apiSettingsItem } from './settings.ts';
+import { apiSettingsItem, keycafeLastChoiceItem, popupRecentItem } from '../../lib/storage.ts';
 
 export const RECENT_COUNT = 5;
 /** Audit events looked at to find the latest distinct captured locks. */

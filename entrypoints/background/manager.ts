@@ -21,7 +21,7 @@ import type { Language } from '../../lib/i18n/index.ts';
 import type { Handlers, LockChoice, ManagerMessageType, PreviewTab } from '../../lib/messages.ts';
 import { DEMO_MANAGER_PROFILE_ID, originMatchPattern, pageReadingSchema, siteProfileSchema, type SiteProfile } from '../../lib/site-profile.ts';
 import { ApiCallError, type ApiClient } from './api-client.ts';
-import { apiSettingsItem, DEFAULT_PORTAL_ORIGIN, portalOriginsItem } from './settings.ts';
+import { apiSettingsItem, DEFAULT_PORTAL_ORIGIN, portalOriginsItem } from '../../lib/storage.ts';
 import {
   activeProfiles,
   injectManagerScript,

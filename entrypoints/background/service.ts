@@ -20,7 +20,7 @@ import {
   preferencesItem,
   unitsCacheItem,
   type ConnectionStatus,
-} from './settings.ts';
+} from '../../lib/storage.ts';
 
 /** A mapping dialog needs the whole list for suggestions; beyond this it searches a prefix. */
 export const MAX_UNITS = 2000;

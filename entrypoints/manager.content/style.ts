@@ -3,7 +3,7 @@
  * buttons, dialog and picker) placed in the page's flow beside the profile's anchor, or
  * floating when the anchor is missing.
  */
-import { panelCss } from '../tapkey.content/style.ts';
+import { panelCss } from '../../components/panel-style.ts';
 
 export const managerCss = `${panelCss}
 :host { display: block; }

@@ -15,8 +15,7 @@ import extension from '../../lib/i18n/messages/extension.ts';
 import keycafeServer from '../../lib/i18n/messages/keycafe-server.ts';
 import keycafeUi from '../../lib/i18n/messages/keycafe-ui.ts';
 import type { PopupRecent } from '../../lib/messages.ts';
-import { keycafeLastChoiceItem, popupRecentItem } from '../background/keycafe-storage.ts';
-import { connectionStatusItem, preferencesItem } from '../background/settings.ts';
+import { connectionStatusItem, keycafeLastChoiceItem, popupRecentItem, preferencesItem } from '../../lib/storage.ts';
 import { Popup, type PopupConnection, type PopupLastChoice } from './Popup.tsx';
 
 // Only the catalogs the popup uses: the full index would add every feature's strings.

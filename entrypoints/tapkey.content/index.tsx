@@ -15,7 +15,7 @@ import extension from '../../lib/i18n/messages/extension.ts';
 import tapkey from '../../lib/i18n/messages/tapkey.ts';
 import { sendMessage, type CapturedLock } from '../../lib/messages.ts';
 import { classifyPage, mainHeading, samePage, UI_TAG } from './page.ts';
-import { panelCss } from './style.ts';
+import { panelCss } from '../../components/panel-style.ts';
 
 /** How long an untrusted title must stay unchanged before the lock is recorded with it. */
 const CAPTURE_SETTLE_MS = 600;

@@ -1,9 +1,8 @@
 /**
  * A location's Keycafe account (email + decrypted API token) and the process's Keycafe
- * service for an AppDeps: AppDeps.keycafe first, then KEYCAFE_API_URL, then the sandbox's URL
- * when `npm start` runs the fakes, then the real Keycafe.
+ * service for an AppDeps: AppDeps.keycafe first, then KEYCAFE_API_URL, then the real Keycafe.
  */
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../env.ts';
 import type { LocationRow } from '../resources.ts';
 import { decryptSecret } from '../secrets.ts';
 import type { KeycafeAccount } from './client.ts';
@@ -18,7 +17,7 @@ export function keycafeServiceOf(deps: AppDeps, env: NodeJS.ProcessEnv = process
   if (!service) {
     const timeout = Number(env.KEYCAFE_TIMEOUT_MS);
     service = new KeycafeService({
-      apiUrl: env.KEYCAFE_API_URL || deps.sandboxUrls?.keycafeApi || undefined,
+      apiUrl: env.KEYCAFE_API_URL || undefined,
       timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
     });
     services.set(deps, service);

@@ -10,7 +10,7 @@
  */
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import { z } from 'zod';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../env.ts';
 import { recordAudit } from '../audit.ts';
 import { keycafeAccesses, keycafeBookings, locations } from '../db/schema/index.ts';
 import { PermanentError, type DbOrTx, type JobHandler, type OutboxJob } from '../outbox/outbox.ts';

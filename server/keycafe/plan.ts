@@ -10,7 +10,7 @@ import { translate, type Language } from '../../lib/i18n/index.ts';
 import { normaliseRecipient } from '../../lib/keycafe-recipient.ts';
 import { returnReminderSchedule } from '../../lib/keycafe-reminder.ts';
 import { zonedToUtc, type LocalDateTime } from '../../lib/keycafe-time.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { findLocation, type LocationRow } from '../resources.ts';
 import { cachedKeys, syncStateOf } from './catalog.ts';

@@ -3,7 +3,7 @@
  * route's rate-limit budget), and grants keys that appeared to "apply to all keys" bookings.
  */
 import type { Language } from '../../lib/i18n/index.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../env.ts';
 import { grantNewKeysToAllKeysBookings, SYSTEM_ACTOR } from './bookings.ts';
 import { storeKeys, storeLocations, type CatalogScope } from './catalog.ts';
 import type { KeycafeAccount } from './client.ts';

@@ -8,7 +8,7 @@ import { and, asc, count, desc, eq, ilike, inArray, isNull, or, sql, type SQL } 
 import type { Context } from 'hono';
 import { accessNoticeSchema, bookingDetailSchema, bookingInput, bookingSchema, bookingStateSchema, grantStateSchema, listOf } from '../../lib/contract.ts';
 import { languages, matchLanguage, type Language } from '../../lib/i18n/index.ts';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import { recordAudit } from '../audit.ts';
 import { bookings, locations, tapkeyGrantEvents, tapkeyGrants, tapkeyNotices, tapkeyTriggers, units } from '../db/schema/index.ts';
 import { ApiError } from '../errors.ts';

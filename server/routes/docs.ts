@@ -5,7 +5,7 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { Hono } from 'hono';
-import type { AppDeps, AppEnv } from '../app.ts';
+import type { AppDeps, AppEnv } from '../env.ts';
 import { API_VERSION } from './health.ts';
 
 type Doc = ReturnType<OpenAPIHono['getOpenAPI31Document']>;

@@ -16,7 +16,7 @@ import {
   listOf,
 } from '../../lib/contract.ts';
 import { matchLanguage, translate, type Language } from '../../lib/i18n/index.ts';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import { recordAudit } from '../audit.ts';
 import { keycafeAccesses, keycafeBookings, locations, outboxJobs } from '../db/schema/index.ts';
 import { ApiError, notFound } from '../errors.ts';

@@ -17,7 +17,7 @@ import {
   MAX_IMPORT_ROWS,
   type FileFormat,
 } from '../../lib/mapping-file.ts';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import { lockExportRows, mappingExportRows } from '../bulk/exports.ts';
 import { importMappings } from '../bulk/mapping-import.ts';
 import { detectFormat, readTable } from '../bulk/table-read.ts';

@@ -4,7 +4,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import { tapkeyConnectionTestSchema, tapkeyImportLocksResultSchema } from '../../lib/contract.ts';
 import { ApiError } from '../errors.ts';
 import { createRouter } from '../router.ts';

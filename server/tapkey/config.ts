@@ -1,11 +1,10 @@
 /**
  * Where Tapkey is and how patient to be with it: AppDeps.tapkey first, then the environment
- * (TAPKEY_TOKEN_URL, TAPKEY_API_URL, ...), then the sandbox fake when it runs, then the real
- * service. The sandbox and the tests
- * point the same code at the fake by these settings alone.
+ * (TAPKEY_TOKEN_URL, TAPKEY_API_URL, ...), then the real service. The sandbox dev entry and
+ * the tests point the same code at the fake by these settings alone.
  */
 import { and, eq } from 'drizzle-orm';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../env.ts';
 import { locations } from '../db/schema/index.ts';
 import { PermanentError, type DbOrTx } from '../outbox/outbox.ts';
 import { decryptSecret } from '../secrets.ts';
@@ -40,11 +39,9 @@ const num = (v: string | undefined) => (v && /^\d+$/.test(v) ? Number(v) : undef
 
 export function tapkeySettings(deps: AppDeps, env: NodeJS.ProcessEnv = process.env) {
   const t = deps.tapkey ?? {};
-  // `npm start` with the sandbox on: the fake Tapkey, unless an explicit URL says otherwise.
-  const sandbox = deps.sandboxUrls?.tapkeyApi;
   return {
-    tokenUrl: t.tokenUrl ?? env.TAPKEY_TOKEN_URL ?? (sandbox ? `${sandbox}/connect/token` : DEFAULT_TOKEN_URL),
-    apiUrl: t.apiUrl ?? env.TAPKEY_API_URL ?? (sandbox ? `${sandbox}/api/v1` : DEFAULT_API_URL),
+    tokenUrl: t.tokenUrl ?? env.TAPKEY_TOKEN_URL ?? DEFAULT_TOKEN_URL,
+    apiUrl: t.apiUrl ?? env.TAPKEY_API_URL ?? DEFAULT_API_URL,
     timeoutMs: t.timeoutMs ?? num(env.TAPKEY_TIMEOUT_MS) ?? 10_000,
     retries: t.retries ?? num(env.TAPKEY_RETRIES) ?? 2,
     retryBaseMs: t.retryBaseMs ?? 250,

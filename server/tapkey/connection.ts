@@ -6,7 +6,7 @@
  */
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { TapkeyConnectionTest } from '../../lib/contract.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../env.ts';
 import { recordAudit } from '../audit.ts';
 import { locks } from '../db/schema/index.ts';
 import { ApiError } from '../errors.ts';

@@ -1,5 +1,5 @@
 /** The Tapkey area's outbox job handlers, by kind (registered in server/jobs.ts). */
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../env.ts';
 import type { JobHandler } from '../outbox/outbox.ts';
 import { RECONCILE_JOB } from './grants.ts';
 import { reconcileHandler } from './reconcile.ts';

@@ -7,7 +7,7 @@
  */
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../env.ts';
 import { recordAudit } from '../audit.ts';
 import { bookings, locations, tapkeyGrantEvents, tapkeyGrants, tapkeyNotices, units, type TouchedPair } from '../db/schema/index.ts';
 import { enqueue, PermanentError, RetryableError, type DbOrTx, type JobHandler, type OutboxJob } from '../outbox/outbox.ts';

@@ -4,7 +4,7 @@
  * SKIP LOCKED, so after a crash the trigger is still due, and two processes never both fire it.
  */
 import { and, asc, inArray, isNull, lte } from 'drizzle-orm';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../env.ts';
 import { bookings, tapkeyTriggers } from '../db/schema/index.ts';
 import { tapkeyNow } from './config.ts';
 import { evaluateBookings } from './grants.ts';

@@ -8,7 +8,7 @@ import { and, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { SyncRun } from '../../lib/contract.ts';
 import { translate, type Language } from '../../lib/i18n/index.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../env.ts';
 import { recordAudit } from '../audit.ts';
 import { locks, mappings, outboxJobs, tapkeyGrants, tapkeySyncRuns, tapkeyUnexplainedGrants, units, type SyncRunReport } from '../db/schema/index.ts';
 import { ApiError } from '../errors.ts';

@@ -6,7 +6,7 @@
  */
 import { and, eq, isNull } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
-import type { AppDeps, AppEnv } from '../app.ts';
+import type { AppDeps, AppEnv } from '../env.ts';
 import { apiTokens } from '../db/schema/index.ts';
 import { cors } from '../cors.ts';
 import { ApiError, sendError } from '../errors.ts';

@@ -1,5 +1,5 @@
 /**
- * The API as a separate OS process (`node --import tsx server/start.ts`), for tests that kill
+ * The API as a separate OS process (`node --import tsx server/main.ts`), for tests that kill
  * it (SIGKILL) and start it again on the same data. Spawn node directly, not `npx tsx`: a signal
  * sent to npx does not reach the server.
  */
@@ -24,9 +24,9 @@ export interface ApiProcess {
  * prints its URL; rejects with the output when it exits first or takes longer than `timeoutMs`.
  */
 export function spawnApiProcess(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<ApiProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/start.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', ACCESSBRIDGE_SANDBOX: 'off', ...env },
+    env: { ...process.env, PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KeycafeApiError, type KeycafeApi } from '../../components/keycafe/api.ts';
 import { createMessageKeycafeApi } from '../../components/keycafe/message-api.ts';
 import { createKeycafeHandlers } from '../../entrypoints/background/keycafe.ts';
-import { popupRecentItem } from '../../entrypoints/background/keycafe-storage.ts';
+import { popupRecentItem } from '../../lib/storage.ts';
 import { createBackgroundService } from '../../entrypoints/background/service.ts';
 import { DEMO_KEYCAFE_EMAIL } from '../../sandbox/keycafe/index.ts';
 import type { KeycafeBooking } from '../../lib/contract.ts';

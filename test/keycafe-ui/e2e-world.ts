@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_KEYCAFE_EMAIL, DEMO_KEYCAFE_TOKEN, startKeycafeSandbox, type KeycafeSandbox } from '../../sandbox/keycafe/index.ts';
+import { sandboxDeps } from '../../sandbox/api-deps.ts';
 
 export interface SandboxAccess {
   id: number;
@@ -48,7 +49,7 @@ export async function startKeycafeE2eWorld(): Promise<KeycafeE2eWorld> {
   try {
     server = await startServer({
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ACCESSBRIDGE_DATA_DIR: dataDir, DATABASE_URL: '', KEYCAFE_API_URL: '' },
-      sandboxUrls: { keycafeApi: keycafe.url },
+      deps: sandboxDeps({ keycafeApi: keycafe.url }),
     });
   } catch (error) {
     await keycafe.close();

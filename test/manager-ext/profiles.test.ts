@@ -11,6 +11,7 @@ import { demoManagerProfile, kinnovisManagerTemplate, type PageReading } from '.
 import type { Reply, SiteProfilesView } from '../../lib/messages.ts';
 import { startTestApi, type TestApi } from '../helpers/api.ts';
 import { fakeHostAccess } from './fake-host-access.ts';
+import { sandboxDeps } from '../../sandbox/api-deps.ts';
 
 const DEMO = 'http://127.0.0.1:4100';
 const PATTERN = 'http://127.0.0.1/*';
@@ -259,7 +260,7 @@ describe('"Test on an open tab"', () => {
 describe('the demo manager follows the sandbox', () => {
   let api: TestApi;
   beforeAll(async () => {
-    api = await startTestApi({ deps: { sandboxUrls: { manager: 'http://127.0.0.1:4555' } } });
+    api = await startTestApi({ deps: sandboxDeps({ manager: 'http://127.0.0.1:4555' }) });
   });
   afterAll(() => api?.close());
 

@@ -320,7 +320,7 @@ describe('content scripts cannot reach stored settings', () => {
   });
 
   it('the token is stored only by the background, in storage.local', () => {
-    const settings = readFileSync(join(root, 'entrypoints/background/settings.ts'), 'utf8');
+    const settings = readFileSync(join(root, 'lib/storage.ts'), 'utf8');
     expect(settings).toMatch(/defineItem<ApiSettings>\('local:apiSettings'/);
   });
 });

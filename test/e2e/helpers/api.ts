@@ -6,6 +6,7 @@
 // serve.ts first: it extends zod for OpenAPI before any schema is created.
 import { startServer, type RunningServer, type ServeOptions } from '../../../server/serve.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { sandboxDeps } from '../../../sandbox/api-deps.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -22,11 +23,14 @@ export interface E2eApi {
   close(): Promise<void>;
 }
 
-/** `opts`: e.g. run the outbox worker and point Tapkey at a sandbox (default: neither). */
-export async function startE2eApi(opts: Pick<ServeOptions, 'worker' | 'sandboxUrls'> = {}): Promise<E2eApi> {
+/**
+ * `opts`: e.g. run the outbox worker and point the providers at sandbox fakes by their URLs
+ * (keys as in sandbox/index.ts; default: neither).
+ */
+export async function startE2eApi(opts: Pick<ServeOptions, 'worker'> & { sandboxUrls?: Record<string, string> } = {}): Promise<E2eApi> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ab-e2e-api-'));
   const env = (port: number) => ({ ...process.env, PORT: String(port), HOST: '127.0.0.1', ACCESSBRIDGE_DATA_DIR: dataDir, DATABASE_URL: '' });
-  const serve = { worker: false, ...opts };
+  const serve: ServeOptions = { worker: opts.worker ?? false, deps: opts.sandboxUrls ? sandboxDeps(opts.sandboxUrls) : undefined };
   let server: RunningServer | null = await startServer({ env: env(0), ...serve });
   const { port, url } = server;
   const { token, organizationName } = server.bootstrap!;

@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { startSandbox, type Sandbox } from '../../../sandbox/index.ts';
-import { seedDemo } from '../../../server/demo.ts';
+import { seedDemo } from '../../../sandbox/demo.ts';
 import { translate, type Language, type MessageKey } from '../../../lib/i18n/index.ts';
 import { launchWithExtension, type ExtensionBrowser } from './extension.ts';
 import { buildWithHostPermissions, type GrantedBuild } from './granted-build.ts';

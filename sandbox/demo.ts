@@ -4,9 +4,9 @@
  * book a key within minutes. Goes through the API's own routes (validation, encryption,
  * audit) with the bootstrap token, exactly as a user's first calls would.
  */
-import { demoUnits } from '../sandbox/demo-data.ts';
-import { DEMO_KEYCAFE_EMAIL, DEMO_KEYCAFE_TOKEN } from '../sandbox/keycafe/data.ts';
-import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_OWNER_ID } from '../sandbox/tapkey-api/state.ts';
+import { demoUnits } from './demo-data.ts';
+import { DEMO_KEYCAFE_EMAIL, DEMO_KEYCAFE_TOKEN } from './keycafe/data.ts';
+import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_OWNER_ID } from './tapkey-api/state.ts';
 
 export const DEMO_LOCATION_NAME = 'Demo self-storage (sandbox)';
 

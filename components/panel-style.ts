@@ -1,6 +1,7 @@
 /**
- * Styles of the portal UI, inlined into its shadow root: no stylesheet file to fetch, so no
- * web-accessible resource is needed on user-added portal origins.
+ * Styles of the in-page panels (portal and manager content scripts), inlined into their shadow
+ * roots: no stylesheet file to fetch, so no web-accessible resource is needed on user-added
+ * portal origins.
  */
 export const panelCss = `
 body { margin: 0; font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1c1b1f; }

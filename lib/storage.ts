@@ -1,13 +1,16 @@
 /**
- * Everything the background keeps, in `browser.storage.local` through versioned WXT storage
- * items: the service worker is stopped after ~30 s idle, so memory is only a cache.
- * Bump an item's `version` and add a migration when its shape changes.
+ * The extension's one storage module: everything it keeps, in `browser.storage.local` through
+ * versioned WXT storage items. The background is the only writer (the service worker is
+ * stopped after ~30 s idle, so its memory is only a cache); extension pages such as the popup
+ * read an item here to paint before the background answers. Content scripts never import this
+ * module (test/security/extension-messages.test.ts). Bump an item's `version` and add a
+ * migration when its shape changes.
  */
 import { storage } from 'wxt/utils/storage';
-import type { Language } from '../../lib/i18n/index.ts';
-import type { ConnectionState, QueuedOp } from '../../lib/messages.ts';
-import type { QueueItem } from '../../lib/queue.ts';
-import type { Unit } from '../../lib/contract.ts';
+import type { Language } from './i18n/index.ts';
+import type { ConnectionState, PopupRecent, QueuedOp } from './messages.ts';
+import type { QueueItem } from './queue.ts';
+import type { Unit } from './contract.ts';
 
 /** The Tapkey web portal; always permitted (manifest host permission). */
 export const DEFAULT_PORTAL_ORIGIN = 'https://my.tapkey.com';
@@ -70,3 +73,15 @@ export const unitsCacheItem = storage.defineItem<UnitsCache | null>('local:units
   fallback: null,
   version: 1,
 });
+
+/** The popup's quick booking and recent lists, read on its first-paint path. */
+/** The popup's lists as last fetched: it paints from these before asking for fresh ones. */
+export const popupRecentItem = storage.defineItem<PopupRecent | null>('local:popupRecent', { fallback: null, version: 1 });
+
+/** The popup's quick booking starts from the last key and language used. */
+export interface KeycafeLastChoice {
+  keyId: string;
+  keyName: string;
+  locale: string;
+}
+export const keycafeLastChoiceItem = storage.defineItem<KeycafeLastChoice | null>('local:keycafeLastChoice', { fallback: null, version: 1 });
