@@ -1,18 +1,17 @@
 import { useSignal } from '@preact/signals';
-import { useEffect, useId, useRef } from 'preact/hooks';
+import { useEffect, useId, useMemo, useRef } from 'preact/hooks';
 import { asKeycafeApiError } from '../components/keycafe/api.ts';
+import { MappingConflictError, type LockChoice } from '../components/mapping/api.ts';
+import { Picker } from '../components/Picker.tsx';
 import { StatusMessage, type Notice } from '../components/StatusMessage.tsx';
 import { useUi } from '../components/ui-context.ts';
-import type { Lock, Mapping, MappingConflict, Unit } from '../lib/contract.ts';
-import { rankByName } from '../lib/similarity.ts';
-import { MappingConflictError, type WidgetClient } from './client.ts';
+import type { Mapping, MappingConflict, Unit } from '../lib/contract.ts';
+import type { WidgetClient } from './client.ts';
 
-/** Locks listed per search; typing narrows. */
-const LOCK_RESULTS = 50;
 const SEARCH_DEBOUNCE_MS = 250;
 
 type Loaded = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; unit: Unit; mapping: Mapping | null; canWrite: boolean };
-type Locks = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; items: Lock[]; query: string };
+type Locks = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; items: LockChoice[] };
 
 /**
  * `view="map-lock" unit="<externalId>"`: the unit's Tapkey lock, and "Map to Tapkey lock" by
@@ -21,14 +20,14 @@ type Locks = { status: 'loading' } | { status: 'error'; message: string } | { st
  */
 export function MapLockView({ client, unitRef }: { client: WidgetClient; unitRef: string }) {
   const { t } = useUi();
+  const api = useMemo(() => client.mapping(), [client]);
   const loaded = useSignal<Loaded>({ status: 'loading' });
   const locks = useSignal<Locks>({ status: 'loading' });
   const query = useSignal('');
   const busy = useSignal<string | null>(null);
-  const conflict = useSignal<{ lock: Lock; details: MappingConflict } | null>(null);
+  const conflict = useSignal<{ lock: LockChoice; details: MappingConflict } | null>(null);
   const notice = useSignal<Notice | null>(null);
   const headingId = useId();
-  const searchId = useId();
   const latest = useRef(0);
 
   useEffect(() => {
@@ -49,8 +48,8 @@ export function MapLockView({ client, unitRef }: { client: WidgetClient; unitRef
     locks.value = { status: 'loading' };
     const timer = setTimeout(
       () =>
-        client.locks(search, LOCK_RESULTS).then(
-          (page) => run === latest.current && (locks.value = { status: 'ready', items: page.items, query: search }),
+        api.locks(search).then(
+          (page) => run === latest.current && (locks.value = { status: 'ready', items: page.items }),
           (error: unknown) => run === latest.current && (locks.value = { status: 'error', message: asKeycafeApiError(error).message }),
         ),
       search ? SEARCH_DEBOUNCE_MS : 0,
@@ -58,14 +57,15 @@ export function MapLockView({ client, unitRef }: { client: WidgetClient; unitRef
     return () => clearTimeout(timer);
   }, [canWrite, query.value]);
 
-  async function map(lock: Lock, replace: boolean) {
+  async function map(lock: LockChoice, replace: boolean) {
     const state = loaded.value;
     if (state.status !== 'ready') return;
     busy.value = lock.id;
     notice.value = null;
     try {
-      const mapping = await client.map(state.unit.externalId, lock.id, replace);
-      loaded.value = { ...state, mapping };
+      const saved = await api.save({ unitExternalId: state.unit.externalId, unitName: state.unit.name, lockId: lock.id, replace });
+      if (saved.status !== 'saved') return;
+      loaded.value = { ...state, mapping: saved.mapping };
       conflict.value = null;
       notice.value = { tone: 'success', text: t('kcui.widget.map.saved', { unit: state.unit.name, lock: lock.title || lock.id }) };
     } catch (error) {
@@ -99,14 +99,7 @@ export function MapLockView({ client, unitRef }: { client: WidgetClient; unitRef
 
   const { unit, mapping } = state;
   const l = locks.value;
-  const suggestions = l.status === 'ready' && !l.query ? rankByName(unit.name, l.items.map((lock) => ({ ...lock, name: lock.title }))).map((r) => r.item) : [];
-  const lockButton = (lock: Lock) => (
-    <li key={lock.id}>
-      <button type="button" disabled={busy.value !== null || lock.id === mapping?.lockId} onClick={() => void map(lock, false)} aria-label={t('kcui.widget.map.pick', { lock: lock.title || lock.id })}>
-        <span class="ab-strong">{lock.title || lock.id}</span> <span class="ab-mono">{lock.id}</span>
-      </button>
-    </li>
-  );
+  const choices = l.status === 'ready' ? l.items.map((lock) => ({ id: lock.id, lock, label: lock.title || lock.id, detail: lock.id, disabled: lock.id === mapping?.lockId })) : [];
   const c = conflict.value;
 
   return (
@@ -136,32 +129,16 @@ export function MapLockView({ client, unitRef }: { client: WidgetClient; unitRef
               </button>
             </div>
           ) : null}
-          <div class="ab-field">
-            <label for={searchId}>{t('kcui.widget.map.search')}</label>
-            <input id={searchId} type="search" autocomplete="off" value={query.value} onInput={(e) => (query.value = (e.currentTarget as HTMLInputElement).value)} />
-          </div>
-          {l.status === 'loading' ? (
-            <p class="ab-hint">{t('common.loading')}</p>
-          ) : l.status === 'error' ? (
-            <p class="ab-alert">{l.message}</p>
-          ) : l.items.length === 0 ? (
-            <p class="ab-empty">{l.query ? t('kcui.widget.map.noMatch', { query: l.query }) : t('kcui.widget.map.noLocks')}</p>
-          ) : (
-            <>
-              {suggestions.length ? (
-                <>
-                  <h3>{t('kcui.widget.map.suggested')}</h3>
-                  <ul class="ab-locks" aria-label={t('kcui.widget.map.suggested')}>
-                    {suggestions.map(lockButton)}
-                  </ul>
-                </>
-              ) : null}
-              <h3>{t('kcui.widget.map.results')}</h3>
-              <ul class="ab-locks" aria-label={t('kcui.widget.map.results')}>
-                {l.items.map(lockButton)}
-              </ul>
-            </>
-          )}
+          <Picker
+            kind="lock"
+            items={choices}
+            target={unit.name}
+            busyId={busy.value}
+            onPick={(choice) => void map(choice.lock, false)}
+            actionLabel={(choice) => t('kcui.widget.map.pick', { lock: choice.label })}
+            query={query}
+            status={l.status === 'loading' ? { loading: true } : l.status === 'error' ? { error: l.message } : undefined}
+          />
         </>
       )}
       <StatusMessage notice={notice.value} />

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { KeycafeApiError, type KeycafeApi } from '../components/keycafe/api.ts';
+import { MappingConflictError, type MappingApi } from '../components/mapping/api.ts';
 import type { Translate } from '../components/ui-context.ts';
 import {
   errorBodySchema,
@@ -29,15 +30,8 @@ export interface WidgetClientOptions {
   fetch?: typeof fetch;
 }
 
-/** A refused mapping: who already has the lock or the unit (409). */
-export class MappingConflictError extends KeycafeApiError {
-  constructor(
-    message: string,
-    readonly conflict: MappingConflict,
-  ) {
-    super(message, [], false, 409);
-  }
-}
+/** Locks listed per search; typing narrows. */
+const LOCK_RESULTS = 50;
 
 type Query = Record<string, string | number | undefined>;
 
@@ -117,10 +111,24 @@ export function createWidgetClient({ apiUrl, token, lang, t, fetch: doFetch = gl
       };
     },
 
+    /** The mapping picker's API: the server searches the locks, `LOCK_RESULTS` at a time. */
+    mapping(): MappingApi {
+      return {
+        async locks(search) {
+          const page = await request(lockList, 'GET', '/v1/locks', { query: { search, limit: LOCK_RESULTS } });
+          // The widget's lock list does not say which unit holds each lock; a conflict does.
+          const items = page.items.map((lock) => ({ id: lock.id, title: lock.title, source: lock.source, mappedTo: null }));
+          return { items, total: page.total, truncated: page.total > items.length };
+        },
+        save: async ({ unitExternalId, lockId, replace }) => ({
+          status: 'saved',
+          mapping: await request(mappingSchema, 'PUT', `${unitPath(unitExternalId)}/mapping`, { body: { lockId, replace } }),
+        }),
+      };
+    },
+
     unit: (externalId: string) => request(unitSchema, 'GET', unitPath(externalId)),
     unitMapping: async (externalId: string) => (await request(mappingList, 'GET', '/v1/mappings', { query: { unitExternalId: externalId } })).items[0] ?? null,
-    locks: (search: string, limit: number) => request(lockList, 'GET', '/v1/locks', { query: { search, limit } }),
-    map: (externalId: string, lockId: string, replace: boolean) => request(mappingSchema, 'PUT', `${unitPath(externalId)}/mapping`, { body: { lockId, replace } }),
     unmap: (externalId: string) => request(null, 'DELETE', `${unitPath(externalId)}/mapping`),
   };
 }

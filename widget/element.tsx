@@ -14,6 +14,7 @@ import { createUi, UiContext } from '../components/ui-context.ts';
 import common from '../lib/i18n/messages/common.ts';
 import keycafeServer from '../lib/i18n/messages/keycafe-server.ts';
 import keycafeUi from '../lib/i18n/messages/keycafe-ui.ts';
+import mapping from '../lib/i18n/messages/mapping.ts';
 import { widgetCss } from './style.ts';
 import { WidgetApp } from './WidgetApp.tsx';
 
@@ -21,7 +22,7 @@ export const WIDGET_TAG = 'accessbridge-widget';
 const ATTRIBUTES = ['view', 'api', 'token', 'key', 'unit', 'lang'] as const;
 
 // Only what the widget says: the extension's and the API's other catalogs stay out of the file.
-const translate = createTranslator([common, keycafeServer, keycafeUi]);
+const translate = createTranslator([common, keycafeServer, keycafeUi, mapping]);
 
 /** The widget never sends extension messages; its views call the API themselves. */
 const noMessages = () => Promise.reject(new Error('The AccessBridge widget does not use extension messages'));

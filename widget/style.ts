@@ -14,8 +14,10 @@ export const widgetCss = `
 .ab-widget .ab-primary:hover:not([disabled]) { background: #2449ad; }
 .ab-widget .ab-field label { display: block; font-weight: 600; margin: 8px 0 2px; }
 .ab-widget input[type=search] { font: inherit; width: 100%; box-sizing: border-box; padding: 6px 8px; border: 1px solid #74777f; border-radius: 6px; }
-.ab-widget .ab-locks { list-style: none; margin: 0; padding: 0; display: grid; gap: 4px; }
-.ab-widget .ab-locks button { width: 100%; text-align: left; }
+.ab-widget .ab-units { list-style: none; margin: 0; padding: 0; display: grid; gap: 4px; }
+.ab-widget .ab-picker label { display: block; font-weight: 600; margin-top: 8px; }
+.ab-widget .ab-picker input { font: inherit; width: 100%; box-sizing: border-box; }
+.ab-widget .ab-units button { width: 100%; text-align: left; }
 .ab-widget .ab-strong { font-weight: 600; }
 .ab-widget .ab-mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; color: #44474f; }
 .ab-widget .ab-hint { color: #44474f; font-size: 13px; }

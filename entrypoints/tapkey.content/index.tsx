@@ -12,6 +12,7 @@ import { createUi, UiContext } from '../../components/ui-context.ts';
 import { createTranslator, pickLanguage } from '../../components/translator.ts';
 import common from '../../lib/i18n/messages/common.ts';
 import extension from '../../lib/i18n/messages/extension.ts';
+import mapping from '../../lib/i18n/messages/mapping.ts';
 import tapkey from '../../lib/i18n/messages/tapkey.ts';
 import { sendMessage, type CapturedLock } from '../../lib/messages.ts';
 import { classifyPage, mainHeading, samePage, UI_TAG } from './page.ts';
@@ -21,7 +22,7 @@ import { panelCss } from '../../components/panel-style.ts';
 const CAPTURE_SETTLE_MS = 600;
 /** Page mutations come in bursts; read the page once per burst. */
 const UPDATE_DEBOUNCE_MS = 30;
-const translate = createTranslator([common, extension, tapkey]);
+const translate = createTranslator([common, extension, tapkey, mapping]);
 
 export default defineContentScript({
   matches: ['https://my.tapkey.com/*'],

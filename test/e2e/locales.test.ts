@@ -100,7 +100,7 @@ describe.each(['de', 'fr'] as const)('the extension in %s', (lang) => {
     await page.goto(world.portal.at(world.portal.lockPath(locks[0]!.id)));
     await page.getByRole('button', { name: t('tapkey.map.button') }).click();
     const dialog = page.getByRole('dialog', { name: t('tapkey.dialog.title', { title: 'Unit A-01' }) });
-    await dialog.getByRole('region', { name: t('tapkey.picker.suggested') }).waitFor();
+    await dialog.getByRole('region', { name: t('mapping.unit.suggested') }).waitFor();
     expect(englishLeftovers(await visibleText(page), lang)).toEqual([]);
     await saveShot(dialog, `portal-mapping-dialog-${lang}`);
     await page.close();
@@ -112,7 +112,7 @@ describe.each(['de', 'fr'] as const)('the extension in %s', (lang) => {
     await page.goto(`${world.managerUrl}/units/U1002`);
     await page.getByRole('button', { name: t('manager.unit.map') }).click();
     const dialog = page.getByRole('dialog', { name: t('manager.locks.title', { unit: 'A-03' }) });
-    await dialog.getByRole('region', { name: t('manager.locks.suggested') }).waitFor();
+    await dialog.getByRole('region', { name: t('mapping.lock.suggested') }).waitFor();
     expect(englishLeftovers(await visibleText(page), lang)).toEqual([]);
     await saveShot(page, `manager-unit-page-${lang}`);
     await page.close();

@@ -163,9 +163,9 @@ describe('map-lock view', () => {
   it('explains a conflict and replaces on request; searching narrows the locks', async () => {
     mappingWorld({ conflictOnce: true });
     const { shadow } = mount({ view: 'map-lock', api: API, token: TOKEN, unit: 'U-7', lang: 'en' });
-    fireEvent.input(await shadow.findByLabelText('Find a lock'), { target: { value: 'c-11' } });
+    fireEvent.input(await shadow.findByLabelText('Search locks'), { target: { value: 'c-11' } });
     const results = await waitFor(() => {
-      const list = shadow.getByRole('list', { name: 'Locks' });
+      const list = shadow.getByRole('list', { name: 'All locks' });
       expect(within(list).getAllByRole('button')).toHaveLength(1);
       return list;
     });
@@ -184,7 +184,7 @@ describe('map-lock view', () => {
     mappingWorld({ actions: ['mapping:read'] });
     const { shadow } = mount({ view: 'map-lock', api: API, token: TOKEN, unit: 'U-7', lang: 'en' });
     await shadow.findByText('This widget may show the mapping but not change it.');
-    expect(shadow.queryByLabelText('Find a lock')).toBeNull();
+    expect(shadow.queryByLabelText('Search locks')).toBeNull();
     document.body.innerHTML = '';
     const unknown = mount({ view: 'map-lock', api: API, token: TOKEN, unit: 'U-404', lang: 'en' });
     await waitFor(() => expect(unknown.shadow.getByRole('alert').textContent).toBe('Unit U-404 is not known to AccessBridge yet.'));

@@ -1,0 +1,70 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useId, useRef } from 'preact/hooks';
+import { deepActiveElement, trapTab } from './keycafe/focus.ts';
+import { useUi } from './ui-context.ts';
+
+export interface DialogProps {
+  title: ComponentChildren;
+  /** The first paragraph under the title; announced as the dialog's description. */
+  description: ComponentChildren;
+  busy?: boolean;
+  onClose: () => void;
+  children: ComponentChildren;
+}
+
+/**
+ * The modal shell of every in-page dialog: labelled and described, focus moves in when it
+ * opens, Tab stays inside, Escape, the backdrop and Close close it, and focus returns to
+ * whatever had it before (also inside a shadow root, where `document.activeElement` is only
+ * the host). Children put their own first focus where typing should go.
+ */
+export function Dialog({ title, description, busy = false, onClose, children }: DialogProps) {
+  const { t } = useUi();
+  const dialogRef = useRef<HTMLDivElement>(null);
+  const titleId = useId();
+  const descId = useId();
+
+  useEffect(() => {
+    const opener = deepActiveElement();
+    const dialog = dialogRef.current;
+    dialog?.focus();
+    return () => {
+      // Only when focus would be lost with the dialog: a host that already moved it knows better.
+      const now = deepActiveElement();
+      const lost = !now || now === document.body || (dialog?.contains(now) ?? false);
+      if (lost && opener?.isConnected && opener !== document.body) opener.focus();
+    };
+  }, []);
+
+  function onKeyDown(e: KeyboardEvent) {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      onClose();
+    } else if (dialogRef.current) trapTab(e, dialogRef.current);
+  }
+
+  return (
+    <div class="ab-backdrop" onClick={(e) => e.target === e.currentTarget && onClose()}>
+      <div
+        ref={dialogRef}
+        class="ab-dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        aria-describedby={descId}
+        aria-busy={busy}
+        tabIndex={-1}
+        onKeyDown={onKeyDown}
+      >
+        <h2 id={titleId}>{title}</h2>
+        <p id={descId}>{description}</p>
+        {children}
+        <div class="ab-actions ab-footer">
+          <button type="button" onClick={onClose}>
+            {t('common.close')}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+import type { Catalog } from '../catalog.ts';
+
+// Mapping units to locks: the one picker (components/Picker.tsx) and its dialogs, in the portal,
+// on the manager's pages and in the widget. `unit` words pick a unit (for a lock), `lock`
+// words pick a lock (for a unit).
+const en = {
+  'mapping.unit.search': 'Search units',
+  'mapping.unit.suggested': 'Suggested for this lock',
+  'mapping.unit.all': 'All units',
+  'mapping.unit.empty': 'This organization has no units yet. Units arrive from the manager integration.',
+  'mapping.unit.noMatch': 'No unit matches “{query}”.',
+  'mapping.unit.more': 'Showing {shown} of {total} units. Type to narrow the list.',
+  'mapping.lock.search': 'Search locks',
+  'mapping.lock.suggested': 'Suggested for this unit',
+  'mapping.lock.all': 'All locks',
+  'mapping.lock.empty': 'No Tapkey locks are known yet. Import the locks of a Tapkey-connected location, or open locks in the Tapkey portal with AccessBridge to capture them.',
+  'mapping.lock.noMatch': 'No lock matches “{query}”.',
+  'mapping.lock.more': 'Showing {shown} of {total} locks. Type to narrow the list.',
+  'mapping.tag.current': '(current)',
+  'mapping.tag.mapped': 'mapped to {unit}',
+  'mapping.tag.captured': 'captured',
+  'mapping.saving': 'Saving…',
+} as const;
+
+export default {
+  en,
+  de: {
+    'mapping.unit.search': 'Einheiten suchen',
+    'mapping.unit.suggested': 'Vorschläge für dieses Schloss',
+    'mapping.unit.all': 'Alle Einheiten',
+    'mapping.unit.empty': 'Diese Organisation hat noch keine Einheiten. Einheiten kommen aus der Manager-Anbindung.',
+    'mapping.unit.noMatch': 'Keine Einheit passt zu „{query}“.',
+    'mapping.unit.more': '{shown} von {total} Einheiten angezeigt. Tippen Sie, um die Liste einzugrenzen.',
+    'mapping.lock.search': 'Schlösser suchen',
+    'mapping.lock.suggested': 'Vorschläge für diese Einheit',
+    'mapping.lock.all': 'Alle Schlösser',
+    'mapping.lock.empty': 'Noch sind keine Tapkey-Schlösser bekannt. Importieren Sie die Schlösser eines mit Tapkey verbundenen Standorts oder öffnen Sie Schlösser im Tapkey-Portal mit AccessBridge, um sie zu erfassen.',
+    'mapping.lock.noMatch': 'Kein Schloss passt zu „{query}“.',
+    'mapping.lock.more': '{shown} von {total} Schlössern werden angezeigt. Tippen Sie, um die Liste einzugrenzen.',
+    'mapping.tag.current': '(aktuell)',
+    'mapping.tag.mapped': 'zugeordnet zu {unit}',
+    'mapping.tag.captured': 'erfasst',
+    'mapping.saving': 'Wird gespeichert…',
+  },
+  fr: {
+    'mapping.unit.search': 'Rechercher une unité',
+    'mapping.unit.suggested': 'Suggestions pour cette serrure',
+    'mapping.unit.all': 'Toutes les unités',
+    'mapping.unit.empty': "Cette organisation n'a pas encore d'unités. Elles proviennent de l'intégration du gestionnaire.",
+    'mapping.unit.noMatch': 'Aucune unité ne correspond à « {query} ».',
+    'mapping.unit.more': '{shown} unités affichées sur {total}. Tapez pour réduire la liste.',
+    'mapping.lock.search': 'Rechercher des serrures',
+    'mapping.lock.suggested': 'Suggestions pour cette unité',
+    'mapping.lock.all': 'Toutes les serrures',
+    'mapping.lock.empty': 'Aucune serrure Tapkey n’est encore connue. Importez les serrures d’un site connecté à Tapkey, ou ouvrez des serrures dans le portail Tapkey avec AccessBridge pour les capturer.',
+    'mapping.lock.noMatch': 'Aucune serrure ne correspond à « {query} ».',
+    'mapping.lock.more': '{shown} serrures affichées sur {total}. Tapez pour affiner la liste.',
+    'mapping.tag.current': '(actuelle)',
+    'mapping.tag.mapped': 'associée à {unit}',
+    'mapping.tag.captured': 'capturée',
+    'mapping.saving': 'Enregistrement…',
+  },
+} satisfies Catalog<typeof en>;
