@@ -13,6 +13,7 @@ import { keycafeDialogCss } from '../../components/keycafe/style.ts';
 import { ManagerPanel } from '../../components/manager/ManagerPanel.tsx';
 import { pageFromReading, samePage, type ManagerPage } from '../../components/manager/page-state.ts';
 import { createUi, UiContext } from '../../components/ui-context.ts';
+import { watchPage } from '../../lib/watch-page.ts';
 import { translate } from '../../lib/i18n/index.ts';
 import { sendMessage } from '../../lib/messages.ts';
 import { findAnchor, readPage, type Anchor, type SiteProfile } from '../../lib/site-profile.ts';
@@ -108,22 +109,6 @@ export default defineContentScript({
       if (!shadow.mounted) shadow.mount();
     }
 
-    let timer: number | undefined;
-    const schedule = () => {
-      clearTimeout(timer);
-      timer = ctx.setTimeout(update, UPDATE_DEBOUNCE_MS);
-    };
-    // History API and hash navigation (WXT's wxt:locationchange), plus DOM changes: SPAs render
-    // the new page after the URL changes, and may replace the element we sat beside.
-    ctx.addEventListener(window, 'wxt:locationchange', schedule);
-    ctx.addEventListener(window, 'popstate', schedule);
-    ctx.addEventListener(window, 'hashchange', schedule);
-    const observer = new MutationObserver(schedule);
-    observer.observe(document.body ?? document.documentElement, { childList: true, subtree: true, characterData: true });
-    ctx.onInvalidated(() => {
-      observer.disconnect();
-      clearTimeout(timer);
-    });
-    update();
+    watchPage(ctx, update, UPDATE_DEBOUNCE_MS);
   },
 });

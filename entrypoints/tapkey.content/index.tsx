@@ -9,6 +9,7 @@ import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { TapkeyPortalPanel, type PortalPage } from '../../components/TapkeyPortalPanel.tsx';
 import { createUi, UiContext } from '../../components/ui-context.ts';
+import { watchPage } from '../../lib/watch-page.ts';
 import { createTranslator, pickLanguage } from '../../components/translator.ts';
 import common from '../../lib/i18n/messages/common.ts';
 import extension from '../../lib/i18n/messages/extension.ts';
@@ -106,20 +107,7 @@ export default defineContentScript({
       if (next.kind === 'lock') noteLock(next.lock);
     }
 
-    let updateTimer: number | undefined;
-    const schedule = () => {
-      clearTimeout(updateTimer);
-      updateTimer = ctx.setTimeout(update, UPDATE_DEBOUNCE_MS);
-    };
-    // History API and hash navigation (WXT watches the Navigation API, or polls in Firefox),
-    // plus DOM changes: SPAs render the new page after the URL changes.
-    ctx.addEventListener(window, 'wxt:locationchange', schedule);
-    ctx.addEventListener(window, 'popstate', schedule);
-    ctx.addEventListener(window, 'hashchange', schedule);
-    const observer = new MutationObserver(schedule);
-    observer.observe(document.body ?? document.documentElement, { childList: true, subtree: true, characterData: true });
-    ctx.onInvalidated(() => observer.disconnect());
-    update();
+    watchPage(ctx, update, UPDATE_DEBOUNCE_MS);
 
     sendMessage({ type: 'status' })
       .then((status) => {
