@@ -16,11 +16,3 @@ export function createTranslator(catalogs: readonly { en: Record<string, string>
   };
 }
 
-/** The first supported language in a list such as navigator.languages. */
-export function pickLanguage(preferred: readonly string[]): Language {
-  for (const tag of preferred) {
-    const base = tag.toLowerCase().split('-')[0] as Language;
-    if (languages.includes(base)) return base;
-  }
-  return 'en';
-}

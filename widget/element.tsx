@@ -9,7 +9,8 @@
  */
 import { render } from 'preact';
 import { keycafeDialogCss } from '../components/keycafe/style.ts';
-import { createTranslator, pickLanguage } from '../components/translator.ts';
+import { createTranslator } from '../components/translator.ts';
+import { matchLanguage } from '../lib/i18n/catalog.ts';
 import { createUi, UiContext } from '../components/ui-context.ts';
 import common from '../lib/i18n/messages/common.ts';
 import keycafeServer from '../lib/i18n/messages/keycafe-server.ts';
@@ -55,7 +56,7 @@ export class AccessBridgeWidget extends HTMLElement {
 
   #render() {
     const pageLang = this.getAttribute('lang') || this.closest('[lang]')?.getAttribute('lang') || '';
-    const lang = pickLanguage([pageLang, ...navigator.languages].filter(Boolean));
+    const lang = matchLanguage([pageLang, ...navigator.languages].filter(Boolean));
     const attrs = { view: this.getAttribute('view'), api: this.getAttribute('api'), token: this.getAttribute('token'), key: this.getAttribute('key'), unit: this.getAttribute('unit') };
     render(
       <UiContext.Provider value={createUi(lang, noMessages as never, translate)}>

@@ -18,7 +18,7 @@ import {
   type Mapping,
 } from '../../lib/contract.ts';
 import type { Language } from '../../lib/i18n/index.ts';
-import type { Handlers, LockChoice, ManagerMessageType, PreviewTab } from '../../lib/messages.ts';
+import { originOf, type Handlers, type LockChoice, type ManagerMessageType, type PreviewTab } from '../../lib/messages.ts';
 import { DEMO_MANAGER_PROFILE_ID, originMatchPattern, pageReadingSchema, siteProfileSchema, type SiteProfile } from '../../lib/site-profile.ts';
 import { ApiCallError, type ApiClient } from './api-client.ts';
 import { apiSettingsItem, DEFAULT_PORTAL_ORIGIN, portalOriginsItem } from '../../lib/storage.ts';
@@ -74,14 +74,6 @@ async function findProfile(id: string): Promise<SiteProfile> {
   return profile;
 }
 
-function originOfUrl(url: string): string | null {
-  try {
-    const u = new URL(url);
-    return u.host ? `${u.protocol}//${u.host}` : null;
-  } catch {
-    return null;
-  }
-}
 
 /** Pages of a list route until `total` or `max` items. */
 async function allPages<T>(max: number, page: (offset: number) => Promise<{ items: T[]; total: number }>) {
@@ -104,7 +96,7 @@ const locationList = listOf(locationSchema);
 async function tabsOn(origin: string): Promise<PreviewTab[]> {
   const tabs = await browser.tabs.query({ url: originMatchPattern(origin) });
   return tabs
-    .filter((t) => t.id !== undefined && t.url && originOfUrl(t.url) === origin)
+    .filter((t) => t.id !== undefined && t.url && originOf(t.url) === origin)
     .sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))
     .map((t) => ({ id: t.id!, title: t.title ?? t.url!, url: t.url! }));
 }
@@ -150,7 +142,7 @@ export function createManagerHandlers({ withApi, language }: ManagerDeps): Manag
     if (!demo) return;
     lastDemoCheck = Date.now();
     const url = await sandboxManagerUrl();
-    const origin = url ? originOfUrl(url) : null;
+    const origin = url ? originOf(url) : null;
     if (!origin || origin === demo.origin || profiles.some((p) => p.origin === origin)) return;
     await writeProfiles(profiles.map((p) => (p.id === DEMO_MANAGER_PROFILE_ID ? { ...p, origin } : p)));
     await syncManagerScripts();
@@ -159,7 +151,7 @@ export function createManagerHandlers({ withApi, language }: ManagerDeps): Manag
   async function scriptOrigins(senderUrl: string | undefined): Promise<string[]> {
     const active = await activeProfiles();
     const origins = active.map((p) => p.origin);
-    const origin = senderUrl ? originOfUrl(senderUrl) : null;
+    const origin = senderUrl ? originOf(senderUrl) : null;
     if (!origin || origins.includes(origin) || Date.now() - lastDemoCheck < DEMO_CHECK_INTERVAL_MS) return origins;
     // A demo manager page on another port of the demo's host: the sandbox restarted there.
     const demo = active.find((p) => p.id === DEMO_MANAGER_PROFILE_ID);
@@ -248,14 +240,14 @@ export function createManagerHandlers({ withApi, language }: ManagerDeps): Manag
 
     async demoManagerOrigin() {
       const url = await sandboxManagerUrl();
-      return { origin: url ? originOfUrl(url) : null };
+      return { origin: url ? originOf(url) : null };
     },
 
     // ---------- manager content script ----------
 
     async managerPage(_m, { url }) {
       // The sender check let only active profiles' origins through (scriptOrigins).
-      const origin = originOfUrl(url);
+      const origin = originOf(url);
       return { profiles: (await activeProfiles()).filter((p) => p.origin === origin), language: await language() };
     },
 

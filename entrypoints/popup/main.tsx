@@ -8,7 +8,8 @@ import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { keycafeDialogCss } from '../../components/keycafe/style.ts';
-import { createTranslator, pickLanguage } from '../../components/translator.ts';
+import { createTranslator } from '../../components/translator.ts';
+import { matchLanguage } from '../../lib/i18n/catalog.ts';
 import { createUi, UiContext, type Send } from '../../components/ui-context.ts';
 import common from '../../lib/i18n/messages/common.ts';
 import extension from '../../lib/i18n/messages/extension.ts';
@@ -38,7 +39,7 @@ async function start() {
     keycafeLastChoiceItem.getValue(),
     preferencesItem.getValue(),
   ]);
-  const lang = prefs.language ?? pickLanguage(navigator.languages);
+  const lang = prefs.language ?? matchLanguage(navigator.languages);
   document.documentElement.lang = lang;
   const ui = signal(createUi(lang, send, translate));
   const connection = signal<PopupConnection>({ state: status.state, organizationName: status.organizationName, checkedAt: status.checkedAt, queue: null });

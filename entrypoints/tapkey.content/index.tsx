@@ -10,7 +10,8 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import { TapkeyPortalPanel, type PortalPage } from '../../components/TapkeyPortalPanel.tsx';
 import { createUi, UiContext } from '../../components/ui-context.ts';
 import { watchPage } from '../../lib/watch-page.ts';
-import { createTranslator, pickLanguage } from '../../components/translator.ts';
+import { createTranslator } from '../../components/translator.ts';
+import { matchLanguage } from '../../lib/i18n/catalog.ts';
 import common from '../../lib/i18n/messages/common.ts';
 import extension from '../../lib/i18n/messages/extension.ts';
 import mapping from '../../lib/i18n/messages/mapping.ts';
@@ -34,7 +35,7 @@ export default defineContentScript({
     document.querySelectorAll(UI_TAG).forEach((el) => el.remove());
 
     const page = signal<PortalPage>({ kind: 'none' });
-    const ui = signal(createUi(pickLanguage(navigator.languages), sendMessage, translate));
+    const ui = signal(createUi(matchLanguage(navigator.languages), sendMessage, translate));
     const Root = () => (
       <UiContext.Provider value={ui.value}>
         <TapkeyPortalPanel page={page} />

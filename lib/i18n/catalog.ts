@@ -3,3 +3,12 @@ export type Language = (typeof languages)[number];
 
 /** A feature's strings: English defines the keys; German and French must have every one. */
 export type Catalog<En extends Record<string, string>> = { en: En } & Record<Exclude<Language, 'en'>, Record<keyof En, string>>;
+
+/** The first supported language in a list such as navigator.languages (default English). */
+export function matchLanguage(preferred: readonly string[]): Language {
+  for (const tag of preferred) {
+    const base = tag.toLowerCase().split('-')[0] as Language;
+    if (languages.includes(base)) return base;
+  }
+  return 'en';
+}

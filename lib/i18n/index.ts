@@ -3,7 +3,7 @@
  * choose the language in options, which browser.i18n cannot do, so the catalogs live here.
  * Add a feature's strings as lib/i18n/messages/<feature>.ts and list it below.
  */
-import { languages, type Language } from './catalog.ts';
+import { languages, matchLanguage, type Language } from './catalog.ts';
 import common from './messages/common.ts';
 import extension from './messages/extension.ts';
 import options from './messages/options.ts';
@@ -25,16 +25,7 @@ const tables = Object.fromEntries(
   languages.map((lang) => [lang, Object.assign({}, ...catalogs.map((c) => c[lang])) as Record<MessageKey, string>]),
 ) as Record<Language, Record<MessageKey, string>>;
 
-export { languages, type Language };
-
-/** Picks the best supported language from a list such as navigator.languages. */
-export function matchLanguage(preferred: readonly string[]): Language {
-  for (const tag of preferred) {
-    const base = tag.toLowerCase().split('-')[0] as Language;
-    if (languages.includes(base)) return base;
-  }
-  return 'en';
-}
+export { languages, matchLanguage, type Language };
 
 /** Translates `key`, replacing `{name}` placeholders with `params`. */
 export function translate(lang: Language, key: MessageKey, params: Record<string, string | number> = {}): string {
