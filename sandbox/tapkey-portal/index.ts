@@ -5,12 +5,10 @@
  * extension's content script runs on it exactly as on the real portal.
  */
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import ts from 'typescript';
 import { demoLocks, stableUuid, type DemoLock } from '../demo-data.ts';
+import { serveFake } from '../shared/serve.ts';
 
 export interface TapkeyPortalOptions {
   port?: number;
@@ -79,31 +77,14 @@ export async function startTapkeyPortal(opts: TapkeyPortalOptions = {}): Promise
   // Every other path is the SPA: it routes on the client, like the real portal.
   app.get('*', (c) => c.html(page(data)));
 
-  const host = opts.host ?? '127.0.0.1';
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve(
-      {
-        fetch: app.fetch,
-        hostname: host,
-        port: opts.port ?? 0,
-        ...(opts.https ? { createServer: createHttpsServer, serverOptions: { key: opts.https.key, cert: opts.https.cert } } : {}),
-      },
-      () => resolve(s),
-    );
-  });
-  server.on('clientError', (_err, socket) => socket.destroy());
-  const { port } = server.address() as AddressInfo;
+  const served = await serveFake(app, opts);
   const listPath = `/owners/${DEMO_OWNER_ID}/locks`;
   return {
-    url: `${opts.https ? 'https' : 'http'}://${host}:${port}`,
+    url: served.url,
     ownerId: DEMO_OWNER_ID,
     locks,
     listPath,
     lockPath: (id) => `${listPath}/${id}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      }),
+    close: served.close,
   };
 }

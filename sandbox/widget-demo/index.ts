@@ -5,10 +5,9 @@
  * Its stylesheet is deliberately hostile (every button restyled), to show the widget's shadow
  * root keeps its own look. Without a configured API it shows a setup form.
  */
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { serveFake } from '../shared/serve.ts';
 
 export interface WidgetDemoOptions {
   host?: string;
@@ -129,21 +128,12 @@ ${scriptLine}`,
     return c.redirect('/', 303);
   });
 
-  const host = opts.host ?? '127.0.0.1';
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: host, port: opts.port ?? 0 }, () => resolve(s));
-  });
-  server.on('clientError', (_err, socket) => socket.destroy());
-  const { port } = server.address() as AddressInfo;
+  const served = await serveFake(app, opts);
   return {
-    url: `http://${host}:${port}`,
+    url: served.url,
     configure(apiUrl, apiToken) {
       Object.assign(config, { apiUrl: apiUrl.replace(/\/+$/, ''), apiToken });
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      }),
+    close: served.close,
   };
 }
