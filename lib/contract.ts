@@ -312,6 +312,24 @@ export const tapkeyConnectionTestSchema = z.object({
       message: z.string(),
     }),
   ),
+  /**
+   * Every call the sync makes, in the order tried, with what Tapkey answered. `fallback`: refused
+   * but the sync has a way around it (the grants lock filter); `skipped`: an earlier step failed;
+   * `not_tried`: a write that cannot be tried without changing Tapkey (the permission it needs is named).
+   */
+  calls: z
+    .array(
+      z.object({
+        call: z.string(),
+        purpose: z.string(),
+        result: z.enum(['ok', 'failed', 'fallback', 'skipped', 'not_tried']),
+        status: z.number().int().nullable(),
+        message: z.string().nullable(),
+      }),
+    )
+    .default([]),
+  /** How grants are read per lock: filtered by Tapkey ('server') or, after a 400, here ('client'). */
+  lockFilter: z.enum(['server', 'client']).nullable().default(null),
 });
 export type TapkeyConnectionTest = z.infer<typeof tapkeyConnectionTestSchema>;
 
