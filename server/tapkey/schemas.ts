@@ -68,7 +68,7 @@ export const isCardGrant = (g: TapkeyGrant) => Boolean(g.boundCardId) || (!g.con
  * revocation ('Revoking', 'RevocationPending', …: ASSUMED names) is on its way out. Any other
  * unknown state of an active grant is read as live, so a new state never makes us duplicate.
  */
-export const isBeingRevoked = (g: TapkeyGrant) => g.active && /revok/i.test(g.state ?? '');
+export const isBeingRevoked = (g: TapkeyGrant) => g.active && /revo[kc]/i.test(g.state ?? '');
 
 /** Counts as access the person has: active and not being revoked. */
 export const isLive = (g: TapkeyGrant) => g.active && !isBeingRevoked(g);
