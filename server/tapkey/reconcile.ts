@@ -65,13 +65,22 @@ class Reconciler {
     return this.client.listGrants(this.owner, { boundLockId: pair.lockId }).then((list) => list.filter((x) => isLive(x) && !isCardGrant(x) && grantEmail(x) === pair.email));
   }
 
-  /** Revokes one grant; a 409 counts as done; an accepted but unfinished revocation is noted. */
+  /**
+   * Revokes one grant; a 409 counts as done; an accepted but unfinished revocation is noted.
+   * After an answer that does not say how far Tapkey is (an undocumented body, or a 409 for a
+   * revoke already requested, e.g. by our own retry of a lost answer) the grant is read.
+   */
   async revoke(id: string): Promise<RevokeOutcome> {
     let outcome = await this.client.revokeGrant(this.owner, id);
-    if (outcome === 'requested') {
-      // The answer's shape is not documented: ask Tapkey how far the revocation is.
-      const after = await this.client.getGrant(this.owner, id);
-      outcome = !after.active ? 'revoked' : 'revoking';
+    if (outcome === 'requested' || outcome === 'already') {
+      try {
+        const after = await this.client.getGrant(this.owner, id);
+        if (after.active) outcome = 'revoking';
+        else if (outcome === 'requested') outcome = 'revoked';
+      } catch (err) {
+        if (!(err instanceof TapkeyError && err.kind === 'not_found')) throw err;
+        outcome = 'revoked';
+      }
     }
     if (outcome === 'revoking') this.revoking.add(id);
     return outcome;

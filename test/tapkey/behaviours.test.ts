@@ -4,6 +4,8 @@
  * asynchronous revoke, 409 on a repeated revoke, the revoke body, 401 for a missing scope, and
  * paging without a stable order. Each point runs in both modes.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUnits } from '../../sandbox/demo-data.ts';
 import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_OWNER_ID, startTapkeySandbox } from '../../sandbox/tapkey-api/index.ts';
@@ -149,6 +151,32 @@ for (const mode of ['lenient', 'strict'] as const) {
           ids.push(...page.map((l) => l.id));
         }
         expect(new Set(ids).size === 60).toBe(!strict);
+      } finally {
+        await sb.close();
+      }
+    });
+
+    it(`revoke sends ?dryRun=false and the documented body; a repeat answers ${strict ? '409 → already' : '200 → revoked'}`, async () => {
+      const sb = await startTapkeySandbox({ behaviours: mode, locks: 3 });
+      try {
+        clearTapkeyTokenCache();
+        const sent: { url: string; body: unknown }[] = [];
+        const spy: typeof fetch = async (input, init) => {
+          const req = input instanceof Request ? input : new Request(input, init);
+          if (/\/Revoke/.test(req.url)) sent.push({ url: req.url, body: await req.clone().json() });
+          return fetch(req);
+        };
+        const c = new TapkeyClient({ tokenUrl: sb.tokenUrl, apiUrl: sb.apiUrl, clientId: SANDBOX_CLIENT_ID, clientSecret: SANDBOX_CLIENT_SECRET, fetch: spy });
+        const lock = (await c.listBoundLocks(SANDBOX_OWNER_ID))[0]!.id;
+        const g = await c.createGrant(SANDBOX_OWNER_ID, { boundLockId: lock, email: 'rv@example.com', validFrom: null, validBefore: null });
+        expect(await c.revokeGrant(SANDBOX_OWNER_ID, g.id)).toBe(strict ? 'revoking' : 'revoked');
+        expect(await c.revokeGrant(SANDBOX_OWNER_ID, g.id)).toBe(strict ? 'already' : 'revoked');
+        const fixture = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/tapkey/revoke-request.json'), 'utf8')).example;
+        expect(sent).toHaveLength(2);
+        for (const call of sent) {
+          expect(call.url).toContain(`/Grants/${g.id}/Revoke?dryRun=false`);
+          expect(call.body).toEqual(fixture);
+        }
       } finally {
         await sb.close();
       }
