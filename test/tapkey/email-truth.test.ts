@@ -20,8 +20,8 @@ for (const mode of ['lenient', 'strict'] as const) {
     let run: SyncRun;
     const ids: Record<string, string> = {};
     const view = async (lang = 'en') => syncRunSchema.parse((await w.api.json('GET', `/v1/sync-runs/${run.id}?lang=${lang}`)).body);
-    const live = (id: string) => {
-      const g = w.sb.state.grants.get(id)!;
+    const live = (id: string | undefined) => {
+      const g = w.sb.state.grants.get(id!)!;
       return g.active && g.state === 'Ok';
     };
 
