@@ -183,7 +183,9 @@ async function activeBookingsByLock(db: DbOrTx, organizationId: string, location
   const out = new Map<string, (typeof rows)[number][]>();
   for (const r of rows) {
     const lockId = r.lockId.toLowerCase();
-    out.set(lockId, [...(out.get(lockId) ?? []), r]);
+    const onLock = out.get(lockId);
+    if (onLock) onLock.push(r);
+    else out.set(lockId, [r]);
   }
   return out;
 }
@@ -243,9 +245,16 @@ export function scanHandler(deps: AppDeps): JobHandler<ScanResult> {
           ];
         });
 
+        const liveByLock = new Map<string, typeof people>();
+        for (const g of people) {
+          if (!isLive(g)) continue;
+          const onLock = liveByLock.get(lockOf(g));
+          if (onLock) onLock.push(g);
+          else liveByLock.set(lockOf(g), [g]);
+        }
         const mismatches: EmailMismatch[] = [];
         for (const [lockId, bookingsOnLock] of byLock) {
-          const live = people.filter((g) => lockOf(g) === lockId && isLive(g));
+          const live = liveByLock.get(lockId) ?? [];
           for (const b of bookingsOnLock) {
             const expected = b.email!.toLowerCase();
             // Emails on the lock no booking of ours wants: possibly this tenant under another address.
