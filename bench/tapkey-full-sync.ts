@@ -8,7 +8,8 @@
  * Figures: time to plan (the POST), time until every job finished, grants per second, Tapkey
  * calls by endpoint, duplicates (must be 0), missing grants (must be 0), failed jobs.
  *
- *   npx tsx bench/tapkey-full-sync.ts [--bookings 10000] [--concurrency 4] [--faults 0] [--seed 1]
+ *   npx tsx bench/tapkey-full-sync.ts [--bookings 10000] [--concurrency 4] [--faults 0] [--seed 1] [--behaviours lenient|strict]
+ *   (strict: the fake refuses the grants lock filter, so every grant job reads all active grants)
  *   (DATABASE_URL set: PostgreSQL; otherwise PGlite in a temporary folder)
  */
 import type { AddressInfo } from 'node:net';
@@ -31,6 +32,8 @@ export interface TapkeyBenchOptions {
   concurrency?: number;
   faults?: number;
   seed?: number;
+  /** The fake's undocumented behaviours (sandbox/tapkey-api/SOURCES.md). */
+  behaviours?: 'lenient' | 'strict';
 }
 
 export interface TapkeyBenchFigures {
@@ -68,7 +71,7 @@ export async function runTapkeyBench(opts: TapkeyBenchOptions = {}): Promise<Tap
   const n = opts.bookings ?? 10_000;
   const concurrency = opts.concurrency ?? 4;
   const faults = opts.faults ?? 0;
-  const sb = await startTapkeySandbox({ locks: n + 3, duplicateGrants: 'allow' });
+  const sb = await startTapkeySandbox({ locks: n + 3, duplicateGrants: 'allow', behaviours: opts.behaviours });
   // Its own database: a temporary PGlite folder, or a new database on DATABASE_URL's server.
   const dir = process.env.DATABASE_URL ? null : mkdtempSync(join(tmpdir(), 'ab-bench-tapkey-'));
   const pgName = dir ? null : `ab_bench_tapkey_${randomBytes(4).toString('hex')}`;
@@ -136,10 +139,11 @@ export async function runTapkeyBench(opts: TapkeyBenchOptions = {}): Promise<Tap
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { bookings: { type: 'string' }, concurrency: { type: 'string' }, faults: { type: 'string' }, seed: { type: 'string' } } });
+  const { values } = parseArgs({ options: { bookings: { type: 'string' }, concurrency: { type: 'string' }, faults: { type: 'string' }, seed: { type: 'string' }, behaviours: { type: 'string' } } });
   const figures = await runTapkeyBench({
     bookings: values.bookings ? Number(values.bookings) : undefined,
     concurrency: values.concurrency ? Number(values.concurrency) : undefined,
+    behaviours: values.behaviours === 'strict' ? 'strict' : 'lenient',
     faults: values.faults ? Number(values.faults) : undefined,
     seed: values.seed ? Number(values.seed) : undefined,
   });

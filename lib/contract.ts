@@ -197,7 +197,8 @@ export type MappingConflict = z.infer<typeof mappingConflictSchema>;
 // ---------- bookings & Tapkey grants ----------
 
 export const bookingStateSchema = z.enum(['reserved', 'active', 'ended', 'cancelled']);
-export const grantStateSchema = z.enum(['pending', 'active', 'failed', 'revoked']);
+/** `revoking`: Tapkey accepted the revoke and is carrying it out (asynchronous, until the lock syncs). */
+export const grantStateSchema = z.enum(['pending', 'active', 'failed', 'revoked', 'revoking']);
 export type GrantState = z.infer<typeof grantStateSchema>;
 
 export const grantSchema = z.object({
@@ -311,6 +312,24 @@ export const tapkeyConnectionTestSchema = z.object({
       message: z.string(),
     }),
   ),
+  /**
+   * Every call the sync makes, in the order tried, with what Tapkey answered. `fallback`: refused
+   * but the sync has a way around it (the grants lock filter); `skipped`: an earlier step failed;
+   * `not_tried`: a write that cannot be tried without changing Tapkey (the permission it needs is named).
+   */
+  calls: z
+    .array(
+      z.object({
+        call: z.string(),
+        purpose: z.string(),
+        result: z.enum(['ok', 'failed', 'fallback', 'skipped', 'not_tried']),
+        status: z.number().int().nullable(),
+        message: z.string().nullable(),
+      }),
+    )
+    .default([]),
+  /** How grants are read per lock: filtered by Tapkey ('server') or, after a 400, here ('client'). */
+  lockFilter: z.enum(['server', 'client']).nullable().default(null),
 });
 export type TapkeyConnectionTest = z.infer<typeof tapkeyConnectionTestSchema>;
 
@@ -351,9 +370,37 @@ export const syncRunSchema = z.object({
           validBefore: z.string().nullable(),
           state: z.enum(['found', 'revoking', 'revoked', 'kept', 'failed']),
           reason: z.string().nullable(),
+          /**
+           * The lock's unit has an active booking: never in the default revoke set, revoked only
+           * when the operator selects this row (POST .../revoke-unexplained with its id).
+           */
+          protected: z.boolean().default(false),
+          /** Why it is protected, in the reader's language; null when it is not. */
+          note: z.string().nullable().default(null),
         }),
       ),
     }),
+    /** Bookings whose lock has live Tapkey grants for another email (from the scan). */
+    emailMismatches: reportList(
+      z.object({
+        bookingExternalId: z.string(),
+        unitExternalId: z.string(),
+        unitName: z.string(),
+        lockId: z.string(),
+        lockTitle: z.string().nullable(),
+        expectedEmail: z.string(),
+        tapkeyEmails: z.array(z.string()),
+        otherGrantIds: z.array(z.string()),
+        suggestedAction: z.string(),
+      }),
+    ).default({ count: 0, items: [] }),
+    /** Staff NFC card grants (no contact): listed, never unexplained, never revoked. */
+    cardGrants: reportList(z.object({ tapkeyGrantId: z.string(), lockId: z.string(), lockTitle: z.string().nullable(), boundCardId: z.string().nullable() })).default({
+      count: 0,
+      items: [],
+    }),
+    /** 'client' when Tapkey refused the grants lock filter (400) and grants are filtered here. */
+    lockFilter: z.enum(['server', 'client']).nullable().default(null),
     /** Tenants must register in the Tapkey app with the booking's email (seed, full sync). */
     reminder: z.string(),
   }),

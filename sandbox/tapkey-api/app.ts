@@ -7,6 +7,9 @@
  * 409 `Duplicate` for a second active grant, 403 for a missing scope or an owner the client
  * does not administer, 404 for unknown ids, the revoke answer (200 + the grant), accepting PUT
  * for Revoke (one unconfirmed report), case-insensitive paths (the samples use both cases).
+ * The points a real connection could read either way are switchable (world.behaviours, see
+ * state.ts and SOURCES.md): the grants lock filter, asynchronous revoke, 409 on a repeated
+ * revoke, the revoke body, 401 instead of 403 for a missing scope, unordered paging.
  */
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
@@ -113,6 +116,24 @@ export function createTapkeyApp(rt: SandboxRuntime) {
     world.expireTokens();
     return c.body(null, 204);
   });
+  // Switch the undocumented behaviours (state.ts TapkeyBehaviours), e.g. {"lockFilter":"reject"}.
+  app.get('/_sandbox/behaviours', (c) => c.json(world.behaviours));
+  app.post('/_sandbox/behaviours', async (c) => {
+    const body = (await c.req.json().catch(() => null)) as Record<string, unknown> | null;
+    const allowed: Record<string, string[]> = {
+      lockFilter: ['accept', 'reject'],
+      revoke: ['sync', 'async'],
+      repeatRevoke: ['ok', 'conflict'],
+      revokeBody: ['optional', 'required'],
+      missingScope: ['forbidden', 'unauthorized'],
+      unorderedPaging: ['stable', 'shuffled'],
+    };
+    if (!body || typeof body !== 'object' || Object.entries(body).some(([k, v]) => !allowed[k]?.includes(v as string))) return c.json({ error: 'Bad behaviours', allowed }, 400);
+    Object.assign(world.behaviours, body);
+    return c.json(world.behaviours);
+  });
+  // Async revoke: the locks have synced their revocation lists.
+  app.post('/_sandbox/complete-revocations', (c) => c.json({ completed: world.completeRevocations() }));
 
   // ---------- OAuth 2 client credentials [DOC] ----------
   app.post(
@@ -161,8 +182,17 @@ export function createTapkeyApp(rt: SandboxRuntime) {
     await next();
   });
 
-  const needScope = (c: C, scope: string) =>
-    c.get('scopes').includes(scope) ? null : tapkeyError(c, 403, 'InsufficientScope', `The access token lacks the scope ${scope}`);
+  const needScope = (c: C, scope: string) => {
+    if (c.get('scopes').includes(scope)) return null;
+    // "401 for scope": some servers answer a token without the scope like a bad token.
+    if (world.behaviours.missingScope === 'unauthorized') {
+      c.header('WWW-Authenticate', `Bearer error="insufficient_scope", scope="${scope}"`);
+      return c.body(null, 401);
+    }
+    return tapkeyError(c, 403, 'InsufficientScope', `The access token lacks the scope ${scope}`);
+  };
+
+  let rotation = 0;
 
   /** The owner account, if the client's service account is co-admin of it. */
   const ownerFor = (c: C): { ownerId: string } | Response => {
@@ -175,7 +205,8 @@ export function createTapkeyApp(rt: SandboxRuntime) {
 
   const listAnswer = (c: C, items: object[]) => {
     try {
-      return c.json(applyQuery(items, c.req.query()));
+      const unordered = world.behaviours.unorderedPaging === 'shuffled' ? () => (rotation += 7) : undefined;
+      return c.json(applyQuery(items, c.req.query(), { unordered }));
     } catch (err) {
       if (err instanceof ODataError) return tapkeyError(c, 400, 'BadRequest', err.message);
       throw err;
@@ -273,8 +304,12 @@ export function createTapkeyApp(rt: SandboxRuntime) {
       if (o instanceof Response) return o;
       const denied = needScope(c, 'read:grants');
       if (denied) return denied;
+      const filter = c.req.query('$filter') ?? '';
+      // "Rejects the lock filter": no public source filters grants on boundLockId.
+      if (world.behaviours.lockFilter === 'reject' && /boundLockId/i.test(filter))
+        return tapkeyError(c, 400, 'BadRequest', 'The query specified in the URI is not valid. Could not find a property named \'boundLockId\' usable in $filter.');
       // Narrow by lock before building the nested views: lists per lock stay cheap at 10,000 grants.
-      const byLock = /boundLockId eq '([^']+)'/i.exec(c.req.query('$filter') ?? '')?.[1]?.toLowerCase();
+      const byLock = /boundLockId eq '([^']+)'/i.exec(filter)?.[1]?.toLowerCase();
       const grants = world.grantsOf(o.ownerId).filter((g) => !byLock || g.boundLockId === byLock);
       return listAnswer(c, grants.map((g) => world.view(g)));
     }),
@@ -344,18 +379,26 @@ export function createTapkeyApp(rt: SandboxRuntime) {
     }),
   );
 
-  const revoke = handle('grants.revoke', (c) => {
+  const revoke = handle('grants.revoke', async (c) => {
     const o = ownerFor(c);
     if (o instanceof Response) return o;
     const denied = needScope(c, 'write:grants');
     if (denied) return denied;
     const grant = world.grants.get(c.req.param('id')!);
     if (!grant || grant.ownerId !== o.ownerId) return tapkeyError(c, 404, 'NotFound', 'Grant not found');
-    // ASSUMED: dryRun=true changes nothing; revoking twice is a no-op. The real revocation
-    // reaches the lock at its next sync [DOC]; the grant shows Revoked/inactive at once here.
-    if (c.req.query('dryRun') !== 'true') {
-      grant.state = 'Revoked';
-      grant.active = false;
+    // The one public client sends `?dryRun=false` and the JSON body `{ "dryRun": false }` [3P].
+    const body = await readJson(c);
+    const bodyDryRun = typeof body?.dryRun === 'boolean' ? body.dryRun : undefined;
+    if (world.behaviours.revokeBody === 'required' && bodyDryRun === undefined)
+      return tapkeyError(c, 400, 'BadRequest', 'The request body must be a JSON object with dryRun (true or false).');
+    const dryRun = bodyDryRun ?? c.req.query('dryRun') === 'true';
+    // ASSUMED: dryRun=true changes nothing. The real revocation reaches the lock at its next
+    // sync [DOC]: in async mode the grant stays active with state 'Revoking' until then.
+    if (!dryRun) {
+      if (grant.state !== 'Ok') {
+        // 409 "desired state is already present" [DOC response codes] for a repeated revoke.
+        if (world.behaviours.repeatRevoke === 'conflict') return tapkeyError(c, 409, 'Conflict', 'The desired state is already present.');
+      } else world.revoke(grant);
     }
     return c.json(world.view(grant));
   });

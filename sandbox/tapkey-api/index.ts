@@ -8,7 +8,8 @@ import { createTapkeyApp, type SandboxRuntime } from './app.ts';
 import { Calls, Faults } from './faults.ts';
 import { TapkeyWorld, type TapkeyWorldOptions } from './state.ts';
 
-export { TapkeyWorld, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_OWNER_ID, ALL_SCOPES } from './state.ts';
+export { TapkeyWorld, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_OWNER_ID, ALL_SCOPES, LENIENT_BEHAVIOURS, STRICT_BEHAVIOURS } from './state.ts';
+export type { TapkeyBehaviours } from './state.ts';
 export type { FaultRule, Endpoint, CallRecord } from './faults.ts';
 export { Faults, Calls } from './faults.ts';
 

@@ -75,10 +75,43 @@ function intParam(raw: string | undefined, name: string): number | undefined {
   return Number(raw);
 }
 
-/** Applies $filter, $skip, $top and $select to a collection, in that order. */
-export function applyQuery<T extends object>(items: T[], query: Record<string, string | undefined>): object[] {
+function compare(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return -1;
+  if (b === null || b === undefined) return 1;
+  return String(a) < String(b) ? -1 : 1;
+}
+
+export function parseOrderBy(orderby: string): { path: string[]; desc: boolean }[] {
+  return orderby.split(',').map((part) => {
+    const m = /^\s*([A-Za-z][\w/]*)(?:\s+(asc|desc))?\s*$/i.exec(part);
+    if (!m) throw new ODataError(`Unsupported $orderby: ${part.trim()}`);
+    return { path: m[1]!.split('/'), desc: (m[2] ?? '').toLowerCase() === 'desc' };
+  });
+}
+
+/**
+ * Applies $filter, $orderby, $skip, $top and $select to a collection, in that order. Without
+ * $orderby the order is the collection's, or (`unordered`) a different rotation on every call:
+ * OData promises no order without $orderby, so pages of such a list may overlap or miss items.
+ */
+export function applyQuery<T extends object>(items: T[], query: Record<string, string | undefined>, opts: { unordered?: () => number } = {}): object[] {
   const filter = query['$filter'];
   let out: T[] = filter ? items.filter((i) => matches(i, parseFilter(filter))) : items;
+  const orderby = query['$orderby'];
+  if (orderby) {
+    const keys = parseOrderBy(orderby);
+    out = [...out].sort((a, b) => {
+      for (const k of keys) {
+        const c = compare(read(a, k.path), read(b, k.path));
+        if (c) return k.desc ? -c : c;
+      }
+      return 0;
+    });
+  } else if (opts.unordered && out.length > 1) {
+    const shift = opts.unordered() % out.length;
+    out = [...out.slice(shift), ...out.slice(0, shift)];
+  }
   const skip = intParam(query['$skip'], '$skip') ?? 0;
   const top = intParam(query['$top'], '$top');
   out = out.slice(skip, top === undefined ? undefined : skip + top);

@@ -73,15 +73,43 @@ export interface Grant {
   id: string;
   ownerId: string;
   boundLockId: string;
-  contactId: string;
-  boundCardId: null;
+  /** null for a card grant (an NFC card bound to the lock: `contact: null`, `boundCardId`) [DOC example]. */
+  contactId: string | null;
+  boundCardId: string | null;
   validFrom: string | null;
   validBefore: string | null;
   timeRestrictionIcal: string | null;
-  state: 'Ok' | 'Revoked';
+  /**
+   * 'Ok' and 'Revoked' are the documented values [DOC example]. 'Revoking' is ASSUMED: the docs
+   * say revocation is asynchronous and `active`/`state` show its progress, without naming the
+   * intermediate value; the async behaviour below uses it.
+   */
+  state: 'Ok' | 'Revoking' | 'Revoked';
   active: boolean;
   createdAt: string;
 }
+
+/**
+ * What the docs leave open, switchable so tests run the connector against both readings (see
+ * sandbox/tapkey-api/SOURCES.md). Defaults are the lenient readings the fake always had.
+ */
+export interface TapkeyBehaviours {
+  /** `boundLockId eq '…'` in a grants `$filter`: accepted, or refused with 400 (no public source uses it). */
+  lockFilter: 'accept' | 'reject';
+  /** Revoke takes effect at once, or the grant stays active with state 'Revoking' until completed. */
+  revoke: 'sync' | 'async';
+  /** A revoke of a grant already revoked (or being revoked): 200, or 409 "desired state is already present". */
+  repeatRevoke: 'ok' | 'conflict';
+  /** The revoke call: query `dryRun=false` suffices, or the JSON body `{ "dryRun": false }` is required. */
+  revokeBody: 'optional' | 'required';
+  /** A token lacking the scope an endpoint needs: 403, or 401 as for a bad token. */
+  missingScope: 'forbidden' | 'unauthorized';
+  /** Lists without `$orderby`: stable insertion order, or an order that changes between calls. */
+  unorderedPaging: 'stable' | 'shuffled';
+}
+
+export const LENIENT_BEHAVIOURS: TapkeyBehaviours = { lockFilter: 'accept', revoke: 'sync', repeatRevoke: 'ok', revokeBody: 'optional', missingScope: 'forbidden', unorderedPaging: 'stable' };
+export const STRICT_BEHAVIOURS: TapkeyBehaviours = { lockFilter: 'reject', revoke: 'async', repeatRevoke: 'conflict', revokeBody: 'required', missingScope: 'unauthorized', unorderedPaging: 'shuffled' };
 
 export interface TapkeyWorldOptions {
   /** Bound locks in the demo owner account (default: the demo world's 51). */
@@ -96,6 +124,8 @@ export interface TapkeyWorldOptions {
   duplicateGrants?: 'reject' | 'allow';
   /** Demo owner account name. */
   ownerName?: string;
+  /** 'strict' or 'lenient' presets, or single behaviours over the lenient preset. */
+  behaviours?: 'strict' | 'lenient' | Partial<TapkeyBehaviours>;
 }
 
 const readableLock = (lock: DemoLock) => {
@@ -118,12 +148,15 @@ export class TapkeyWorld {
   readonly grants = new Map<string, Grant>();
   tokenLifetimeSeconds: number;
   duplicateGrants: 'reject' | 'allow';
+  behaviours: TapkeyBehaviours;
   /** Issued tokens: value → who and until when. */
   readonly tokens = new Map<string, { clientId: string; scopes: string[]; expiresAt: number }>();
 
   constructor(opts: TapkeyWorldOptions = {}) {
     this.tokenLifetimeSeconds = opts.tokenLifetimeSeconds ?? 3600;
     this.duplicateGrants = opts.duplicateGrants ?? 'reject';
+    const b = opts.behaviours ?? 'lenient';
+    this.behaviours = b === 'strict' ? { ...STRICT_BEHAVIOURS } : b === 'lenient' ? { ...LENIENT_BEHAVIOURS } : { ...LENIENT_BEHAVIOURS, ...b };
     this.addOwner({ id: SANDBOX_OWNER_ID, name: opts.ownerName ?? 'AccessBridge Demo Storage', active: true });
     this.addClient({ clientId: SANDBOX_CLIENT_ID, clientSecret: SANDBOX_CLIENT_SECRET, allowedScopes: [...ALL_SCOPES], ownerIds: [SANDBOX_OWNER_ID] });
     for (const lock of seedLocks(opts.locks)) this.addLock(SANDBOX_OWNER_ID, lock);
@@ -192,6 +225,43 @@ export class TapkeyWorld {
     return contact;
   }
 
+  /** A staff NFC card's grant on a lock: no contact, a bound card [DOC example "card grant"]. */
+  addCardGrant(ownerId: string, lockId: string, boundCardId: string = randomUUID()): Grant {
+    const grant: Grant = { id: randomUUID(), ownerId, boundLockId: lockId.toLowerCase(), contactId: null, boundCardId, validFrom: null, validBefore: null, timeRestrictionIcal: null, state: 'Ok', active: true, createdAt: new Date().toISOString() };
+    this.grants.set(grant.id, grant);
+    return grant;
+  }
+
+  /** A contact grant made by hand in the portal, outside AccessBridge. */
+  addContactGrant(ownerId: string, lockId: string, email: string, window: { validFrom?: string | null; validBefore?: string | null } = {}): Grant {
+    const contact = this.upsertContact(ownerId, { identifier: email });
+    const grant: Grant = { id: randomUUID(), ownerId, boundLockId: lockId.toLowerCase(), contactId: contact.id, boundCardId: null, validFrom: window.validFrom ?? null, validBefore: window.validBefore ?? null, timeRestrictionIcal: null, state: 'Ok', active: true, createdAt: new Date().toISOString() };
+    this.grants.set(grant.id, grant);
+    return grant;
+  }
+
+  /** Starts (async) or finishes (sync) a revocation. */
+  revoke(grant: Grant) {
+    if (this.behaviours.revoke === 'async') grant.state = 'Revoking';
+    else this.finishRevocation(grant);
+  }
+
+  finishRevocation(grant: Grant) {
+    grant.state = 'Revoked';
+    grant.active = false;
+  }
+
+  /** Async mode: the locks have synced, every pending revocation is done. Returns how many. */
+  completeRevocations(): number {
+    let n = 0;
+    for (const g of this.grants.values())
+      if (g.state === 'Revoking') {
+        this.finishRevocation(g);
+        n++;
+      }
+    return n;
+  }
+
   grantsOf(ownerId: string): Grant[] {
     return [...this.grants.values()].filter((g) => g.ownerId === ownerId);
   }
@@ -199,14 +269,19 @@ export class TapkeyWorld {
   /** The grant as the API answers it: with the nested contact and bound lock [DOC example]. */
   view(grant: Grant) {
     const { createdAt: _created, ...rest } = grant;
-    return { ...rest, contact: this.contacts.get(grant.contactId) ?? null, boundLock: this.locks.get(grant.boundLockId) ?? null, boundCard: null, owner: null };
+    const contact = grant.contactId ? (this.contacts.get(grant.contactId) ?? null) : null;
+    const boundCard = grant.boundCardId ? { id: grant.boundCardId, title: 'Staff card', active: true } : null;
+    return { ...rest, contact, boundLock: this.locks.get(grant.boundLockId) ?? null, boundCard, owner: null };
   }
 
-  /** Active grants per (contact identifier, lock): what tests use to count duplicates. */
+  /**
+   * Live grants (active and not being revoked) per (contact identifier, lock): what tests use to
+   * count duplicates and leftovers. Card grants have no contact and are not counted.
+   */
   activeGrantsByContactAndLock(ownerId = SANDBOX_OWNER_ID): Map<string, Grant[]> {
     const out = new Map<string, Grant[]>();
     for (const g of this.grantsOf(ownerId)) {
-      if (!g.active) continue;
+      if (!g.active || g.state === 'Revoking' || !g.contactId) continue;
       const key = `${this.contacts.get(g.contactId)?.identifier.toLowerCase()}|${g.boundLockId}`;
       out.set(key, [...(out.get(key) ?? []), g]);
     }

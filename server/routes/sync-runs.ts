@@ -47,12 +47,22 @@ const revokeUnexplained = createRoute({
   path: '/v1/sync-runs/{id}/revoke-unexplained',
   tags,
   summary: 'Revoke the Tapkey grants of this run that no booking explains',
-  description: 'Each is checked again just before revoking: a grant a booking explains by then is kept.',
-  request: { params: z.object({ id: uuidParam('id') }) },
+  description:
+    'Each is checked again just before revoking: a grant a booking explains by then is kept. Without a body, every unexplained grant ' +
+    'is revoked except protected ones (on a lock whose unit has an active booking: possibly the tenant under another email). ' +
+    'With `tapkeyGrantIds`, exactly those rows are revoked, protected ones included. Staff card grants are never listed, never revoked.',
+  request: {
+    params: z.object({ id: uuidParam('id') }),
+    body: {
+      content: { 'application/json': { schema: z.object({ tapkeyGrantIds: z.array(z.string().min(1).max(100)).min(1).max(1000) }).strict().openapi('RevokeUnexplainedSelection') } },
+      required: false,
+    },
+  },
   responses: {
     202: json(z.object({ queued: z.number().int() }), 'Revocations queued'),
     ...errors(400, 401, 404),
     409: json(ErrorBody, 'The scan has not finished yet'),
+    422: json(ErrorBody, 'A selected id is not an unexplained grant of this run'),
   },
 });
 
@@ -73,6 +83,8 @@ export const syncRunsRouter = createRouter()
       .limit(50);
     return c.json({ items: rows.map((r) => ({ id: r.id, createdAt: r.createdAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null, total: r.total })) }, 200);
   })
-  .openapi(revokeUnexplained, async (c) =>
-    c.json({ queued: await requestRevokeUnexplained(c.get('deps'), c.get('organizationId'), c.req.valid('param').id, c.get('actor')) }, 202),
-  );
+  .openapi(revokeUnexplained, async (c) => {
+    // No body (or not JSON): the default set; a body: the operator's row-by-row selection.
+    const selection = (c.req.valid('json') as { tapkeyGrantIds?: string[] } | undefined)?.tapkeyGrantIds;
+    return c.json({ queued: await requestRevokeUnexplained(c.get('deps'), c.get('organizationId'), c.req.valid('param').id, c.get('actor'), selection) }, 202);
+  });

@@ -1,6 +1,8 @@
 /**
  * A typed Tapkey Web API client: client-credentials token (cached, refreshed before expiry and
- * once on a 401), OData paging ($top/$skip until a short page, as Tapkey's own sample does),
+ * once on a 401; a 401 on the fresh token is a permission problem and fails at once, naming the
+ * permission), OData paging ($top/$skip until a short page, as Tapkey's own sample does, with a
+ * stable `$orderby` so pages neither overlap nor skip),
  * bounded retries with backoff for 429 (honouring Retry-After), 5xx, timeouts and dropped
  * connections, and every answer validated with zod. Non-idempotent calls (creating a grant)
  * are retried in process only after a 429 (not processed); other failures go back to the
@@ -9,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import ky, { TimeoutError } from 'ky';
 import { z } from 'zod';
-import { TapkeyError, kindOfStatus, parseRetryAfter, tapkeyMessage } from './errors.ts';
+import { TapkeyError, kindOfStatus, parseRetryAfter, scopeForEndpoint, tapkeyMessage } from './errors.ts';
 import { boundLockSchema, contactSchema, grantSchema, ownerSchema, tokenResponseSchema, type TapkeyGrant } from './schemas.ts';
 
 /** What the connector needs: owners (read), locks and contacts (core entities), grants. */
@@ -51,10 +53,24 @@ interface CachedToken {
 const tokenCache = new Map<string, CachedToken>();
 const tokenInFlight = new Map<string, Promise<CachedToken>>();
 
+/**
+ * Owner accounts (per API URL) whose grants endpoint refused `boundLockId` in `$filter` with a
+ * 400: their grants are read with `active eq true` alone and filtered here. No public source
+ * filters grants on boundLockId (Tapkey's Java sample filters on `active eq true` only).
+ */
+const lockFilterRefused = new Set<string>();
+
 export function clearTapkeyTokenCache() {
   tokenCache.clear();
   tokenInFlight.clear();
+  lockFilterRefused.clear();
 }
+
+/** How a revoke ended: done, accepted and in progress at Tapkey, or already done (409). */
+export type RevokeOutcome = 'revoked' | 'revoking' | 'already' | 'requested';
+
+/** The stable order every list is paged in (ids never change). */
+export const PAGE_ORDER = 'id';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -133,7 +149,11 @@ export class TapkeyClient {
         const { code, message } = tapkeyMessage(json);
         const info = { status: res.status, tapkeyCode: code, endpoint: 'POST /connect/token', retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) };
         if (code === 'invalid_client' || code === 'unauthorized_client') throw new TapkeyError('bad_credentials', message ?? 'Invalid client credentials', info);
-        if (code === 'invalid_scope') throw new TapkeyError('scope_missing', message ?? 'A requested scope is not allowed', info);
+        if (code === 'invalid_scope') {
+          // The scopes the answer names, else all we asked for: the admin sets those permissions.
+          const named = this.opts.scopes.filter((sc) => (message ?? '').includes(sc));
+          throw new TapkeyError('scope_missing', message ?? 'A requested scope is not allowed', { ...info, scopes: named.length ? named : this.opts.scopes });
+        }
         throw new TapkeyError(res.status === 401 ? 'bad_credentials' : kindOfStatus(res.status), message ?? `Token endpoint answered ${res.status}`, info);
       }
       const token = tokenResponseSchema.safeParse(json);
@@ -190,8 +210,16 @@ export class TapkeyClient {
         const token = await this.token();
         res = await this.send(url, { method, headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, json: opts.json }, endpoint);
         if (res.status !== 401) break;
-        // Expired or revoked token: log in again once, then give up.
+        // Expired or revoked token: log in again once. A 401 on that fresh token is not expiry.
         this.invalidateToken(token);
+      }
+      if (res!.status === 401) {
+        await res!.body?.cancel();
+        // The scope this endpoint needs: the Integrator-portal permission the admin must check.
+        const needed = scopeForEndpoint(endpoint);
+        const granted = this.grantedScopes();
+        const lacking = needed && granted && !granted.includes(needed) ? ` (the token was granted only: ${granted.join(' ')})` : '';
+        throw new TapkeyError('unauthorized', `A freshly issued token was refused (401)${needed ? `; the call needs ${needed}${lacking}` : ''}`, { status: 401, endpoint, scopes: needed ? [needed] : [] });
       }
       const text = await res!.text();
       let body: unknown = null;
@@ -218,12 +246,12 @@ export class TapkeyClient {
     });
   }
 
-  /** Every item of a list endpoint: pages of `pageSize` until a short page. */
+  /** Every item of a list endpoint: pages of `pageSize` until a short page, in a stable order. */
   async listAll<S extends z.ZodType>(path: string, item: S, query: Record<string, string | undefined> = {}): Promise<z.infer<S>[]> {
     const out: z.infer<S>[] = [];
     const top = this.opts.pageSize;
     for (let skip = 0; ; skip += top) {
-      const page = await this.request('GET', path, z.array(item), { query: { ...query, $top: top, $skip: skip } });
+      const page = await this.request('GET', path, z.array(item), { query: { ...query, $orderby: PAGE_ORDER, $top: top, $skip: skip } });
       out.push(...page);
       if (page.length < top) return out;
     }
@@ -243,15 +271,56 @@ export class TapkeyClient {
     return this.listAll(`/Owners/${encodeURIComponent(ownerId)}/Contacts`, contactSchema, { $filter: filter });
   }
 
-  /** Grants, by default only active ones (`$filter=active eq true`, Tapkey's own sample). */
-  listGrants(ownerId: string, where: { boundLockId?: string; activeOnly?: boolean } = {}): Promise<TapkeyGrant[]> {
+  /** The `$filter` for grants (active only unless asked otherwise; on one lock when the server allows). */
+  grantsFilter(where: { boundLockId?: string; activeOnly?: boolean }): string | undefined {
     const clauses = [where.activeOnly === false ? null : 'active eq true', where.boundLockId ? `boundLockId eq ${odataString(where.boundLockId)}` : null].filter(Boolean);
-    return this.listAll(`/Owners/${encodeURIComponent(ownerId)}/Grants`, grantSchema, { $filter: clauses.length ? clauses.join(' and ') : undefined });
+    return clauses.length ? clauses.join(' and ') : undefined;
   }
 
-  /** At most one grant: proves grants may be read (test connection). */
-  peekGrants(ownerId: string) {
-    return this.request('GET', `/Owners/${encodeURIComponent(ownerId)}/Grants`, z.array(grantSchema), { query: { $top: 1 } });
+  private lockFilterKey(ownerId: string) {
+    return `${this.opts.apiUrl}|${ownerId.toLowerCase()}`;
+  }
+
+  /** Whether grants of this owner account are filtered by lock at Tapkey or here (after a 400). */
+  lockFilterMode(ownerId: string): 'server' | 'client' {
+    return lockFilterRefused.has(this.lockFilterKey(ownerId)) ? 'client' : 'server';
+  }
+
+  /**
+   * Grants, by default only active ones (`$filter=active eq true`, Tapkey's own sample). On one
+   * lock: `boundLockId eq '…'` is tried (no public source uses it); a 400 for it switches this
+   * owner account to reading `active eq true` and filtering by lock here.
+   */
+  async listGrants(ownerId: string, where: { boundLockId?: string; activeOnly?: boolean } = {}): Promise<TapkeyGrant[]> {
+    const path = `/Owners/${encodeURIComponent(ownerId)}/Grants`;
+    const lock = where.boundLockId?.toLowerCase();
+    if (lock && this.lockFilterMode(ownerId) === 'server') {
+      try {
+        return await this.listAll(path, grantSchema, { $filter: this.grantsFilter(where) });
+      } catch (err) {
+        if (!(err instanceof TapkeyError && err.kind === 'bad_request')) throw err;
+        lockFilterRefused.add(this.lockFilterKey(ownerId));
+      }
+    }
+    const all = await this.listAll(path, grantSchema, { $filter: this.grantsFilter({ activeOnly: where.activeOnly }) });
+    return lock ? all.filter((g) => g.boundLockId?.toLowerCase() === lock) : all;
+  }
+
+  /** The first page (one item) of a grants query: what "Test connection" runs to prove a query works. */
+  peekGrants(ownerId: string, where: { boundLockId?: string; activeOnly?: boolean } = {}) {
+    return this.request('GET', `/Owners/${encodeURIComponent(ownerId)}/Grants`, z.array(grantSchema), {
+      query: { $filter: this.grantsFilter(where), $orderby: PAGE_ORDER, $top: 1, $skip: 0 },
+    });
+  }
+
+  /** The first bound lock, in the order the import pages them. */
+  peekBoundLocks(ownerId: string) {
+    return this.request('GET', `/Owners/${encodeURIComponent(ownerId)}/BoundLocks`, z.array(boundLockSchema), { query: { $orderby: PAGE_ORDER, $top: 1, $skip: 0 } });
+  }
+
+  /** Records that this owner account refuses the lock filter (Test connection saw the 400). */
+  noteLockFilterRefused(ownerId: string) {
+    lockFilterRefused.add(this.lockFilterKey(ownerId));
   }
 
   getGrant(ownerId: string, grantId: string) {
@@ -264,11 +333,26 @@ export class TapkeyClient {
     });
   }
 
-  /** POST .../Revoke [DOC]; the answer body is not documented, so it is not read. */
-  async revokeGrant(ownerId: string, grantId: string): Promise<void> {
-    await this.request('POST', `/Owners/${encodeURIComponent(ownerId)}/Grants/${encodeURIComponent(grantId)}/Revoke`, z.unknown(), {
-      query: { dryRun: 'false' },
-      idempotent: true,
-    });
+  /**
+   * POST .../Revoke [DOC revoking access] with `?dryRun=false` and the JSON body
+   * `{ "dryRun": false }`, as the one public client sends it [3P Lattis tapkey-api.js].
+   * Revocation is asynchronous [DOC]: an answer that is the grant tells whether it is still
+   * active (revoking) or not (revoked). A 409 ("desired state is already present" [DOC response
+   * codes]) means it was revoked already: done.
+   */
+  async revokeGrant(ownerId: string, grantId: string): Promise<RevokeOutcome> {
+    try {
+      const body = await this.request('POST', `/Owners/${encodeURIComponent(ownerId)}/Grants/${encodeURIComponent(grantId)}/Revoke`, z.unknown(), {
+        query: { dryRun: 'false' },
+        json: { dryRun: false },
+        idempotent: true,
+      });
+      const grant = grantSchema.safeParse(body);
+      if (!grant.success) return 'requested';
+      return grant.data.active ? 'revoking' : 'revoked';
+    } catch (err) {
+      if (err instanceof TapkeyError && err.kind === 'conflict') return 'already';
+      throw err;
+    }
   }
 }

@@ -25,6 +25,8 @@ export interface TapkeyDeps {
   leaseMs?: number;
   /** The clock for access rules and the move-in scheduler (tests move it; default: real time). */
   now?: () => Date;
+  /** First wait before checking again whether Tapkey finished a revocation (doubles, up to an hour). */
+  revokeCheckMs?: number;
 }
 
 /**
@@ -46,6 +48,7 @@ export function tapkeySettings(deps: AppDeps, env: NodeJS.ProcessEnv = process.e
     retries: t.retries ?? num(env.TAPKEY_RETRIES) ?? 2,
     retryBaseMs: t.retryBaseMs ?? 250,
     leaseMs: t.leaseMs ?? num(env.TAPKEY_LEASE_MS) ?? 2 * 60_000,
+    revokeCheckMs: t.revokeCheckMs ?? num(env.TAPKEY_REVOKE_CHECK_MS) ?? 60_000,
     appStoreUrl: t.appStoreUrl ?? env.TAPKEY_APP_STORE_URL ?? DEFAULT_APP_STORE_URL,
     playStoreUrl: t.playStoreUrl ?? env.TAPKEY_PLAY_STORE_URL ?? DEFAULT_PLAY_STORE_URL,
   };

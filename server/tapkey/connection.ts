@@ -10,9 +10,10 @@ import type { AppDeps } from '../env.ts';
 import { recordAudit } from '../audit.ts';
 import { locks } from '../db/schema/index.ts';
 import { ApiError } from '../errors.ts';
-import { TapkeyError, toApiError } from './errors.ts';
+import { translate } from '../../lib/i18n/index.ts';
+import { TapkeyError, portalPermissionsText, toApiError } from './errors.ts';
 import { clientForLocation, type LocationRow } from './config.ts';
-import type { TapkeyClient } from './client.ts';
+import { PAGE_ORDER, TAPKEY_SCOPES, type TapkeyClient } from './client.ts';
 
 type Problem = TapkeyConnectionTest['problems'][number];
 
@@ -22,14 +23,13 @@ function problemOf(err: unknown, what: 'owners' | 'locks' | 'grants' | 'token', 
   if (!(err instanceof TapkeyError)) throw err;
   switch (err.kind) {
     case 'bad_credentials':
-      return { code: 'bad_credentials', message: 'Tapkey rejected the client ID or client secret. Copy both again from the OAuth client in the Tapkey integrator portal.' };
+      return { code: 'bad_credentials', message: 'Tapkey rejected the client ID or client secret. Copy both again from the OAuth client in the Tapkey Integrator portal.' };
     case 'scope_missing':
-      return {
-        code: 'scope_missing',
-        message: `The OAuth client is not allowed a scope this connection needs (${err.message}). In the integrator portal, set Owners to ReadOnly and Core Entities and Grants to ReadAndWrite.`,
-      };
+    case 'unauthorized':
+      // Both name the Integrator-portal permission to set (errors.ts toApiError).
+      return { code: 'scope_missing', message: toApiError(err).message };
     case 'forbidden': {
-      if (what === 'owners') return { code: 'scope_missing', message: 'The OAuth client may not read owner accounts: set Owners to ReadOnly in the integrator portal.' };
+      if (what === 'owners') return { code: 'scope_missing', message: 'The OAuth client may not read owner accounts: set Owners to ReadOnly in the Integrator portal.' };
       const perm = what === 'locks' ? 'Core Entities' : 'Grants';
       return {
         code: 'forbidden',
@@ -48,18 +48,39 @@ function problemOf(err: unknown, what: 'owners' | 'locks' | 'grants' | 'token', 
   }
 }
 
+type Call = TapkeyConnectionTest['calls'][number];
+
+/**
+ * Runs every query the sync will run, as the sync runs it (same $filter, $orderby and paging),
+ * and reports each: a 400 on the grants lock filter would otherwise fail every grant job while
+ * a lighter test passed. Writes (create, revoke) cannot be tried without changing Tapkey: they
+ * are listed with the permission they need.
+ */
 export async function testConnection(deps: AppDeps, location: LocationRow): Promise<TapkeyConnectionTest> {
   const { client, ownerAccountId } = connect(deps, location);
-  const report: TapkeyConnectionTest = { ok: false, ownerAccountId, owners: [], ownerFound: false, lockCount: null, locks: [], problems: [] };
+  const report: TapkeyConnectionTest = { ok: false, ownerAccountId, owners: [], ownerFound: false, lockCount: null, locks: [], problems: [], calls: [], lockFilter: null };
+  const owner = `/Owners/${ownerAccountId}`;
+  const filter = (where: { boundLockId?: string }) => client.grantsFilter(where);
+  const record = (call: string, purpose: string, result: Call['result'], err?: unknown, message?: string) =>
+    report.calls.push({ call, purpose, result, status: err instanceof TapkeyError ? (err.info.status ?? null) : null, message: message ?? null });
+  const fail = (call: string, purpose: string, err: unknown, what: 'owners' | 'locks' | 'grants' | 'token') => {
+    const problem = problemOf(err, what, ownerAccountId);
+    report.problems.push(problem);
+    record(call, purpose, 'failed', err, problem.message);
+  };
+
+  const tokenCall = `POST /connect/token (scope=${TAPKEY_SCOPES.join(' ')})`;
   try {
     await client.token();
+    record(tokenCall, 'log in with the client credentials', 'ok');
   } catch (err) {
-    report.problems.push(problemOf(err, 'token', ownerAccountId));
+    fail(tokenCall, 'log in with the client credentials', err, 'token');
     return report;
   }
   try {
     report.owners = (await client.listOwners()).map((o) => ({ id: o.id, name: o.name, active: o.active }));
     report.ownerFound = report.owners.some((o) => o.id.toLowerCase() === ownerAccountId.toLowerCase());
+    record('GET /Owners', 'the locking systems the client administers', 'ok');
     if (report.owners.length === 0)
       report.problems.push({
         code: 'not_co_admin',
@@ -72,22 +93,80 @@ export async function testConnection(deps: AppDeps, location: LocationRow): Prom
         message: `Locking system ${ownerAccountId} is not among those this client administers: ${report.owners.map((o) => `${o.name ?? '(no name)'} (${o.id})`).join(', ')}.`,
       });
   } catch (err) {
-    report.problems.push(problemOf(err, 'owners', ownerAccountId));
+    fail('GET /Owners', 'the locking systems the client administers', err, 'owners');
   }
+
+  const locksCall = `GET ${owner}/BoundLocks?$orderby=${PAGE_ORDER}&$top=…&$skip=…`;
+  const scanCall = `GET ${owner}/Grants?$filter=${filter({})}&$orderby=${PAGE_ORDER}`;
+  const readCall = `GET ${owner}/Grants/{id}`;
+  const writes: [string, string, string][] = [
+    [`PUT ${owner}/Grants`, 'create a grant for a booking', 'write:grants'],
+    [`POST ${owner}/Grants/{id}/Revoke (body {"dryRun": false})`, 'revoke a grant', 'write:grants'],
+  ];
   // Tried even when the owner list failed: the locking system may still answer.
-  if (report.problems.every((p) => p.code !== 'not_co_admin' && p.code !== 'owner_not_found')) {
+  if (report.problems.some((p) => p.code === 'not_co_admin' || p.code === 'owner_not_found')) {
+    for (const [call, purpose] of [
+      [locksCall, 'import the bound locks'],
+      [scanCall, 'full sync: every active grant'],
+      [`GET ${owner}/Grants?$filter=${filter({ boundLockId: '{lockId}' })}`, 'one lock\'s grants (every grant job)'],
+      [readCall, 'read one grant'],
+    ] as const)
+      record(call, purpose, 'skipped', undefined, 'Not tried: the locking system is not reachable with this client.');
+  } else {
+    let sampleLock: string | undefined;
     try {
       const bound = await client.listBoundLocks(ownerAccountId);
       report.lockCount = bound.length;
       report.locks = bound.slice(0, SAMPLE_LOCKS).map((l) => ({ id: l.id.toLowerCase(), title: l.title ?? '', active: l.active }));
+      sampleLock = bound[0]?.id;
+      record(locksCall, 'import the bound locks', 'ok');
     } catch (err) {
-      report.problems.push(problemOf(err, 'locks', ownerAccountId));
+      fail(locksCall, 'import the bound locks', err, 'locks');
     }
+    let sampleGrant: string | undefined;
     try {
-      await client.peekGrants(ownerAccountId);
+      sampleGrant = (await client.peekGrants(ownerAccountId))[0]?.id;
+      record(scanCall, 'full sync: every active grant', 'ok');
     } catch (err) {
-      report.problems.push(problemOf(err, 'grants', ownerAccountId));
+      fail(scanCall, 'full sync: every active grant', err, 'grants');
     }
+    const lockCall = `GET ${owner}/Grants?$filter=${filter({ boundLockId: sampleLock ?? '{lockId}' })}&$orderby=${PAGE_ORDER}`;
+    if (!sampleLock) record(lockCall, "one lock's grants (every grant job)", 'skipped', undefined, 'Not tried: the locking system has no bound lock to try it on.');
+    else
+      try {
+        await client.peekGrants(ownerAccountId, { boundLockId: sampleLock });
+        record(lockCall, "one lock's grants (every grant job)", 'ok');
+        report.lockFilter = 'server';
+      } catch (err) {
+        if (err instanceof TapkeyError && err.kind === 'bad_request') {
+          // The sync reads `active eq true` and filters by lock itself: works, costs more reads.
+          client.noteLockFilterRefused(ownerAccountId);
+          report.lockFilter = 'client';
+          record(lockCall, "one lock's grants (every grant job)", 'fallback', err, `${translate('en', 'tapkeySync.lockFilter.refused')} (Tapkey: ${err.message})`);
+        } else fail(lockCall, "one lock's grants (every grant job)", err, 'grants');
+      }
+    if (!sampleGrant) record(readCall, 'read one grant (checking a revocation)', 'skipped', undefined, 'Not tried: the locking system has no active grant to read.');
+    else
+      try {
+        await client.getGrant(ownerAccountId, sampleGrant);
+        record(readCall.replace('{id}', sampleGrant), 'read one grant (checking a revocation)', 'ok');
+      } catch (err) {
+        fail(readCall.replace('{id}', sampleGrant), 'read one grant (checking a revocation)', err, 'grants');
+      }
+  }
+  const granted = client.grantedScopes();
+  for (const [call, purpose, scope] of writes) {
+    const lacking = granted && !granted.includes(scope);
+    record(
+      call,
+      purpose,
+      'not_tried',
+      undefined,
+      lacking
+        ? `The token was not granted ${scope}: in the Integrator portal set ${portalPermissionsText([scope])}.`
+        : `Not tried (it would change Tapkey). Needs ${scope}: in the Integrator portal, ${portalPermissionsText([scope])}, and the service account co-admin of the locking system.`,
+    );
+    if (lacking) report.problems.push({ code: 'scope_missing', message: `The token was not granted ${scope}: in the Integrator portal set ${portalPermissionsText([scope])}.` });
   }
   report.ok = report.problems.length === 0;
   return report;

@@ -10,7 +10,7 @@ export type TapkeyErrorKind =
   | 'bad_credentials'
   /** Token endpoint: the OAuth client may not use a requested scope (`invalid_scope`). */
   | 'scope_missing'
-  /** 401 even with a fresh token. */
+  /** 401 even with a freshly issued token: a permission (scope) or co-admin problem, not expiry. */
   | 'unauthorized'
   /** 403: not co-admin of the owner account, or a scope/permission missing. */
   | 'forbidden'
@@ -28,13 +28,53 @@ export type TapkeyErrorKind =
   /** A 2xx answer that does not have the documented shape. */
   | 'invalid_response';
 
-const retryableKinds = new Set<TapkeyErrorKind>(['rate_limited', 'server_error', 'timeout', 'network', 'unauthorized']);
+// 'unauthorized' is not retried: a fresh token was refused, so retrying cannot help until
+// someone changes a permission in the Integrator portal (the message names which).
+const retryableKinds = new Set<TapkeyErrorKind>(['rate_limited', 'server_error', 'timeout', 'network']);
+
+/**
+ * The Integrator portal's permission (portal.tapkey.io, OAuth client → Permissions) that gives a
+ * scope, in the portal's words [TK-REPO tapkey-api-samples-dotnet HowToWebApiClientCredentials
+ * README: "Owners = ReadOnly, Core Entities and Grants = ReadAndWrite"; DOC api/scopes].
+ */
+export function portalPermissionOf(scope: string): string {
+  if (scope === 'read:owneraccounts') return 'Owners: ReadOnly';
+  if (scope === 'write:owneraccounts') return 'Owners: ReadAndWrite';
+  if (scope === 'read:core:entities') return 'Core Entities: ReadOnly';
+  if (scope === 'write:core:entities') return 'Core Entities: ReadAndWrite';
+  if (scope === 'read:grants') return 'Grants: ReadOnly';
+  if (scope === 'write:grants') return 'Grants: ReadAndWrite';
+  if (scope === 'read:logs') return 'Logs: ReadOnly';
+  return scope;
+}
+
+/** The scope an API call needs [DOC api/scopes; each endpoint's page]. */
+export function scopeForEndpoint(endpoint: string): string | undefined {
+  const [method = '', path = ''] = endpoint.split(' ');
+  const p = path.toLowerCase();
+  if (/\/grants(\/|$)/.test(p)) return method === 'GET' ? 'read:grants' : 'write:grants';
+  if (/\/(boundlocks|contacts|boundcards)(\/|$)/.test(p)) return method === 'GET' ? 'read:core:entities' : 'write:core:entities';
+  if (/^\/owners/.test(p)) return method === 'GET' ? 'read:owneraccounts' : 'write:owneraccounts';
+  return undefined;
+}
+
+/** "set Grants to ReadAndWrite and Owners to ReadOnly" for the scopes given (deduplicated). */
+export function portalPermissionsText(scopes: string[]): string {
+  const best = new Map<string, string>();
+  for (const s of scopes) {
+    const [area, level] = portalPermissionOf(s).split(': ');
+    if (!level) continue;
+    // ReadAndWrite covers ReadOnly.
+    if (best.get(area!) !== 'ReadAndWrite') best.set(area!, level);
+  }
+  return [...best.entries()].map(([area, level]) => `${area} to ${level}`).join(', ');
+}
 
 export class TapkeyError extends Error {
   constructor(
     readonly kind: TapkeyErrorKind,
     message: string,
-    readonly info: { status?: number; tapkeyCode?: string; retryAfterMs?: number; endpoint?: string } = {},
+    readonly info: { status?: number; tapkeyCode?: string; retryAfterMs?: number; endpoint?: string; scopes?: string[] } = {},
   ) {
     super(message);
   }
@@ -87,7 +127,10 @@ export function toApiError(err: TapkeyError): ApiError {
     case 'scope_missing':
       return new ApiError(
         'unprocessable',
-        withTapkeyText('The Tapkey OAuth client lacks a permission: in the Tapkey integrator portal set Owners to ReadOnly and Core Entities and Grants to ReadAndWrite.', err),
+        withTapkeyText(
+          `The Tapkey OAuth client lacks a permission: in the Tapkey Integrator portal (portal.tapkey.io → OAuth client → Permissions) set ${portalPermissionsText(err.info.scopes?.length ? err.info.scopes : ['read:owneraccounts', 'write:core:entities', 'write:grants'])}.`,
+          err,
+        ),
         [],
         details,
       );
@@ -112,8 +155,18 @@ export function toApiError(err: TapkeyError): ApiError {
     case 'timeout':
     case 'network':
       return new ApiError('unavailable', withTapkeyText('Tapkey cannot be reached right now; try again shortly.', err), [], details);
-    case 'unauthorized':
-      return new ApiError('provider_error', 'Tapkey refused a freshly issued access token.', [], details);
+    case 'unauthorized': {
+      const scope = err.info.scopes?.[0];
+      const what = err.info.endpoint ? ` for ${err.info.endpoint}` : '';
+      return new ApiError(
+        'unprocessable',
+        scope
+          ? `Tapkey refused a freshly issued access token${what}: the OAuth client lacks the ${scope} permission. In the Tapkey Integrator portal set ${portalPermissionsText([scope])}, and make the client's service account co-admin of the locking system.`
+          : `Tapkey refused a freshly issued access token${what}: check the OAuth client's permissions in the Tapkey Integrator portal and that its service account is co-admin of the locking system.`,
+        [],
+        details,
+      );
+    }
     default:
       return new ApiError('provider_error', withTapkeyText('Tapkey answered with an error.', err), [], details);
   }

@@ -16,6 +16,8 @@ export interface ReconcilePayload {
   grantId: string;
   generation: number;
   runId?: string;
+  /** A follow-up look at a revocation Tapkey is still carrying out. */
+  check?: number;
 }
 
 export type BookingRow = typeof bookings.$inferSelect;

@@ -12,18 +12,21 @@ import { recordAudit } from '../audit.ts';
 import { bookings, locations, tapkeyGrantEvents, tapkeyGrants, tapkeyNotices, units, type TouchedPair } from '../db/schema/index.ts';
 import { enqueue, PermanentError, RetryableError, type DbOrTx, type JobHandler, type OutboxJob } from '../outbox/outbox.ts';
 import { TapkeyError, toOutboxError } from './errors.ts';
+import type { RevokeOutcome } from './client.ts';
 import { clientForLocation, tapkeySettings } from './config.ts';
 import { RECONCILE_JOB, type GrantRow, type ReconcilePayload } from './grants.ts';
 import { acquireLeases, contactKey } from './leases.ts';
-import { grantEmail, type TapkeyGrant } from './schemas.ts';
+import { grantEmail, isBeingRevoked, isCardGrant, isLive, type TapkeyGrant } from './schemas.ts';
 import type { TapkeyClient } from './client.ts';
 
-const payloadSchema = z.object({ grantId: z.string().uuid(), generation: z.number().int(), runId: z.string().uuid().optional() });
+/** `check`: the n-th look whether Tapkey finished a revocation it accepted (asynchronous revoke). */
+const payloadSchema = z.object({ grantId: z.string().uuid(), generation: z.number().int(), runId: z.string().uuid().optional(), check: z.number().int().optional() });
 
 export type ReconcileResult =
   | { skipped: 'gone' | 'superseded' }
   | { action: 'granted'; tapkeyGrantId: string; created: boolean; revoked: string[]; cleaned: TouchedPair[] }
-  | { action: 'revoked'; revoked: string[]; cleaned: TouchedPair[] };
+  /** `revoking`: grants Tapkey accepted to revoke and still shows active (their lock has not synced). */
+  | { action: 'revoked'; revoked: string[]; revoking: string[]; cleaned: TouchedPair[] };
 
 const samePair = (a: TouchedPair, b: TouchedPair) => a.lockId === b.lockId && a.email === b.email;
 const sameInstant = (tapkey: string | null | undefined, ours: Date | null) => (tapkey ? Date.parse(tapkey) : null) === (ours?.getTime() ?? null);
@@ -51,8 +54,36 @@ class Reconciler {
     private readonly g: GrantRow,
   ) {}
 
+  /** Grants Tapkey has accepted to revoke but still shows active. */
+  readonly revoking = new Set<string>();
+
+  /**
+   * This contact's live grants on the lock: active and not being revoked (a grant being revoked
+   * is never adopted), and never a card grant (no contact: a staff card).
+   */
   activeFor(pair: TouchedPair): Promise<TapkeyGrant[]> {
-    return this.client.listGrants(this.owner, { boundLockId: pair.lockId }).then((list) => list.filter((x) => x.active && grantEmail(x) === pair.email));
+    return this.client.listGrants(this.owner, { boundLockId: pair.lockId }).then((list) => list.filter((x) => isLive(x) && !isCardGrant(x) && grantEmail(x) === pair.email));
+  }
+
+  /**
+   * Revokes one grant; a 409 counts as done; an accepted but unfinished revocation is noted.
+   * After an answer that does not say how far Tapkey is (an undocumented body, or a 409 for a
+   * revoke already requested, e.g. by our own retry of a lost answer) the grant is read.
+   */
+  async revoke(id: string): Promise<RevokeOutcome> {
+    let outcome = await this.client.revokeGrant(this.owner, id);
+    if (outcome === 'requested' || outcome === 'already') {
+      try {
+        const after = await this.client.getGrant(this.owner, id);
+        if (after.active) outcome = 'revoking';
+        else if (outcome === 'requested') outcome = 'revoked';
+      } catch (err) {
+        if (!(err instanceof TapkeyError && err.kind === 'not_found')) throw err;
+        outcome = 'revoked';
+      }
+    }
+    if (outcome === 'revoking') this.revoking.add(id);
+    return outcome;
   }
 
   /** Revokes this contact's active grants on a lock unless another booking of ours wants them. */
@@ -61,7 +92,7 @@ class Reconciler {
     const revoked: string[] = [];
     for (const x of await this.activeFor(pair)) {
       if (x.id === except) continue;
-      await this.client.revokeGrant(this.owner, x.id);
+      await this.revoke(x.id);
       revoked.push(x.id);
     }
     return revoked;
@@ -86,8 +117,10 @@ class Reconciler {
         if (!(err instanceof TapkeyError && err.kind === 'duplicate')) throw err;
         // Tapkey keeps one active grant per contact and lock: replace the old window.
         if (await claimedElsewhere(this.db, g, target)) throw new PermanentError('Another booking holds an active Tapkey grant for this email on this lock');
+        // Only a grant being revoked is in the way: wait for Tapkey to finish, then create.
+        if (existing.length === 0) throw new RetryableError('Tapkey is still revoking an earlier grant of this email on this lock; trying again later', 5_000);
         for (const x of existing) {
-          await this.client.revokeGrant(this.owner, x.id);
+          await this.revoke(x.id);
           revoked.push(x.id);
         }
         existing = [];
@@ -99,7 +132,7 @@ class Reconciler {
     if (existing.some((x) => x.id !== match.id) && !(await claimedElsewhere(this.db, g, target))) {
       for (const x of existing) {
         if (x.id === match.id) continue;
-        await this.client.revokeGrant(this.owner, x.id);
+        await this.revoke(x.id);
         revoked.push(x.id);
       }
     }
@@ -117,15 +150,16 @@ class Reconciler {
         const known = await this.client.getGrant(this.owner, g.tapkeyGrantId);
         const email = grantEmail(known);
         const lockId = known.boundLockId?.toLowerCase();
-        if (known.active && !(email && lockId && (await claimedElsewhere(this.db, g, { lockId, email })))) {
-          await this.client.revokeGrant(this.owner, known.id);
+        if (isBeingRevoked(known)) this.revoking.add(known.id);
+        else if (known.active && !(email && lockId && (await claimedElsewhere(this.db, g, { lockId, email })))) {
+          await this.revoke(known.id);
           revoked.push(known.id);
         }
       } catch (err) {
         if (!(err instanceof TapkeyError && err.kind === 'not_found')) throw err;
       }
     }
-    return { action: 'revoked', revoked, cleaned: pairs };
+    return { action: 'revoked', revoked, revoking: [...this.revoking], cleaned: pairs };
   }
 }
 
@@ -253,6 +287,30 @@ export function reconcileHandler(deps: AppDeps): JobHandler<ReconcileResult> {
             validBefore: g.validBefore,
           })
           .onConflictDoNothing();
+      } else if (result.revoking.length > 0) {
+        // Tapkey accepted the revoke and is carrying it out: shown as its own state, checked again later.
+        const check = (p.check ?? 0) + 1;
+        const waitMs = Math.min(tapkeySettings(deps).revokeCheckMs * 2 ** (check - 1), 60 * 60_000);
+        await tx.update(tapkeyGrants).set({ state: 'revoking', touched: stillTouched(null), updatedAt: sql`now()` }).where(eq(tapkeyGrants.id, g.id));
+        if (g.state !== 'revoking') {
+          await addEvent(tx, g, 'revoking', ACTOR, { reason: g.reason });
+          await recordAudit(tx, {
+            organizationId: g.organizationId,
+            actor: ACTOR,
+            action: 'tapkey_grant.revoking',
+            entity: 'tapkey_grant',
+            entityId: bookingExternalId,
+            before: { state: g.state, tapkeyGrantId: g.tapkeyGrantId },
+            after: { state: 'revoking', reason: g.reason, revokingInTapkey: result.revoking },
+          });
+        }
+        await enqueue(tx, {
+          organizationId: g.organizationId,
+          kind: RECONCILE_JOB,
+          idempotencyKey: `${RECONCILE_JOB}:${g.id}:${g.generation}:check:${check}`,
+          payload: { grantId: g.id, generation: g.generation, check } satisfies ReconcilePayload,
+          runAt: new Date(Date.now() + waitMs),
+        });
       } else {
         await tx.update(tapkeyGrants).set({ state: 'revoked', touched: stillTouched(null), updatedAt: sql`now()` }).where(eq(tapkeyGrants.id, g.id));
         await addEvent(tx, g, 'revoked', ACTOR, { reason: g.reason });

@@ -47,6 +47,8 @@ export const grantSchema = z.object({
   boundLockId: tapkeyId.nullable().optional(),
   contactId: tapkeyId.nullable().optional(),
   contact: contactSchema.nullable().optional(),
+  /** A card grant (staff NFC card): `contact: null` and the card's id [DOC example]. */
+  boundCardId: tapkeyId.nullable().optional(),
   validFrom: z.string().nullable().optional(),
   validBefore: z.string().nullable().optional(),
   state: z.string().nullable().optional(),
@@ -56,3 +58,17 @@ export type TapkeyGrant = z.infer<typeof grantSchema>;
 
 /** The contact's email of a grant, lower-cased, from the nested contact (identifier or email). */
 export const grantEmail = (g: TapkeyGrant) => (g.contact?.identifier ?? g.contact?.email ?? '').toLowerCase() || null;
+
+/** A grant to an NFC card rather than a person: a staff card, never ours to judge or revoke. */
+export const isCardGrant = (g: TapkeyGrant) => Boolean(g.boundCardId) || (!g.contact && !g.contactId);
+
+/**
+ * Revocation is asynchronous: the grant's `active` and `state` show its progress [DOC revoking
+ * access]. Only 'Ok' and 'Revoked' are documented; a grant still active whose state speaks of
+ * revocation ('Revoking', 'RevocationPending', …: ASSUMED names) is on its way out. Any other
+ * unknown state of an active grant is read as live, so a new state never makes us duplicate.
+ */
+export const isBeingRevoked = (g: TapkeyGrant) => g.active && /revo[kc]/i.test(g.state ?? '');
+
+/** Counts as access the person has: active and not being revoked. */
+export const isLive = (g: TapkeyGrant) => g.active && !isBeingRevoked(g);

@@ -34,6 +34,7 @@ export function accessOf(f: Facts, lang: Language, now: Date): Booking['access']
     const params = { email: g.email, lockId: g.lockId, reason: g.reason ?? '' };
     if (g.state === 'active') return { status: 'active', message: t('tapkeyServer.access.active', params) };
     if (g.state === 'failed') return { status: 'failed', message: t('tapkeyServer.access.failed', params) };
+    if (g.state === 'revoking') return { status: 'revoking', message: t('tapkeySync.access.revoking', params) };
     return { status: 'pending', message: t('tapkeyServer.access.pending', params) };
   }
   const d = desiredFor(f, now);

@@ -187,7 +187,8 @@ describe('error mapping', () => {
     { name: 'server error (500)', setup: () => void sb.faults.add({ kind: 'status', status: 500, endpoint: 'owners.list' }), call: (c) => c.listOwners(), kind: 'server_error', code: 'provider_error', status: 502, outbox: 'retry' },
     { name: 'timeout', setup: () => void sb.faults.add({ kind: 'hang', endpoint: 'owners.list' }), call: () => client({ timeoutMs: 100, retries: 0 }).listOwners(), kind: 'timeout', code: 'unavailable', status: 503, outbox: 'retry' },
     { name: 'dropped connection', setup: () => void sb.faults.add({ kind: 'drop', endpoint: 'owners.list' }), call: (c) => c.listOwners(), kind: 'network', code: 'unavailable', status: 503, outbox: 'retry' },
-    { name: '401 twice', setup: () => void sb.faults.add({ kind: 'expire_token', endpoint: 'owners.list' }), call: (c) => c.listOwners(), kind: 'unauthorized', code: 'provider_error', status: 502, outbox: 'retry' },
+    // A 401 on a freshly issued token is a permission problem: it fails once, naming the permission.
+    { name: '401 twice', setup: () => void sb.faults.add({ kind: 'expire_token', endpoint: 'owners.list' }), call: (c) => c.listOwners(), kind: 'unauthorized', code: 'unprocessable', status: 422, outbox: 'permanent' },
     {
       name: 'answer of the wrong shape',
       setup: () => {},

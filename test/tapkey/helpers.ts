@@ -21,6 +21,8 @@ export interface TapkeyWorldOptions {
   /** A test clock for the access rules (default: real time). */
   now?: () => Date;
   worker?: boolean;
+  /** The fake's undocumented behaviours (sandbox/tapkey-api/state.ts), when it starts one. */
+  behaviours?: 'strict' | 'lenient';
 }
 
 export interface TapkeyTestWorld {
@@ -34,9 +36,9 @@ export const FAST_WORKER = { pollMs: 20, baseBackoffMs: 20, maxBackoffMs: 400, c
 
 export async function startTapkeyWorld(opts: TapkeyWorldOptions = {}): Promise<TapkeyTestWorld> {
   clearTapkeyTokenCache();
-  const sb = opts.sandbox ?? (await startTapkeySandbox({ locks: opts.locks }));
+  const sb = opts.sandbox ?? (await startTapkeySandbox({ locks: opts.locks, behaviours: opts.behaviours }));
   const api = await startTestApi({
-    deps: { tapkey: { tokenUrl: sb.tokenUrl, apiUrl: sb.apiUrl, retryBaseMs: 10, timeoutMs: 2000, now: opts.now }, ...opts.deps },
+    deps: { tapkey: { tokenUrl: sb.tokenUrl, apiUrl: sb.apiUrl, retryBaseMs: 10, timeoutMs: 2000, now: opts.now, revokeCheckMs: 50 }, ...opts.deps },
   });
   let worker: OutboxWorker | null = null;
   if (opts.worker !== false) {

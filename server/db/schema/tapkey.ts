@@ -50,7 +50,7 @@ export const tapkeyGrants = pgTable(
     lockId: uuid('lock_id').notNull(),
     email: text('email').notNull(),
     desired: text('desired', { enum: ['active', 'revoked'] }).notNull(),
-    state: text('state', { enum: ['pending', 'active', 'failed', 'revoked'] }).notNull(),
+    state: text('state', { enum: ['pending', 'active', 'failed', 'revoked', 'revoking'] }).notNull(),
     reason: text('reason'),
     tapkeyGrantId: text('tapkey_grant_id'),
     validFrom: tsNullable('valid_from'),
@@ -78,8 +78,8 @@ export const tapkeyGrantEvents = pgTable(
       .references(() => tapkeyGrants.id, { onDelete: 'cascade' }),
     at: ts('at'),
     actor: text('actor').notNull(),
-    fromState: text('from_state', { enum: ['pending', 'active', 'failed', 'revoked'] }),
-    toState: text('to_state', { enum: ['pending', 'active', 'failed', 'revoked'] }).notNull(),
+    fromState: text('from_state', { enum: ['pending', 'active', 'failed', 'revoked', 'revoking'] }),
+    toState: text('to_state', { enum: ['pending', 'active', 'failed', 'revoked', 'revoking'] }).notNull(),
     desired: text('desired', { enum: ['active', 'revoked'] }).notNull(),
     lockId: uuid('lock_id').notNull(),
     email: text('email').notNull(),
@@ -139,6 +139,27 @@ export interface SyncRunReport {
   invalidEmails: { count: number; items: { bookingExternalId: string; email: string; reason: string }[] };
   unitsWithoutMapping: { count: number; items: { unitExternalId: string; unitName: string; activeBookings: number }[] };
   locksWithoutUnit: { count: number; items: { lockId: string; title: string }[] };
+  /** Filled by the run's scan (it needs Tapkey's grants); absent in runs made before it existed. */
+  emailMismatches?: { count: number; items: EmailMismatch[] };
+  /** Staff NFC card grants on the location's locks: listed, never unexplained, never revoked. */
+  cardGrants?: { count: number; items: { tapkeyGrantId: string; lockId: string; lockTitle: string | null; boundCardId: string | null }[] };
+  /** Whether the grants endpoint filtered by lock ('server') or refused it and we filtered ('client'). */
+  lockFilter?: 'server' | 'client';
+}
+
+/** A booking whose lock has live Tapkey grants for other emails than the booking's. */
+export interface EmailMismatch {
+  bookingExternalId: string;
+  unitExternalId: string;
+  unitName: string;
+  lockId: string;
+  lockTitle: string | null;
+  expectedEmail: string;
+  /** Every email with a live grant on the lock, the expected one included when present. */
+  tapkeyEmails: string[];
+  /** The Tapkey grant ids of the other emails (kept unless selected row by row). */
+  otherGrantIds: string[];
+  expectedHasGrant: boolean;
 }
 
 /** A full sync of one location: the reconcile jobs it queued (outbox payload runId) and its report. */
