@@ -4,6 +4,7 @@
  * Request schemas (`*Input`) validate what callers send; resource schemas describe answers.
  */
 import { z } from 'zod';
+import { isoDateSchema } from './dates.ts';
 import { lockIdSchema } from './lock-id.ts';
 
 export { lockIdSchema };
@@ -237,7 +238,8 @@ export const bookingSchema = z.object({
 });
 export type Booking = z.infer<typeof bookingSchema>;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD');
+/** Real calendar dates in a sane year range (lib/dates.ts), the same schema everywhere. */
+const isoDate = isoDateSchema;
 
 /** PUT /v1/bookings/{externalId}, pushed by the manager side. */
 export const bookingInput = z
@@ -337,6 +339,8 @@ export const syncRunSchema = z.object({
     invalidEmails: reportList(z.object({ bookingExternalId: z.string(), email: z.string(), reason: z.string() })),
     unitsWithoutMapping: reportList(z.object({ unitExternalId: z.string(), unitName: z.string(), activeBookings: z.number().int() })),
     locksWithoutUnit: reportList(z.object({ lockId: z.string(), title: z.string() })),
+    /** Bookings whose stored move-in/move-out is not a real date: reported, not fatal to the run. */
+    bookingsWithInvalidDates: reportList(z.object({ bookingExternalId: z.string(), unitExternalId: z.string(), moveIn: z.string(), moveOut: z.string().nullable() })).optional(),
     unexplainedGrants: z.object({
       scan: z.enum(['pending', 'done', 'failed']),
       error: z.string().nullable(),

@@ -139,6 +139,8 @@ export interface SyncRunReport {
   invalidEmails: { count: number; items: { bookingExternalId: string; email: string; reason: string }[] };
   unitsWithoutMapping: { count: number; items: { unitExternalId: string; unitName: string; activeBookings: number }[] };
   locksWithoutUnit: { count: number; items: { lockId: string; title: string }[] };
+  /** Bookings whose stored dates cannot be evaluated; absent in runs from before it existed. */
+  bookingsWithInvalidDates?: { count: number; items: { bookingExternalId: string; unitExternalId: string; moveIn: string; moveOut: string | null }[] };
 }
 
 /** A full sync of one location: the reconcile jobs it queued (outbox payload runId) and its report. */
