@@ -111,12 +111,20 @@ export function detectDelimiter(text: string): string {
 }
 
 /**
- * CSV export protects spreadsheet users from formula injection by prefixing `'` to a cell that
- * starts with = + - @ or a control character (OWASP); import removes exactly that prefix, so
- * an exported file imports to the same names.
+ * CSV export protects spreadsheet users from formula injection (OWASP): every field is quoted,
+ * and `'` is prefixed to each part of a cell that starts with = + - @ (after any `'`, `"` or
+ * space), where
+ * parts are separated by whatever a spreadsheet might split on: `,` `;` (German and French
+ * Excel), tab, line breaks. A reader that ignores the quotes and splits `B-07;=cmd|…` at `;`
+ * still gets a text cell. Import removes exactly one such `'` per part, so an exported file
+ * imports to the same names (the prefix only ever goes in front of a part, which splits the
+ * same way before and after).
  */
-export const escapeFormula = (cell: string) => (/^'*[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
-export const unescapeFormula = (cell: string) => (/^'+[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
+const partSeparator = /([,;\t\r\n])/;
+const mapParts = (cell: string, fn: (part: string) => string) => cell.split(partSeparator).map((p, i) => (i % 2 === 1 ? p : fn(p))).join('');
+// Quotes and spaces before the sign count too: some readers drop them and then see a formula.
+export const escapeFormula = (cell: string) => mapParts(cell, (p) => (/^'*[" ]*[=+\-@]/.test(p) ? `'${p}` : p));
+export const unescapeFormula = (cell: string) => mapParts(cell, (p) => (/^'+[" ]*[=+\-@]/.test(p) ? p.slice(1) : p));
 
 function readCsv(bytes: Uint8Array): Table {
   const text = decodeText(bytes);
