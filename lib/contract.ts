@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { isoDateSchema } from './dates.ts';
+import { identifierSchema } from './identifiers.ts';
+import { tenantPhoneSchema } from './tenant-phone.ts';
 import { lockIdSchema } from './lock-id.ts';
 
 export { lockIdSchema };
@@ -134,12 +136,16 @@ export const unitSchema = z.object({
   locationId: id.nullable(),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
+  /** Only on PUT: units of the same location this one is easy to confuse with (lib/identifiers.ts). */
+  warnings: z
+    .array(z.object({ code: z.literal('confusable_unit'), message: z.string(), params: z.record(z.string(), z.string()) }))
+    .optional(),
 });
 export type Unit = z.infer<typeof unitSchema>;
 
-/** Upsert by the manager's own unit id (`externalId`, in the URL). */
+/** Upsert by the manager's own unit id (`externalId`, in the URL). The name identifies the unit in mapping files. */
 export const unitInput = z.object({
-  name: name(200),
+  name: identifierSchema(200),
   locationId: id.nullable().optional(),
 });
 export type UnitInput = z.infer<typeof unitInput>;
@@ -244,9 +250,9 @@ const isoDate = isoDateSchema;
 /** PUT /v1/bookings/{externalId}, pushed by the manager side. */
 export const bookingInput = z
   .object({
-    unitExternalId: name(200),
+    unitExternalId: identifierSchema(200),
     tenantEmail: emailSchema.nullable().optional(),
-    tenantPhone: z.string().trim().max(40).nullable().optional(),
+    tenantPhone: tenantPhoneSchema.nullable().optional(),
     moveIn: isoDate,
     moveOut: isoDate.nullable().optional(),
     state: bookingStateSchema.default('active'),
