@@ -28,7 +28,16 @@ export interface Table {
 const MAX_XLSX_INFLATED_BYTES = 64 * 1024 * 1024;
 const MAX_XLSX_PARTS = 200;
 
+/**
+ * Cells read in all (empty ones included: a row's cells up to its last value are materialised).
+ * A legitimate file has two per row; the budget stops a file of few rows with huge rows, or a
+ * row whose only value sits in column XFD, before its cells are built.
+ */
+export const MAX_IMPORT_CELLS = 10 * (MAX_IMPORT_ROWS + 1);
+
 const cap = MAX_IMPORT_ROWS.toLocaleString('en');
+export const tooManyCells = () =>
+  new ApiError('payload_too_large', `The file has more than ${MAX_IMPORT_CELLS.toLocaleString('en')} cells; a mapping file needs two columns. Save only those two columns.`);
 export const tooManyRows = () =>
   new ApiError('payload_too_large', `The file has more than ${cap} rows after the header; at most ${cap} can be imported at once. Split it into several files.`);
 
@@ -52,8 +61,15 @@ class RowCollector {
   header: TableRow | null = null;
   readonly rows: TableRow[] = [];
   private blanks: number[] = [];
+  private cells = 0;
 
   constructor(private readonly format: FileFormat) {}
+
+  /** Counts `n` cells against the budget before they are built; throws past it. */
+  charge(n: number): void {
+    this.cells += n;
+    if (this.cells > MAX_IMPORT_CELLS) throw tooManyCells();
+  }
 
   add(row: number, cells: string[]): void {
     if (isBlank(cells)) {
@@ -139,6 +155,7 @@ function readCsv(bytes: Uint8Array): Table {
       const quoteError = result.errors.find((e) => e.type === 'Quotes');
       try {
         if (quoteError) throw new ApiError('unprocessable', `Row ${record}: a quoted field is not closed (a " is missing).`);
+        collector.charge(result.data.length);
         collector.add(record, result.data.map(unescapeFormula));
       } catch (err) {
         failure = err;
@@ -192,6 +209,7 @@ async function readXlsx(bytes: Uint8Array): Promise<Table> {
       collector.addGapTo(rowNumber, last);
       last = rowNumber;
       const values = row.values as ExcelJS.CellValue[];
+      collector.charge(Math.max(0, values.length - 1));
       const cells = Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => cellText(values[i + 1]));
       collector.add(rowNumber, cells);
     } catch (err) {
