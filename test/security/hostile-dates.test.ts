@@ -13,6 +13,7 @@ import { messageSchemas } from '../../lib/messages.ts';
 import { demoUnits } from '../../sandbox/demo-data.ts';
 import { bookings } from '../../server/db/schema/index.ts';
 import { desiredAccess } from '../../server/tapkey/access.ts';
+import { cellText } from '../../server/bulk/table-read.ts';
 import { activeInTapkey, createLocation, lockOfUnit, setupUnits, startTapkeyWorld, waitFor, type TapkeyTestWorld } from '../tapkey/helpers.ts';
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
@@ -76,6 +77,12 @@ describe('isoDateSchema', () => {
       expect(msg.success).toBe(false);
     }
   });
+});
+
+it('a spreadsheet date cell out of range is read as empty text, not a crash', () => {
+  expect(cellText(new Date(NaN))).toBe('');
+  expect(cellText(new Date(8.64e15 + 1))).toBe('');
+  expect(cellText(new Date(Date.UTC(2026, 1, 3)))).toBe('2026-02-03');
 });
 
 describe('desiredAccess with stored dates that are not real', () => {
