@@ -83,6 +83,8 @@ export class ParsePool {
     parseStats.worker++;
     const pooled = this.idle.pop() ?? this.spawn();
     let reusable = false;
+    // Keeps the process alive while a file is being read (an idle worker does not).
+    pooled.worker.ref();
     try {
       await pooled.ready;
       const result = await this.run(pooled.worker, bytes, format);
@@ -90,6 +92,7 @@ export class ParsePool {
       return result;
     } finally {
       this.busy--;
+      pooled.worker.unref();
       if (reusable && this.idle.length < this.limits.maxParallel) this.idle.push(pooled);
       else void pooled.worker.terminate();
     }
@@ -103,7 +106,6 @@ export class ParsePool {
         worker.off('message', onMessage);
         worker.off('error', onError);
         worker.off('exit', onExit);
-        worker.unref();
       };
       const onMessage = (m: Reply) => {
         if (m.id !== id) return;
@@ -130,8 +132,6 @@ export class ParsePool {
       worker.on('message', onMessage);
       worker.once('error', onError);
       worker.once('exit', onExit);
-      // Keeps the process alive while a file is being read for a request.
-      worker.ref();
       // A copy: the caller still needs its bytes (the audit's checksum).
       const copy = bytes.slice().buffer;
       worker.postMessage({ id, bytes: copy, format }, [copy]);
