@@ -4,6 +4,9 @@
  * Request schemas (`*Input`) validate what callers send; resource schemas describe answers.
  */
 import { z } from 'zod';
+import { isoDateSchema } from './dates.ts';
+import { identifierSchema } from './identifiers.ts';
+import { tenantPhoneSchema } from './tenant-phone.ts';
 import { lockIdSchema } from './lock-id.ts';
 
 export { lockIdSchema };
@@ -133,12 +136,16 @@ export const unitSchema = z.object({
   locationId: id.nullable(),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
+  /** Only on PUT: units of the same location this one is easy to confuse with (lib/identifiers.ts). */
+  warnings: z
+    .array(z.object({ code: z.literal('confusable_unit'), message: z.string(), params: z.record(z.string(), z.string()) }))
+    .optional(),
 });
 export type Unit = z.infer<typeof unitSchema>;
 
-/** Upsert by the manager's own unit id (`externalId`, in the URL). */
+/** Upsert by the manager's own unit id (`externalId`, in the URL). The name identifies the unit in mapping files. */
 export const unitInput = z.object({
-  name: name(200),
+  name: identifierSchema(200),
   locationId: id.nullable().optional(),
 });
 export type UnitInput = z.infer<typeof unitInput>;
@@ -238,14 +245,15 @@ export const bookingSchema = z.object({
 });
 export type Booking = z.infer<typeof bookingSchema>;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD');
+/** Real calendar dates in a sane year range (lib/dates.ts), the same schema everywhere. */
+const isoDate = isoDateSchema;
 
 /** PUT /v1/bookings/{externalId}, pushed by the manager side. */
 export const bookingInput = z
   .object({
-    unitExternalId: name(200),
+    unitExternalId: identifierSchema(200),
     tenantEmail: emailSchema.nullable().optional(),
-    tenantPhone: z.string().trim().max(40).nullable().optional(),
+    tenantPhone: tenantPhoneSchema.nullable().optional(),
     moveIn: isoDate,
     moveOut: isoDate.nullable().optional(),
     state: bookingStateSchema.default('active'),
@@ -356,6 +364,8 @@ export const syncRunSchema = z.object({
     invalidEmails: reportList(z.object({ bookingExternalId: z.string(), email: z.string(), reason: z.string() })),
     unitsWithoutMapping: reportList(z.object({ unitExternalId: z.string(), unitName: z.string(), activeBookings: z.number().int() })),
     locksWithoutUnit: reportList(z.object({ lockId: z.string(), title: z.string() })),
+    /** Bookings whose stored move-in/move-out is not a real date: reported, not fatal to the run. */
+    bookingsWithInvalidDates: reportList(z.object({ bookingExternalId: z.string(), unitExternalId: z.string(), moveIn: z.string(), moveOut: z.string().nullable() })).optional(),
     unexplainedGrants: z.object({
       scan: z.enum(['pending', 'done', 'failed']),
       error: z.string().nullable(),

@@ -1,7 +1,47 @@
 /**
  * Calendar dates read from manager pages and spreadsheets, normalised to ISO `YYYY-MM-DD`.
  * Pure (no DOM, no Intl parsing) so content scripts, the options page and the server agree.
+ * `isoDateSchema` is the one schema every date field uses (API contract, extension messages,
+ * files): a date must exist in the calendar and fall in the years bookings can have.
  */
+import { z } from 'zod';
+
+/**
+ * Bookings, accesses and imports are about the present: a year outside this range is a typo or
+ * an attack (`9999-12-31` overflows grant windows, `0000` becomes 1900 in `Date.UTC`).
+ */
+export const MIN_YEAR = 2000;
+export const MAX_YEAR = 2100;
+
+const isoShape = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Days in `month` (1–12) of `year`, by the Gregorian rule (no `Date`, which rolls over). */
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/** Why `YYYY-MM-DD` text is not a usable date, or null when it is one. */
+export function isoDateProblem(text: string): string | null {
+  const m = isoShape.exec(text);
+  if (!m) return 'Use YYYY-MM-DD';
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (year < MIN_YEAR || year > MAX_YEAR) return `Use a year from ${MIN_YEAR} to ${MAX_YEAR}`;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return 'Not a date in the calendar';
+  return null;
+}
+
+export const isRealIsoDate = (text: string) => isoDateProblem(text) === null;
+
+/** A calendar date `YYYY-MM-DD` that exists, in MIN_YEAR–MAX_YEAR. */
+export const isoDateSchema = z
+  .string()
+  .regex(isoShape, 'Use YYYY-MM-DD')
+  .superRefine((value, ctx) => {
+    const problem = isoDateProblem(value);
+    // The shape problem is already reported by the regex.
+    if (problem && isoShape.test(value)) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /** How to read an all-numeric date whose day and month could be swapped (01/02/2026). */
 export const dateOrders = ['DMY', 'MDY', 'YMD'] as const;
@@ -35,9 +75,8 @@ const monthNameDayPattern = new RegExp(`(?<![${letter}])([${letter}]{3,})\\.?\\s
 const pad = (n: number) => String(n).padStart(2, '0');
 
 function build(year: number, month: number, day: number): DateResult {
-  if (month < 1 || month > 12 || day < 1) return { ok: false, reason: 'impossible' };
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (day > daysInMonth) return { ok: false, reason: 'impossible' };
+  if (year < MIN_YEAR || year > MAX_YEAR) return { ok: false, reason: 'impossible' };
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return { ok: false, reason: 'impossible' };
   return { ok: true, value: `${year}-${pad(month)}-${pad(day)}` };
 }
 

@@ -13,6 +13,7 @@ import { browser } from 'wxt/browser';
 import { languages, type Language } from './i18n/catalog.ts';
 import type { Booking, ErrorCode, FieldError, KeycafeBooking, KeycafeKey, Location, Lock, Mapping, MappingConflict, Organization, Unit } from './contract.ts';
 import { lockIdSchema } from './lock-id.ts';
+import { isoDateSchema } from './dates.ts';
 import type { ImportReport } from './mapping-file.ts';
 import type { PageReading, SiteProfile } from './site-profile.ts';
 import type { QueueCounts, QueueError, QueueItemState } from './queue.ts';
@@ -50,7 +51,8 @@ const queueItemId = z.string().min(1).max(100);
 // handlers check with those modules' schemas before anything else.
 const externalIdField = () => z.string().trim().min(1).max(200);
 const pageText = () => z.string().min(1).max(200);
-const isoDate = () => z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+// The one date schema (lib/dates.ts, no translations): real calendar dates in a sane year range.
+const isoDate = () => isoDateSchema;
 const profileId = () => z.string().min(1).max(63);
 /** Checked with `siteProfileSchema` by the handler, whose field errors the editor shows. */
 const profileDraft = () => z.record(z.string(), z.unknown());

@@ -45,7 +45,7 @@ const out = (line = '') => process.stdout.write(line + '\n');
 const fmt = (d: Date | null) => (d ? d.toISOString() : '-');
 
 async function withDatabase<T>(fn: (database: Database) => Promise<T>): Promise<T> {
-  const release = env.DATABASE_URL ? () => {} : lockDataDir(dataDir, 'the admin CLI');
+  const release = env.DATABASE_URL ? async () => {} : await lockDataDir(dataDir, 'the admin CLI');
   try {
     const database = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: join(dataDir, 'pglite') });
     try {
@@ -54,7 +54,7 @@ async function withDatabase<T>(fn: (database: Database) => Promise<T>): Promise<
       await database.close();
     }
   } finally {
-    release();
+    await release();
   }
 }
 

@@ -48,7 +48,7 @@ export function errorBody(e: ApiError): ErrorBody {
 }
 
 export function sendError(c: Context, e: ApiError) {
-  if (e.code === 'rate_limited' && typeof e.details === 'object' && e.details && 'retryAfterSeconds' in e.details)
+  if ((e.code === 'rate_limited' || e.code === 'unavailable') && typeof e.details === 'object' && e.details && 'retryAfterSeconds' in e.details)
     c.header('Retry-After', String((e.details as { retryAfterSeconds: number }).retryAfterSeconds));
   // The body keeps its shape; only the texts follow the caller's Accept-Language.
   const lang = languageOfHeader(c.req.header('accept-language'));

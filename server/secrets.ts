@@ -2,8 +2,11 @@
  * Provider secrets (Tapkey client secret, Keycafe API token) are encrypted at rest with
  * AES-256-GCM. The key comes from ACCESSBRIDGE_SECRET_KEY (base64, 32 bytes) or, when that is
  * unset, from `<dataDir>/secret.key`, generated on first use and readable by the owner only.
+ * The data folder is created 0700. An existing key file that other users may read or write is
+ * refused, not silently fixed: the key may already have been copied, so the operator decides
+ * (chmod 600, and rotate the key if others had access).
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
@@ -37,20 +40,32 @@ export function loadSecretKey(dataDir: string, env: NodeJS.ProcessEnv = process.
   if (env.ACCESSBRIDGE_SECRET_KEY) return parseSecretKey(env.ACCESSBRIDGE_SECRET_KEY, 'ACCESSBRIDGE_SECRET_KEY');
   const file = secretKeyPath(dataDir);
   if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     try {
       writeFileSync(file, generateSecretKey().toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
   }
+  checkKeyFileMode(file);
   return parseSecretKey(readFileSync(file, 'utf8'), file);
+}
+
+/** Refuses a key file that group or others can read or write (POSIX permissions only). */
+export function checkKeyFileMode(file: string, platform: NodeJS.Platform = process.platform) {
+  if (platform === 'win32') return;
+  const mode = statSync(file).mode & 0o777;
+  if (mode & 0o077)
+    throw new SecretKeyError(
+      `${file} can be read or written by other users (mode ${mode.toString(8).padStart(4, '0')}). ` +
+        `Run \`chmod 600 ${file}\`; if others may have copied it, rotate it with \`npm run admin -- rotate-secret-key\`.`,
+    );
 }
 
 /** Replaces the key file (used by `admin rotate-secret-key` after re-encrypting). */
 export function writeSecretKeyFile(dataDir: string, key: Buffer) {
   const file = secretKeyPath(dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600 });
   chmodSync(file, 0o600);
 }

@@ -94,7 +94,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
   const corsOrigins = parseCorsOrigins(env.ACCESSBRIDGE_CORS_ORIGINS);
   const secretKey = loadSecretKey(dataDir, env);
 
-  const release = env.DATABASE_URL ? () => {} : lockDataDir(dataDir, 'the API server');
+  const release = env.DATABASE_URL ? () => {} : await lockDataDir(dataDir, 'the API server');
   const cleanups: (() => Promise<void> | void)[] = [release];
   const cleanup = async () => {
     for (const fn of cleanups.reverse()) await fn();

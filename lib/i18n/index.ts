@@ -16,8 +16,9 @@ import apiErrors from './messages/api-errors.ts';
 import setup from './messages/setup.ts';
 import mapping from './messages/mapping.ts';
 import tapkeySync from './messages/tapkey-sync.ts';
+import hardening from './messages/hardening.ts';
 
-const catalogs = [common, manager, keycafeServer, extension, options, tapkey, tapkeyServer, keycafeUi, apiErrors, setup, mapping, tapkeySync] as const;
+const catalogs = [common, manager, keycafeServer, extension, options, tapkey, tapkeyServer, keycafeUi, apiErrors, setup, mapping, tapkeySync, hardening] as const;
 
 type Keys<C> = C extends { en: infer E } ? keyof E : never;
 export type MessageKey = Keys<(typeof catalogs)[number]>;

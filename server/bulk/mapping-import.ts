@@ -63,7 +63,7 @@ export function lockIdFromCell(cell: string): string | null {
   return /^https?:\/\//i.test(t) ? extractLockId(t) : null;
 }
 
-const fold = (name: string) => name.normalize('NFC').replace(/\s+/g, ' ').trim().toLowerCase();
+const fold = (name: string) => name.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
 
 interface OrgState {
   byName: Map<string, UnitRow[]>;

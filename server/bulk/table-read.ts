@@ -28,7 +28,16 @@ export interface Table {
 const MAX_XLSX_INFLATED_BYTES = 64 * 1024 * 1024;
 const MAX_XLSX_PARTS = 200;
 
+/**
+ * Cells read in all (empty ones included: a row's cells up to its last value are materialised).
+ * A legitimate file has two per row; the budget stops a file of few rows with huge rows, or a
+ * row whose only value sits in column XFD, before its cells are built.
+ */
+export const MAX_IMPORT_CELLS = 10 * (MAX_IMPORT_ROWS + 1);
+
 const cap = MAX_IMPORT_ROWS.toLocaleString('en');
+export const tooManyCells = () =>
+  new ApiError('payload_too_large', `The file has more than ${MAX_IMPORT_CELLS.toLocaleString('en')} cells; a mapping file needs two columns. Save only those two columns.`);
 export const tooManyRows = () =>
   new ApiError('payload_too_large', `The file has more than ${cap} rows after the header; at most ${cap} can be imported at once. Split it into several files.`);
 
@@ -52,8 +61,15 @@ class RowCollector {
   header: TableRow | null = null;
   readonly rows: TableRow[] = [];
   private blanks: number[] = [];
+  private cells = 0;
 
   constructor(private readonly format: FileFormat) {}
+
+  /** Counts `n` cells against the budget before they are built; throws past it. */
+  charge(n: number): void {
+    this.cells += n;
+    if (this.cells > MAX_IMPORT_CELLS) throw tooManyCells();
+  }
 
   add(row: number, cells: string[]): void {
     if (isBlank(cells)) {
@@ -111,12 +127,20 @@ export function detectDelimiter(text: string): string {
 }
 
 /**
- * CSV export protects spreadsheet users from formula injection by prefixing `'` to a cell that
- * starts with = + - @ or a control character (OWASP); import removes exactly that prefix, so
- * an exported file imports to the same names.
+ * CSV export protects spreadsheet users from formula injection (OWASP): every field is quoted,
+ * and `'` is prefixed to each part of a cell that starts with = + - @ (after any `'`, `"` or
+ * space), where
+ * parts are separated by whatever a spreadsheet might split on: `,` `;` (German and French
+ * Excel), tab, line breaks. A reader that ignores the quotes and splits `B-07;=cmd|…` at `;`
+ * still gets a text cell. Import removes exactly one such `'` per part, so an exported file
+ * imports to the same names (the prefix only ever goes in front of a part, which splits the
+ * same way before and after).
  */
-export const escapeFormula = (cell: string) => (/^'*[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
-export const unescapeFormula = (cell: string) => (/^'+[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
+const partSeparator = /([,;\t\r\n])/;
+const mapParts = (cell: string, fn: (part: string) => string) => cell.split(partSeparator).map((p, i) => (i % 2 === 1 ? p : fn(p))).join('');
+// Quotes and spaces before the sign count too: some readers drop them and then see a formula.
+export const escapeFormula = (cell: string) => mapParts(cell, (p) => (/^'*[" ]*[=+\-@]/.test(p) ? `'${p}` : p));
+export const unescapeFormula = (cell: string) => mapParts(cell, (p) => (/^'+[" ]*[=+\-@]/.test(p) ? p.slice(1) : p));
 
 function readCsv(bytes: Uint8Array): Table {
   const text = decodeText(bytes);
@@ -131,6 +155,7 @@ function readCsv(bytes: Uint8Array): Table {
       const quoteError = result.errors.find((e) => e.type === 'Quotes');
       try {
         if (quoteError) throw new ApiError('unprocessable', `Row ${record}: a quoted field is not closed (a " is missing).`);
+        collector.charge(result.data.length);
         collector.add(record, result.data.map(unescapeFormula));
       } catch (err) {
         failure = err;
@@ -150,7 +175,8 @@ export function cellText(value: ExcelJS.CellValue): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  // A date cell out of Date's range (a hostile serial number) has no ISO text: read as empty.
+  if (value instanceof Date) return Number.isFinite(value.getTime()) ? value.toISOString().slice(0, 10) : '';
   if ('richText' in value) return value.richText.map((r) => r.text).join('');
   if ('error' in value) return value.error;
   if ('formula' in value || 'sharedFormula' in value) return cellText((value as ExcelJS.CellFormulaValue).result as ExcelJS.CellValue);
@@ -184,6 +210,7 @@ async function readXlsx(bytes: Uint8Array): Promise<Table> {
       collector.addGapTo(rowNumber, last);
       last = rowNumber;
       const values = row.values as ExcelJS.CellValue[];
+      collector.charge(Math.max(0, values.length - 1));
       const cells = Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => cellText(values[i + 1]));
       collector.add(rowNumber, cells);
     } catch (err) {

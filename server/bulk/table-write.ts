@@ -1,6 +1,8 @@
 /**
  * Writes a header and rows of text as CSV or XLSX. CSV: UTF-8 with a byte-order mark (so Excel
- * shows ü and é), comma-separated, CRLF, formula-looking cells prefixed with `'`. XLSX: one
+ * shows ü and é), comma-separated, CRLF, every field quoted (so a `;` or tab in a cell never
+ * splits it, whatever the reader's list separator), formula-looking parts of a cell prefixed
+ * with `'` (table-read.ts, `escapeFormula`). XLSX: one
  * sheet, every cell a string (never a formula), written with the streaming writer.
  */
 import { PassThrough } from 'node:stream';
@@ -14,7 +16,7 @@ export async function writeTable(format: FileFormat, sheetName: string, header: 
 }
 
 export function writeCsv(header: readonly string[], rows: string[][]): Uint8Array {
-  const text = Papa.unparse([header as string[], ...rows.map((r) => r.map(escapeFormula))], { newline: '\r\n', quotes: false });
+  const text = Papa.unparse([header as string[], ...rows.map((r) => r.map(escapeFormula))], { newline: '\r\n', quotes: true });
   return new TextEncoder().encode(`\ufeff${text}\r\n`);
 }
 

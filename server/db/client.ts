@@ -48,7 +48,7 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
     };
   } else {
     const dataDir = opts.dataDir ?? '.data/pglite';
-    if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+    if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const client = await PGlite.create(dataDir);
     database = {
       db: drizzlePglite(client, { schema }) as unknown as Db,

@@ -4,6 +4,7 @@
  * change re-evaluates the booking's access in the same transaction (server/tapkey/grants.ts).
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import { identifierSchema } from '../../lib/identifiers.ts';
 import { and, asc, count, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { accessNoticeSchema, bookingDetailSchema, bookingInput, bookingSchema, bookingStateSchema, grantStateSchema, listOf } from '../../lib/contract.ts';
@@ -25,12 +26,7 @@ const Booking = openapi(bookingSchema, 'Booking');
 const BookingDetail = openapi(bookingDetailSchema, 'BookingDetail');
 const AccessNotice = openapi(accessNoticeSchema, 'AccessNotice');
 
-const externalIdParam = z
-  .string()
-  .trim()
-  .min(1, 'Required')
-  .max(200, 'At most 200 characters')
-  .openapi({ param: { name: 'externalId', in: 'path' }, example: 'B5000', description: "The manager's booking id" });
+const externalIdParam = identifierSchema(200).openapi({ param: { name: 'externalId', in: 'path' }, example: 'B5000', description: "The manager's booking id" });
 const params = z.object({ externalId: externalIdParam });
 const langQuery = { lang: z.enum(['en', 'de', 'fr']).optional().openapi({ description: 'Language of the texts (default: Accept-Language)' }) };
 

@@ -20,7 +20,8 @@ import {
 import type { AppEnv } from '../env.ts';
 import { lockExportRows, mappingExportRows } from '../bulk/exports.ts';
 import { importMappings } from '../bulk/mapping-import.ts';
-import { detectFormat, readTable } from '../bulk/table-read.ts';
+import { importGate, parsePool } from '../bulk/parse-pool.ts';
+import { detectFormat } from '../bulk/table-read.ts';
 import { writeTable } from '../bulk/table-write.ts';
 import { ApiError, sendError } from '../errors.ts';
 import { createRouter } from '../router.ts';
@@ -104,6 +105,8 @@ const importRoute = createRoute({
   responses: {
     200: json(openapi(importReportSchema, 'MappingImportReport'), 'The row-by-row report (dry run, or applied)'),
     ...errors(400, 401),
+    429: json(ErrorBody, 'An import for this organization is still running (Retry-After)'),
+    503: json(ErrorBody, 'The server is reading as many large files as it reads at once (Retry-After)'),
     413: json(ErrorBody, `File larger than ${MiB} MiB, more than ${MAX_IMPORT_ROWS.toLocaleString('en')} rows, or a workbook that unpacks to too much`),
     415: json(ErrorBody, 'Not a CSV or XLSX upload (e.g. multipart form data or JSON)'),
     422: json(ErrorBody, 'Wrong headers, an unreadable file, or (when applying) rows with errors: `details` is the report and nothing was written'),
@@ -158,12 +161,18 @@ export const mappingFilesRouter = createRouter()
     const format = detectFormat(bytes);
     if (format === 'csv' && contentType === FILE_CONTENT_TYPES.xlsx)
       throw new ApiError('unprocessable', 'The file is labelled XLSX but is not a workbook. Save it again from Excel as “Excel Workbook (.xlsx)” or as CSV.');
-    const table = await readTable(bytes, format);
-    const report = await importMappings(c.get('deps').database.db, table, bytes, {
-      organizationId: c.get('organizationId'),
-      actor: c.get('actor'),
-      dryRun,
-      replace,
-    });
-    return c.json(report, 200);
+    // One import per organization at a time; large files are read off the request thread.
+    const leave = importGate.enter(c.get('organizationId'));
+    try {
+      const table = await parsePool.read(bytes, format);
+      const report = await importMappings(c.get('deps').database.db, table, bytes, {
+        organizationId: c.get('organizationId'),
+        actor: c.get('actor'),
+        dryRun,
+        replace,
+      });
+      return c.json(report, 200);
+    } finally {
+      leave();
+    }
   });

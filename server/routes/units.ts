@@ -1,23 +1,24 @@
 /** Units, addressed by the manager's own unit id (`externalId`) and upserted by it. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, asc, count, eq, ilike, or, type SQL } from 'drizzle-orm';
+import { identifierSchema } from '../../lib/identifiers.ts';
+import { and, asc, count, eq, ilike, ne, or, type SQL } from 'drizzle-orm';
+import type { Unit as UnitView } from '../../lib/contract.ts';
+import { translate } from '../../lib/i18n/index.ts';
+import { skeleton } from '../../lib/identifiers.ts';
+import type { Db } from '../db/client.ts';
 import { unitInput } from '../../lib/contract.ts';
 import { recordAudit } from '../audit.ts';
 import { units } from '../db/schema/index.ts';
 import { notFound } from '../errors.ts';
 import { assertOwnLocation, findUnit, likePattern, toUnit } from '../resources.ts';
 import { createRouter } from '../router.ts';
+import { requestLanguage } from './bookings.ts';
 import { authErrors, errors, json, jsonBody, openapi, paging, Unit, UnitList } from './openapi.ts';
 
 const tags = ['Units'];
 
 /** The manager's unit id as it appears in the URL (percent-encode anything unusual). */
-export const externalIdParam = z
-  .string()
-  .trim()
-  .min(1, 'Required')
-  .max(200, 'At most 200 characters')
-  .openapi({ param: { name: 'externalId', in: 'path' }, example: 'U1000', description: "The manager's unit id" });
+export const externalIdParam = identifierSchema(200).openapi({ param: { name: 'externalId', in: 'path' }, example: 'U1000', description: "The manager's unit id" });
 
 const list = createRoute({
   method: 'get',
@@ -43,6 +44,29 @@ const put = createRoute({
   request: { params: z.object({ externalId: externalIdParam }), ...jsonBody(openapi(unitInput, 'UnitInput')) },
   responses: { 200: json(Unit, 'Updated or unchanged'), 201: json(Unit, 'Created'), ...errors(400, 401, 413) },
 });
+
+/**
+ * Units of the same location that look like this one (same skeleton of name or of external id,
+ * lib/identifiers.ts) but are different units: saved, with a warning, since look-alikes from
+ * other scripts can be legitimate. Compares within the location only, so it costs one read of
+ * that location's units.
+ */
+async function confusableWarnings(db: Db, organizationId: string, unit: UnitView, lang: Parameters<typeof translate>[0]): Promise<NonNullable<UnitView['warnings']>> {
+  if (!unit.locationId) return [];
+  const others = await db
+    .select({ externalId: units.externalId, name: units.name })
+    .from(units)
+    .where(and(eq(units.organizationId, organizationId), eq(units.locationId, unit.locationId), ne(units.id, unit.id)));
+  const name = skeleton(unit.name);
+  const externalId = skeleton(unit.externalId);
+  return others
+    .filter((o) => skeleton(o.name) === name || skeleton(o.externalId) === externalId)
+    .slice(0, 10)
+    .map((o) => {
+      const params = { name: unit.name, other: o.name, otherId: o.externalId };
+      return { code: 'confusable_unit' as const, message: translate(lang, 'hardening.confusableUnit', params), params };
+    });
+}
 
 const get = createRoute({
   method: 'get',
@@ -100,7 +124,9 @@ export const unitsRouter = createRouter()
       await recordAudit(tx, { organizationId, actor, action: 'unit.updated', entity: 'unit', entityId: externalId, before: toUnit(row!), after: unit });
       return { unit, status: 200 as const };
     });
-    return result.status === 201 ? c.json(result.unit, 201) : c.json(result.unit, 200);
+    const warnings = await confusableWarnings(c.get('deps').database.db, organizationId, result.unit, requestLanguage(c));
+    const unit = warnings.length ? { ...result.unit, warnings } : result.unit;
+    return result.status === 201 ? c.json(unit, 201) : c.json(unit, 200);
   })
   .openapi(get, async (c) => {
     const row = await findUnit(c.get('deps').database.db, c.get('organizationId'), c.req.valid('param').externalId);

@@ -5,7 +5,11 @@
  * switched on in gradual mode), it was not revoked by hand, and (trigger "move-in date reached")
  * move-in has come. Validity is move-in day start to the day after move-out, in the location's
  * time zone, for both triggers: a stable window, so re-evaluating never churns grants.
+ * Total: a stored booking whose dates are not real calendar dates (written before they were
+ * validated, or by hand) answers `invalid_dates` for itself instead of throwing, so one bad row
+ * never fails a bookings list or a sync run of its location.
  */
+import { isRealIsoDate } from '../../lib/dates.ts';
 
 export type AccessStatus =
   | 'wanted'
@@ -17,7 +21,8 @@ export type AccessStatus =
   | 'revoked_manually'
   | 'booking_inactive'
   | 'moved_out'
-  | 'waiting_for_move_in';
+  | 'waiting_for_move_in'
+  | 'invalid_dates';
 
 export interface AccessFacts {
   booking: { state: 'reserved' | 'active' | 'ended' | 'cancelled'; tenantEmail: string | null; moveIn: string; moveOut: string | null; syncEnabled: boolean; accessRevoked: boolean };
@@ -66,13 +71,31 @@ export function validity(moveIn: string, moveOut: string | null, tz: string) {
   return { validFrom: dayStart(moveIn, tz), validBefore: moveOut ? dayStart(nextDay(moveOut), tz) : null };
 }
 
+const validInstant = (d: Date | null) => d === null || Number.isFinite(d.getTime());
+
+/** The window, or null when the dates are not real calendar dates or give no valid instant. */
+export function safeValidity(moveIn: string, moveOut: string | null, tz: string): { validFrom: Date; validBefore: Date | null } | null {
+  if (!isRealIsoDate(moveIn) || (moveOut !== null && !isRealIsoDate(moveOut))) return null;
+  if (moveOut !== null && moveOut < moveIn) return null;
+  try {
+    const v = validity(moveIn, moveOut, tz);
+    return validInstant(v.validFrom) && validInstant(v.validBefore) ? v : null;
+  } catch (err) {
+    // An unknown time zone or an instant out of Date's range: this booking cannot be evaluated.
+    if (err instanceof RangeError) return null;
+    throw err;
+  }
+}
+
 export function desiredAccess(f: AccessFacts): Desired {
   const b = f.booking;
   if (b.state === 'ended' || b.state === 'cancelled') return { want: false, status: 'booking_inactive' };
   if (!f.location) return { want: false, status: 'unit_without_location' };
   const settings = f.location.tapkey;
   if (!settings) return { want: false, status: 'location_not_connected' };
-  const { validFrom, validBefore } = validity(b.moveIn, b.moveOut, f.location.timeZone);
+  const window = safeValidity(b.moveIn, b.moveOut, f.location.timeZone);
+  if (!window) return { want: false, status: 'invalid_dates' };
+  const { validFrom, validBefore } = window;
   if (validBefore && validBefore.getTime() <= f.now.getTime()) return { want: false, status: 'moved_out' };
   if (b.accessRevoked) return { want: false, status: 'revoked_manually' };
   if (settings.syncMode === 'gradual' && !b.syncEnabled) return { want: false, status: 'sync_off' };

@@ -92,6 +92,7 @@ const statusText: Record<Exclude<AccessStatus, 'wanted'>, string> = {
   booking_inactive: 'the booking ended or was cancelled',
   moved_out: 'the move-out date has passed',
   waiting_for_move_in: 'waiting for the move-in date',
+  invalid_dates: 'the move-in or move-out date is not a real calendar date',
 };
 export const describeStatus = (s: Exclude<AccessStatus, 'wanted'>) => statusText[s];
 

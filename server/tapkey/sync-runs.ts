@@ -41,7 +41,7 @@ export async function startSyncRun(deps: AppDeps, input: { organizationId: strin
     if (!location.tapkey || !location.tapkeySecret)
       throw new ApiError('unprocessable', 'Connect this location to Tapkey first (client ID, secret and locking system ID)');
     const runId = crypto.randomUUID();
-    const { facts, enqueued } = await evaluateBookings(tx, { organizationId, actor, now, force: true, runId }, eq(units.locationId, locationId));
+    const { facts, plans, enqueued } = await evaluateBookings(tx, { organizationId, actor, now, force: true, runId }, eq(units.locationId, locationId));
 
     const current = facts.filter((f) => f.booking.state === 'reserved' || f.booking.state === 'active');
     const unitRows = await tx
@@ -68,6 +68,11 @@ export async function startSyncRun(deps: AppDeps, input: { organizationId: strin
       ),
       unitsWithoutMapping: list(unitRows.filter((u) => !u.lockId).map((u) => ({ unitExternalId: u.unit.externalId, unitName: u.unit.name, activeBookings: bookingsPerUnit.get(u.unit.id) ?? 0 }))),
       locksWithoutUnit: list(lockRows.map((l) => ({ lockId: l.id, title: l.title }))),
+      bookingsWithInvalidDates: list(
+        plans
+          .filter((p) => !p.desired.want && p.desired.status === 'invalid_dates')
+          .map((p) => ({ bookingExternalId: p.facts.booking.externalId, unitExternalId: p.facts.unit.externalId, moveIn: p.facts.booking.moveIn, moveOut: p.facts.booking.moveOut })),
+      ),
     };
     const [row] = await tx.insert(tapkeySyncRuns).values({ id: runId, organizationId, locationId, actor, total: enqueued, report }).returning();
     await enqueue(tx, { organizationId, kind: SCAN_JOB, idempotencyKey: `${SCAN_JOB}:${runId}`, payload: { runId } });

@@ -281,6 +281,6 @@ describe('headers and requests', () => {
     expect(r.body.rows[0]!.problems.map((p) => p.code)).toEqual(['unknown_lock', 'unknown_unit']);
     const exported = await api.fetch('/v1/mappings/export?format=csv', { headers: { authorization: `Bearer ${other.token}` } });
     // The byte-order mark is there (Response.text() would hide it).
-    expect(Buffer.from(await exported.arrayBuffer()).toString('utf8')).toBe('\ufeffTapkey Lock ID,Kinnovis Unit Name\r\n');
+    expect(Buffer.from(await exported.arrayBuffer()).toString('utf8')).toBe('\ufeff"Tapkey Lock ID","Kinnovis Unit Name"\r\n');
   });
 });

@@ -57,10 +57,11 @@ describe(`${N.toLocaleString('en')} rows`, () => {
     const { res, bytes } = await download('/v1/mappings/export?format=csv');
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const text = Buffer.from(bytes).toString('utf8');
-    expect(text.startsWith('\ufeffTapkey Lock ID,Kinnovis Unit Name\r\n')).toBe(true);
+    // Every field quoted: a `;` or tab in a name never splits it, whatever the reader's separator.
+    expect(text.startsWith('\ufeff"Tapkey Lock ID","Kinnovis Unit Name"\r\n')).toBe(true);
     const lines = text.slice(1).trimEnd().split('\r\n');
     expect(lines).toHaveLength(N + 1);
-    expect(lines.slice(1)).toEqual(fileRows.map((r) => r.join(',')));
+    expect(lines.slice(1)).toEqual(fileRows.map((r) => r.map((c) => `"${c}"`).join(',')));
   });
 });
 
@@ -92,7 +93,7 @@ describe('names that need care', () => {
   it('are written to CSV so that spreadsheets do not run them as formulas', async () => {
     const text = Buffer.from((await download('/v1/mappings/export?format=csv', org.token)).bytes).toString('utf8');
     for (const cell of ["'=HYPERLINK(\"\"x\"\")", "''=already quoted", "'+41 cell", "'-1", "'@home"]) expect(text).toContain(cell);
-    expect(text).toContain(',007\r\n');
+    expect(text).toContain(',"007"\r\n');
   });
 
   it('are plain text cells in XLSX, never formulas or numbers', async () => {
@@ -121,9 +122,9 @@ describe('lock export', () => {
     expect(text).toBe(
       '\ufeff' +
         [
-          LOCK_EXPORT_HEADERS.join(','),
-          `${captured[0]},,Captured 1,captured,,${pageUrl(captured[0]!)},`,
-          `${captured[1]},C-07,Captured 2,captured,,${pageUrl(captured[1]!)},X1`,
+          LOCK_EXPORT_HEADERS.map((h) => `"${h}"`).join(','),
+          `"${captured[0]}","","Captured 1","captured","","${pageUrl(captured[0]!)}",""`,
+          `"${captured[1]}","C-07","Captured 2","captured","","${pageUrl(captured[1]!)}","X1"`,
         ].join('\r\n') +
         '\r\n',
     );

@@ -146,8 +146,9 @@ describe('mapping files from options', () => {
     expect(file.fileName).toMatch(/^accessbridge-mappings-\d{4}-\d{2}-\d{2}\.csv$/);
     expect(file.contentType).toBe('text/csv');
     const text = new TextDecoder().decode(fromBase64(file.base64)).replace(/^\ufeff/, '');
-    expect(text.split(/\r?\n/)[0]).toBe('Tapkey Lock ID,Kinnovis Unit Name');
-    expect(text).toContain(`${LOCK(1)},C-20`);
+    // Every field quoted (server/bulk/table-write.ts).
+    expect(text.split(/\r?\n/)[0]).toBe('"Tapkey Lock ID","Kinnovis Unit Name"');
+    expect(text).toContain(`"${LOCK(1)}","C-20"`);
 
     const xlsx = await ok<{ fileName: string; base64: string }>({ type: 'exportMappingFile', what: 'locks', format: 'xlsx' }, optionsPage());
     expect(xlsx.fileName).toMatch(/\.xlsx$/);

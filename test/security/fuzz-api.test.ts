@@ -67,7 +67,19 @@ const junk: fc.Arbitrary<unknown> = fc.oneof(
 
 const text: fc.Arbitrary<string> = fc.oneof(fc.string({ maxLength: 60 }), fc.string({ unit: 'grapheme', maxLength: 30 }), fc.constantFrom(...hostileStrings));
 
-const isoDate = fc.date({ min: new Date('1990-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+// Mostly real dates, also impossible and extreme ones (2026-02-30, 2027-99-99, 0000-01-01, 9999-12-31):
+// the API must refuse them with a 4xx, never store them and fail later.
+const pad = (n: number, w: number) => String(n).padStart(w, '0');
+const isoDate = fc.oneof(
+  { weight: 4, arbitrary: fc.date({ min: new Date('1990-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.oneof(fc.integer({ min: 0, max: 9999 }), fc.constantFrom(0, 1999, 2100, 2101, 9999)), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 }))
+      .map(([y, m, d]) => `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`),
+  },
+  { weight: 1, arbitrary: fc.constantFrom('2026-02-30', '2026-13-01', '2027-99-99', '0000-01-01', '9999-12-31', '2025-02-29', '2024-02-29') },
+);
 
 /** A value of the schema, or (sometimes, at any depth) something that is not. */
 function arb(schema: Schema | undefined, depth = 0): fc.Arbitrary<unknown> {

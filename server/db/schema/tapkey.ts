@@ -145,6 +145,8 @@ export interface SyncRunReport {
   cardGrants?: { count: number; items: { tapkeyGrantId: string; lockId: string; lockTitle: string | null; boundCardId: string | null }[] };
   /** Whether the grants endpoint filtered by lock ('server') or refused it and we filtered ('client'). */
   lockFilter?: 'server' | 'client';
+  /** Bookings whose stored dates cannot be evaluated; absent in runs from before it existed. */
+  bookingsWithInvalidDates?: { count: number; items: { bookingExternalId: string; unitExternalId: string; moveIn: string; moveOut: string | null }[] };
 }
 
 /** A booking whose lock has live Tapkey grants for other emails than the booking's. */
