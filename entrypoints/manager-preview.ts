@@ -4,7 +4,7 @@
  * isolated world) can run it with a draft profile, which arrives as data.
  */
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { readPage, siteProfileSchema } from '../lib/site-profile.ts';
+import { readPage, siteProfileSchema } from '../lib/site-profile/index.ts';
 
 export default defineUnlistedScript(() => {
   (globalThis as unknown as { __accessbridgePreview: (profile: unknown) => unknown }).__accessbridgePreview = (profile) =>

@@ -14,7 +14,7 @@ import { languages, type Language } from './i18n/catalog.ts';
 import type { Booking, ErrorCode, FieldError, KeycafeBooking, KeycafeKey, Location, Lock, Mapping, MappingConflict, Organization, Unit } from './contract.ts';
 import { lockIdSchema } from './lock-id.ts';
 import type { ImportReport } from './mapping-file.ts';
-import type { PageReading, SiteProfile } from './site-profile.ts';
+import type { PageReading, SiteProfile } from './site-profile/index.ts';
 import type { QueueCounts, QueueError, QueueItemState } from './queue.ts';
 
 // ---------- message schemas ----------
@@ -44,7 +44,7 @@ const queueItemId = z.string().min(1).max(100);
 // core messages above and below stay readable on their own.
 
 // Built from `z.…` chains only, like the schemas above (a helper's result is wrapped, as in
-// `z.nullable(pageText())`, never chained on): importing lib/site-profile.ts or
+// `z.nullable(pageText())`, never chained on): importing lib/site-profile/ or
 // lib/mapping-file.ts here would put their schemas and every translation into the portal
 // content script. What these leave open (a profile's inner structure, the file's size) the
 // handlers check with those modules' schemas before anything else.

@@ -2,7 +2,7 @@ import { useSignal } from '@preact/signals';
 import { useEffect, useId, useRef } from 'preact/hooks';
 import type { Mapping, MappingConflict } from '../../lib/contract.ts';
 import type { LockChoice, ResponseMap } from '../../lib/messages.ts';
-import type { UnitPageData } from '../../lib/site-profile.ts';
+import type { UnitPageData } from '../../lib/site-profile/index.ts';
 import { bridgeErrorOf, describeError } from '../describe-error.ts';
 import { deepActiveElement, trapTab } from '../keycafe/focus.ts';
 import { StatusMessage, type Notice } from '../StatusMessage.tsx';

@@ -1,7 +1,7 @@
 import { useSignal } from '@preact/signals';
 import { useId } from 'preact/hooks';
 import { dateOrders } from '../../lib/dates.ts';
-import { anchorPositions } from '../../lib/site-profile.ts';
+import { anchorPositions } from '../../lib/site-profile/index.ts';
 import type { PreviewResult, SiteProfilesView } from '../../lib/messages.ts';
 import { bridgeErrorOf, describeError } from '../describe-error.ts';
 import { StatusMessage, type Notice } from '../StatusMessage.tsx';

@@ -1,7 +1,7 @@
 import { useId } from 'preact/hooks';
 import type { MessageKey } from '../../lib/i18n/index.ts';
 import type { PreviewResult } from '../../lib/messages.ts';
-import { describeProblem, type PageReading, type Problem } from '../../lib/site-profile.ts';
+import { describeProblem, type PageReading, type Problem } from '../../lib/site-profile/index.ts';
 import { useUi } from '../ui-context.ts';
 
 /** Which label each extracted value has (the same names the problems use). */

@@ -1,7 +1,7 @@
 import { useSignal } from '@preact/signals';
 import { useEffect, useId } from 'preact/hooks';
 import type { SiteProfileView, SiteProfilesView } from '../../lib/messages.ts';
-import { DEMO_MANAGER_PROFILE_ID, demoManagerProfile, kinnovisManagerTemplate } from '../../lib/site-profile.ts';
+import { DEMO_MANAGER_PROFILE_ID, demoManagerProfile, kinnovisManagerTemplate } from '../../lib/site-profile/index.ts';
 import { describeError } from '../describe-error.ts';
 import { StatusMessage, type Notice } from '../StatusMessage.tsx';
 import { useUi } from '../ui-context.ts';

@@ -4,7 +4,7 @@
  * paths (`unitPage.fields.name.0.selector`), which the form uses as its field keys, so every
  * message lands beside its input, whether it came from the editor or from the background.
  */
-import { anchorPositions, siteProfileSchema, type SiteProfile, type SiteProfileInput, type Strategy } from '../../lib/site-profile.ts';
+import { anchorPositions, siteProfileSchema, type SiteProfile, type SiteProfileInput, type Strategy } from '../../lib/site-profile/index.ts';
 import type { DateOrder } from '../../lib/dates.ts';
 import type { FieldError } from '../../lib/contract.ts';
 

@@ -19,7 +19,7 @@ import {
 } from '../../lib/contract.ts';
 import type { Language } from '../../lib/i18n/index.ts';
 import type { Handlers, LockChoice, ManagerMessageType, PreviewTab } from '../../lib/messages.ts';
-import { DEMO_MANAGER_PROFILE_ID, originMatchPattern, pageReadingSchema, siteProfileSchema, type SiteProfile } from '../../lib/site-profile.ts';
+import { DEMO_MANAGER_PROFILE_ID, originMatchPattern, pageReadingSchema, siteProfileSchema, type SiteProfile } from '../../lib/site-profile/index.ts';
 import { ApiCallError, type ApiClient } from './api-client.ts';
 import { apiSettingsItem, DEFAULT_PORTAL_ORIGIN, portalOriginsItem } from './settings.ts';
 import {

@@ -15,7 +15,7 @@ import { pageFromReading, samePage, type ManagerPage } from '../../components/ma
 import { createUi, UiContext } from '../../components/ui-context.ts';
 import { translate } from '../../lib/i18n/index.ts';
 import { sendMessage } from '../../lib/messages.ts';
-import { findAnchor, readPage, type Anchor, type SiteProfile } from '../../lib/site-profile.ts';
+import { findAnchor, readPage, type Anchor, type SiteProfile } from '../../lib/site-profile/index.ts';
 import { managerCss } from './style.ts';
 
 /** The tag of our shadow-root host; never read as page content. */
