@@ -89,6 +89,15 @@ function valueOf(el: Element): string {
   return el.textContent ?? '';
 }
 
+/** What a person reads beside a label: for a drop-down the chosen option's text, not its code. */
+function shownValueOf(el: Element): string {
+  if (el.tagName === 'SELECT') {
+    const option = (el as HTMLSelectElement).selectedOptions?.[0];
+    if (option) return option.textContent ?? '';
+  }
+  return valueOf(el);
+}
+
 /** The text of the value that belongs to `labelEl`, or null when nothing stands beside it. */
 function valueBesideLabel(labelEl: Element): string | null {
   const tag = labelEl.tagName;
@@ -98,10 +107,10 @@ function valueBesideLabel(labelEl: Element): string | null {
     const tree = labelEl.getRootNode();
     if (target) {
       const el = 'getElementById' in tree ? (tree as DocumentFragment).getElementById(target) : null;
-      return el ? valueOf(el) : null;
+      return el ? shownValueOf(el) : null;
     }
     const control = labelEl.querySelector('input, select, textarea');
-    if (control) return valueOf(control);
+    if (control) return shownValueOf(control);
   }
   // `<p><strong>Email:</strong> jo@example.com</p>`: the text right after the label.
   for (let n = labelEl.nextSibling; n && n.nodeType !== 1; n = n.nextSibling) {
@@ -109,7 +118,20 @@ function valueBesideLabel(labelEl: Element): string | null {
   }
   let next = labelEl.nextElementSibling;
   if (tag === 'DT') while (next && next.tagName !== 'DD') next = next.nextElementSibling;
-  return next ? valueOf(next) : null;
+  return next ? shownValueOf(next) : null;
+}
+
+/**
+ * Document order, except that a label comes before an element around it showing the same text
+ * (`<p><label for=x>Customer</label> <input id=x></p>`: the label's own field, not the next
+ * paragraph; the wrapper stays a candidate for `<div><span>Tenant</span></div><div>value</div>`).
+ */
+function innermostFirst(a: Element, b: Element): number {
+  if (a === b) return 0;
+  if (a.contains(b)) return 1;
+  if (b.contains(a)) return -1;
+  // Node.DOCUMENT_POSITION_FOLLOWING, without relying on a global `Node`.
+  return a.compareDocumentPosition(b) & 4 ? -1 : 1;
 }
 
 const labelCandidates = 'dt, th, label, td, span, div, strong, b, p, h3, h4, h5, h6, [role="rowheader"]';
@@ -201,7 +223,7 @@ export class PageReader {
       const matches = Array.from(scope.querySelectorAll(labelCandidates)).filter(
         (el) => !seen.has(el) && el.childElementCount <= 3 && normLabel(el.textContent ?? '') === wanted,
       );
-      labels.push(...this.order(matches, scope).els);
+      labels.push(...this.order(matches.sort(innermostFirst), scope).els);
       matches.forEach((el) => seen.add(el));
     }
     // Matches, none kept: all of them in the chrome.
