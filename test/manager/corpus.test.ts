@@ -152,7 +152,8 @@ describe('what the corpus needs from extraction', () => {
       value: { externalId: 'X-1', name: 'X-1', location: null },
       notes: [{ field: 'unit.location', code: 'label_only_chrome', strategy: 0, params: { label: 'Email' } }],
     });
-    expect(describeProblem((reading!.result as { notes: never[] }).notes[0]!)).toBe(
+    const notes = reading?.result.ok ? reading.result.notes : [];
+    expect(describeProblem(notes[0]!)).toBe(
       'Location: the label “Email” appears only in the navigation, header, footer or sidebars, which this profile does not read',
     );
   });
