@@ -81,14 +81,16 @@ export function ProfilePreview({ result, tabId, onTab }: ProfilePreviewProps) {
                     </tr>
                   </thead>
                   <tbody>
-                    {Object.entries(reading.result.value)
-                      .filter(([, v]) => v !== null)
-                      .map(([k, v]) => (
+                    {/* Every field of the page, those not on it too: the admin confirms each. */}
+                    {Object.entries(fieldKeys[reading.kind]).map(([k, label]) => {
+                      const v = (reading.result as { value: Record<string, unknown> }).value[k];
+                      return (
                         <tr key={k}>
-                          <th scope="row">{t(fieldKeys[reading.kind][k]!)}</th>
-                          <td>{String(v)}</td>
+                          <th scope="row">{t(label)}</th>
+                          <td>{v === null || v === undefined ? <span class="hint">{t('manager.preview.notOnPage')}</span> : String(v)}</td>
                         </tr>
-                      ))}
+                      );
+                    })}
                   </tbody>
                 </table>
                 <Problems title={t('manager.preview.notes')} problems={reading.result.notes} />

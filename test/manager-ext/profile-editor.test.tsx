@@ -115,6 +115,8 @@ describe('profile editor', () => {
           name: 'Mein Lager Manager',
           origin: 'https://lager.example.com',
           dateOrder: 'DMY',
+          // New profiles read the main content only, never the navigation or sidebars.
+          scope: 'content',
           unitPage: {
             urlPattern: '^/einheit/(?<unitId>\\d+)',
             fields: { id: [{ from: 'url', group: 'unitId' }], name: [{ from: 'label', label: 'Bezeichnung' }] },
