@@ -220,9 +220,12 @@ export class PageReader {
     const labels: Element[] = [];
     for (const scope of scopes) {
       // Containers are never the label; skipping them spares reading whole subtrees' text.
-      const matches = Array.from(scope.querySelectorAll(labelCandidates)).filter(
+      let matches = Array.from(scope.querySelectorAll(labelCandidates)).filter(
         (el) => !seen.has(el) && el.childElementCount <= 3 && normLabel(el.textContent ?? '') === wanted,
       );
+      // A <label> tied to its field says where the value is; the element around it is no label.
+      const tied = matches.filter((el) => el.tagName === 'LABEL' && (el.hasAttribute('for') || el.querySelector('input, select, textarea')));
+      if (tied.length) matches = matches.filter((el) => !tied.some((t) => t !== el && el.contains(t)));
       labels.push(...this.order(matches.sort(innermostFirst), scope).els);
       matches.forEach((el) => seen.add(el));
     }

@@ -147,6 +147,8 @@ const parsers: Record<GuessField, Parse<unknown>> = {
 export const pageGuessSchema = z.object({
   kind: z.enum(['unit', 'booking']).nullable(),
   urlPattern: z.string().max(300).nullable(),
+  /** How a link to this page gives its ID (for a booking's link to its unit). */
+  link: z.object({ selector: z.string().max(300), regex: z.string().max(300) }).nullable(),
   /** URL patterns of the other kind of page, from this page's links. */
   linked: z.object({ unit: z.string().max(300).nullable(), booking: z.string().max(300).nullable() }),
   /** Per field, the ways to read it that gave a usable value here. */
@@ -247,7 +249,7 @@ export function guessPage(root: ParentNode, url: string): PageGuess {
   } else if (kind === 'unit') Object.assign(fields, fieldsFor(unitFieldNames));
 
   const lang = (root as Document).documentElement?.getAttribute('lang') ?? null;
-  return { kind, urlPattern: address?.pattern ?? null, linked, fields, dateOrder: dateOrderOn(root), language: lang ? lang.slice(0, 35) : null };
+  return { kind, urlPattern: address?.pattern ?? null, link: address?.link ?? null, linked, fields, dateOrder: dateOrderOn(root), language: lang ? lang.slice(0, 35) : null };
 }
 
 const german = (lang: string | null) => Boolean(lang && /^de\b/i.test(lang));
@@ -255,12 +257,12 @@ const german = (lang: string | null) => Boolean(lang && /^de\b/i.test(lang));
 /** Label strategies for a field no tab showed: the common labels, in the pages' language first. */
 function defaultLabels(field: GuessField, lang: string | null): Strategy[] {
   const picks: Record<GuessField, { en: string[]; de: string[] }> = {
-    name: { en: ['Name', 'Unit name', 'Unit'], de: ['Name', 'Einheit', 'Bezeichnung'] },
+    name: { en: ['Name', 'Unit name', 'Unit', 'Unit number'], de: ['Name', 'Einheit', 'Bezeichnung'] },
     location: { en: ['Location', 'Site'], de: ['Standort', 'Filiale'] },
     unitId: { en: ['Unit ID'], de: ['Einheiten-ID'] },
     tenantName: { en: ['Tenant', 'Customer', 'Renter'], de: ['Mieter', 'Kunde'] },
-    tenantEmail: { en: ['Email', 'E-mail'], de: ['E-Mail'] },
-    tenantPhone: { en: ['Phone', 'Mobile'], de: ['Telefon', 'Handy'] },
+    tenantEmail: { en: ['Email', 'E-mail', 'Email address', 'E-mail address'], de: ['E-Mail', 'E-Mail-Adresse'] },
+    tenantPhone: { en: ['Phone', 'Phone number', 'Mobile'], de: ['Telefon', 'Handy'] },
     moveIn: { en: ['Move-in', 'Move-in date', 'Start date'], de: ['Einzug', 'Mietbeginn'] },
     moveOut: { en: ['Move-out', 'Move-out date', 'End date'], de: ['Auszug', 'Mietende'] },
     state: { en: ['Status'], de: ['Status'] },
@@ -291,7 +293,10 @@ export function guessProfile(origin: string, pages: readonly PageGuess[]): SiteP
   };
   const unitPattern = unit?.urlPattern ?? pages.map((p) => p.linked.unit).find(Boolean) ?? fallbackPatterns.unit;
   const bookingPattern = booking?.urlPattern ?? pages.map((p) => p.linked.booking).find(Boolean) ?? fallbackPatterns.booking;
-  const unitLinkFallback: Strategy = { from: 'selector', selector: 'a[href*="/unit"]', attribute: 'href', regex: '/units?/(?<value>[^/?#]+)' };
+  // No booking tab showed its unit link: links like the unit tab's own address, else /unit(s)/<id>.
+  const unitLinkFallback: Strategy = unit?.link
+    ? { from: 'selector', selector: unit.link.selector, attribute: 'href', regex: unit.link.regex }
+    : { from: 'selector', selector: 'a[href*="/unit"]', attribute: 'href', regex: '/units?/(?<value>[^/?#]+)' };
   const host = hostName(origin);
   const state = booking?.fields.state;
   const anchor = { selectors: ['main h1', '[role="main"] h1', 'h1'], position: 'after' as const };

@@ -103,6 +103,16 @@ describe.each(layouts.map((l) => [l.name, l] as const))('layout %s', (_name, lay
         expect(reading!.result.ok && reading!.result.value, explain(reading)).toEqual(layout[kind].expected);
       }
     });
+
+    it('the guess from one tab alone reads the other kind of page too, the booking state aside', () => {
+      // A page no tab showed gets the common labels; its state words are not guessed.
+      const u = open(layout, 'unit');
+      const b = open(layout, 'booking');
+      const fromUnit = readPage(b.document, b.url, [guessProfileFromPage(u.document, u.url)]);
+      expect(fromUnit?.result.ok && fromUnit.result.value, explain(fromUnit)).toEqual({ ...layout.booking.expected, state: null });
+      const fromBooking = readPage(u.document, u.url, [guessProfileFromPage(b.document, b.url)]);
+      expect(fromBooking?.result.ok && fromBooking.result.value, explain(fromBooking)).toEqual(layout.unit.expected);
+    });
   }
 });
 
