@@ -22,11 +22,13 @@ import { configureApi, launchWithExtension, type ExtensionBrowser } from './help
 import { buildWithHostPermissions, type GrantedBuild } from './helpers/granted-build.ts';
 
 const layout = layouts.find((l) => l.name === 'rows-hash-spa')!;
+const usLayout = layouts.find((l) => l.name === 'cards-history-spa')!;
 const lock = demoLocks(demoUnits())[0]!;
 
 let api: E2eApi;
 let tapkey: TapkeySandbox;
 let site: ServedLayout;
+let usSite: ServedLayout;
 let build: GrantedBuild;
 let browser: ExtensionBrowser;
 let options: Page;
@@ -38,6 +40,7 @@ const status = (p: Page, text: string | RegExp) => p.getByRole('status').filter(
 beforeAll(async () => {
   tapkey = await startTapkeySandbox();
   site = await serveLayout(layout);
+  usSite = await serveLayout(usLayout);
   api = await startE2eApi({ worker: true, sandboxUrls: { tapkeyApi: tapkey.url } });
   // The location the unit page names ("Standort: Berlin Mitte"), with the sandbox's locks.
   const location = await api.json('POST', '/v1/locations', {
@@ -58,6 +61,7 @@ afterAll(async () => {
   build?.remove();
   await api?.close();
   await site?.close();
+  await usSite?.close();
   await tapkey?.close();
 });
 
@@ -139,6 +143,39 @@ describe('another manager, guessed from its open tabs', () => {
       moveIn: '2026-04-15',
       moveOut: null,
       state: 'reserved',
+    });
+  });
+});
+
+describe('the Kinnovis template on a history-routed manager with US dates', () => {
+  it('is added, told the date order, saved and granted through the options, and reads the booking the app renders late', async () => {
+    await options.bringToFront();
+    const sites = options.getByRole('region', { name: 'Manager sites' });
+    await sites.getByRole('button', { name: 'Add Kinnovis Manager' }).click();
+    const editor = options.getByRole('form', { name: 'New site profile' });
+    await editor.getByLabel('Site address').fill(usSite.url);
+    // The one edit the corpus names for this layout: its dates are month first.
+    await editor.getByLabel('Dates such as 01/02/2026 are written').selectOption({ label: 'month/day/year' });
+    await editor.getByRole('button', { name: 'Save profile' }).click();
+    await status(options, 'Profile “Kinnovis Manager” saved.').waitFor();
+    await sites.getByRole('region', { name: 'Kinnovis Manager' }).getByRole('button', { name: 'Grant access to this site' }).click();
+    await status(options, `AccessBridge now works on ${usSite.url}.`).waitFor();
+
+    const tab = await browser.context.newPage();
+    await tab.goto(usSite.url + usLayout.unit.path);
+    await tab.getByRole('button', { name: 'Map to Tapkey lock' }).waitFor();
+    expect((await api.json('GET', '/v1/units/u_8f3a2')).body).toMatchObject({ name: 'Locker 14' });
+    // The app's own link: pushState, then the content a moment later.
+    await tab.getByRole('link', { name: 'Booking bk_1042' }).click();
+    await tab.getByRole('heading', { level: 1, name: 'Booking bk_1042' }).waitFor();
+    await tab.getByText(/^Tapkey access: /).waitFor({ timeout: 20_000 });
+    expect(await tab.getByText('AccessBridge cannot read this page').count()).toBe(0);
+    expect((await api.json('GET', '/v1/bookings/bk_1042')).body).toMatchObject({
+      unitExternalId: 'u_8f3a2',
+      tenantEmail: 'maria.lopez@example.com',
+      tenantPhone: '(512) 555-0147',
+      moveIn: '2026-03-05',
+      moveOut: '2027-03-14',
     });
   });
 });
