@@ -63,20 +63,21 @@ export function guessAddress(url: URL): AddressGuess | null {
       kind,
       id,
       pattern: `/${w}/(?<${groupOf[kind]}>${needsDigit}[^/?#]+)(?:[/?#]|$)`,
-      link: { selector: `a[href*="/${word.replace(/["\\]/g, '')}/"]`, regex: `/${w}/(?<value>[^/?#]+)` },
+      link: { selector: `a[href*="/${word}/"]`, regex: `/${w}/(?<value>[^/?#]+)` },
     };
   }
   const file = url.pathname.split('/').pop() ?? '';
   for (const [key, value] of url.searchParams) {
     if (!/^(?:[a-z]+[-_]?)?id$/i.test(key) || !idLike.test(value)) continue;
     const kind = (['booking', 'unit'] as const).find((k) => fileWordOf(k).test(key) || fileWordOf(k).test(file));
-    if (!kind || !file) continue;
+    // A plain file name only: it goes into a CSS selector and a pattern as it is.
+    if (!kind || !/^[\w.~-]+$/.test(file)) continue;
     const k = escapeRe(key);
     return {
       kind,
       id: value,
       pattern: `/${escapeRe(file)}\\?(?:[^#]*&)?${k}=(?<${groupOf[kind]}>[^&#]+)`,
-      link: { selector: `a[href*="${file.replace(/["\\]/g, '')}?"]`, regex: `[?&]${k}=(?<value>[^&#]+)` },
+      link: { selector: `a[href*="${file}?"]`, regex: `[?&]${k}=(?<value>[^&#]+)` },
     };
   }
   return null;
