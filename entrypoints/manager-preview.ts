@@ -1,12 +1,45 @@
 /**
- * Injected by the background into a manager tab for the options page's "Test on an open tab":
- * leaves the pure page reader where the next `scripting.executeScript({ func })` call (same
- * isolated world) can run it with a draft profile, which arrives as data.
+ * Injected by the background into a manager tab for the options page's "Test on an open tab"
+ * and "Guess from open tabs" (entrypoints/background/preview.ts): leaves the pure page reader
+ * and guesser where the next `scripting.executeScript({ func })` call (same isolated world) can
+ * run them; a draft profile arrives as data. Both wait for the page to settle first, since
+ * single-page managers render their content a moment after the address changes.
  */
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { readPage, siteProfileSchema } from '../lib/site-profile.ts';
+import { guessPage, readPage, siteProfileSchema } from '../lib/site-profile/index.ts';
+
+/** Quiet this long counts as rendered; never wait longer than the cap. */
+const QUIET_MS = 300;
+const MAX_WAIT_MS = 3000;
+
+function settled(): Promise<void> {
+  return new Promise((resolve) => {
+    let quiet: ReturnType<typeof setTimeout>;
+    const done = () => {
+      observer.disconnect();
+      clearTimeout(cap);
+      clearTimeout(quiet);
+      resolve();
+    };
+    const observer = new MutationObserver(() => {
+      clearTimeout(quiet);
+      quiet = setTimeout(done, QUIET_MS);
+    });
+    observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+    quiet = setTimeout(done, QUIET_MS);
+    const cap = setTimeout(done, MAX_WAIT_MS);
+  });
+}
 
 export default defineUnlistedScript(() => {
-  (globalThis as unknown as { __accessbridgePreview: (profile: unknown) => unknown }).__accessbridgePreview = (profile) =>
-    readPage(document, location.href, [siteProfileSchema.parse(profile)]);
+  const g = globalThis as unknown as { __accessbridgePreview: (profile: unknown) => Promise<unknown>; __accessbridgeGuess: () => Promise<unknown> };
+  g.__accessbridgePreview = async (profile) => {
+    const parsed = siteProfileSchema.parse(profile);
+    await settled();
+    return readPage(document, location.href, [parsed]);
+  };
+  g.__accessbridgeGuess = async () => {
+    await settled();
+    return guessPage(document, location.href);
+  };
 });

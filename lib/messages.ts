@@ -15,7 +15,7 @@ import type { Booking, ErrorCode, FieldError, KeycafeBooking, KeycafeKey, Locati
 import { lockIdSchema } from './lock-id.ts';
 import { isoDateSchema } from './dates.ts';
 import type { ImportReport } from './mapping-file.ts';
-import type { PageReading, SiteProfile } from './site-profile.ts';
+import type { PageReading, SiteProfile } from './site-profile/index.ts';
 import type { QueueCounts, QueueError, QueueItemState } from './queue.ts';
 
 // ---------- message schemas ----------
@@ -45,7 +45,7 @@ const queueItemId = z.string().min(1).max(100);
 // core messages above and below stay readable on their own.
 
 // Built from `z.…` chains only, like the schemas above (a helper's result is wrapped, as in
-// `z.nullable(pageText())`, never chained on): importing lib/site-profile.ts or
+// `z.nullable(pageText())`, never chained on): importing lib/site-profile/ or
 // lib/mapping-file.ts here would put their schemas and every translation into the portal
 // content script. What these leave open (a profile's inner structure, the file's size) the
 // handlers check with those modules' schemas before anything else.
@@ -68,6 +68,8 @@ const managerMessageSchemas = {
   /** Runs a (possibly unsaved) profile against an open tab of its origin. */
   previewSiteProfile: z.object({ type: z.literal('previewSiteProfile'), profile: profileDraft(), tabId: z.number().int().nonnegative().optional() }),
   demoManagerOrigin: z.object({ type: z.literal('demoManagerOrigin') }),
+  /** A first profile for `origin` guessed from its open tabs; the origin is checked by the handler. */
+  guessSiteProfile: z.object({ type: z.literal('guessSiteProfile'), origin: z.string().trim().min(1).max(300), tabId: z.number().int().nonnegative().optional() }),
   // Options page: bulk mapping files.
   exportMappingFile: z.object({ type: z.literal('exportMappingFile'), what: z.enum(['mappings', 'locks']), format: z.enum(['csv', 'xlsx']) }),
   importMappingFile: z.object({
@@ -155,6 +157,11 @@ export type PreviewResult =
   | { status: 'no_tab'; origin: string }
   | { status: 'read'; tabs: PreviewTab[]; tab: PreviewTab; reading: PageReading | null };
 
+/** A profile guessed from a manager's open tabs, with the preview of one of them. */
+export type GuessResult =
+  | Exclude<PreviewResult, { status: 'read' }>
+  | { status: 'guessed'; profile: SiteProfile; pages: { tab: PreviewTab; kind: 'unit' | 'booking' | null }[]; preview: Extract<PreviewResult, { status: 'read' }> };
+
 /** A lock to choose on a unit page, with the unit it is mapped to now. */
 export interface LockChoice {
   id: string;
@@ -171,6 +178,7 @@ export interface ManagerResponseMap {
   revokeSiteProfile: SiteProfilesView;
   previewSiteProfile: PreviewResult;
   demoManagerOrigin: { origin: string | null };
+  guessSiteProfile: GuessResult;
   exportMappingFile: { fileName: string; contentType: string; base64: string };
   /** `rejected`: applying was refused because rows have errors (nothing was written). */
   importMappingFile: { report: ImportReport; rejected: boolean };

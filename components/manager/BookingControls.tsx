@@ -2,7 +2,7 @@ import { useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import type { Booking, KeycafeBooking } from '../../lib/contract.ts';
 import type { MessageKey } from '../../lib/i18n/index.ts';
-import type { BookingPageData } from '../../lib/site-profile.ts';
+import type { BookingPageData } from '../../lib/site-profile/index.ts';
 import { describeError } from '../describe-error.ts';
 import type { KeycafeApi } from '../keycafe/api.ts';
 import { BookingDialog } from '../keycafe/BookingDialog.tsx';

@@ -1,6 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import type { Mapping } from '../../lib/contract.ts';
-import type { UnitPageData } from '../../lib/site-profile.ts';
+import type { UnitPageData } from '../../lib/site-profile/index.ts';
 import type { LockChoice, MappingApi } from '../mapping/api.ts';
 import { MappingDialog } from '../mapping/MappingDialog.tsx';
 import { messageMappingApi } from '../mapping/message-api.ts';

@@ -1,4 +1,4 @@
-import { describeProblem, type Problem } from '../../lib/site-profile.ts';
+import { describeProblem, type Problem } from '../../lib/site-profile/index.ts';
 import { useUi } from '../ui-context.ts';
 
 /**

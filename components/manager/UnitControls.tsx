@@ -1,7 +1,7 @@
 import { useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import type { Mapping } from '../../lib/contract.ts';
-import type { UnitPageData } from '../../lib/site-profile.ts';
+import type { UnitPageData } from '../../lib/site-profile/index.ts';
 import { describeError } from '../describe-error.ts';
 import { StatusMessage, type Notice } from '../StatusMessage.tsx';
 import { useUi } from '../ui-context.ts';

@@ -4,7 +4,7 @@
  * today, if that has passed: Keycafe access cannot start in the past) to move-out; one without
  * becomes ongoing access. The booking carries dates only, so the times are left to the admin.
  */
-import type { BookingPageData } from '../../lib/site-profile.ts';
+import type { BookingPageData } from '../../lib/site-profile/index.ts';
 import type { BookingPrefill } from '../keycafe/draft.ts';
 
 /** YYYY-MM-DD of `now` in the browser's time zone. */

@@ -3,7 +3,7 @@
  * reading of the page (`readPage`). Plain data, so it is compared cheaply on every DOM change
  * and the panel re-renders only when the page really changed.
  */
-import type { BookingPageData, PageReading, Problem, SiteProfile, UnitPageData } from '../../lib/site-profile.ts';
+import type { BookingPageData, PageReading, Problem, SiteProfile, UnitPageData } from '../../lib/site-profile/index.ts';
 
 export interface ProfileRef {
   id: string;

@@ -1,13 +1,14 @@
 import { useSignal } from '@preact/signals';
 import { useId } from 'preact/hooks';
 import { dateOrders } from '../../lib/dates.ts';
-import { anchorPositions } from '../../lib/site-profile.ts';
+import { anchorPositions, originMatchPattern, originSchema } from '../../lib/site-profile/index.ts';
 import type { PreviewResult, SiteProfilesView } from '../../lib/messages.ts';
 import { bridgeErrorOf, describeError } from '../describe-error.ts';
 import { StatusMessage, type Notice } from '../StatusMessage.tsx';
 import { useUi } from '../ui-context.ts';
 import { ProfilePreview } from './ProfilePreview.tsx';
 import {
+  formFromProfile,
   bookingFields,
   bookingStates,
   errorsFrom,
@@ -29,6 +30,10 @@ export interface ProfileEditorProps {
   isNew: boolean;
   onSaved: (view: SiteProfilesView, name: string) => void;
   onCancel: () => void;
+  /** Offer "Guess from open tabs" (a new profile for another manager). */
+  offerGuess?: boolean;
+  /** Asks the user for the site's host (the guess reads its tabs); called first thing in the click. */
+  requestHost?: (pattern: string) => Promise<boolean>;
 }
 
 function SelectField<V extends string>({ label, value, options, onChange }: { label: string; value: V; options: { value: V; label: string }[]; onChange: (v: V) => void }) {
@@ -128,7 +133,7 @@ function StateLabels({ value, errors, onChange }: { value: { word: string; state
  * ways to read it. Checked with the shared schema on every save and test, each problem shown
  * beside its input; "Test on an open tab" runs the draft against a page of the manager.
  */
-export function ProfileEditor({ initial, isNew, onSaved, onCancel }: ProfileEditorProps) {
+export function ProfileEditor({ initial, isNew, onSaved, onCancel, offerGuess = false, requestHost }: ProfileEditorProps) {
   const { t, send } = useUi();
   const form = useSignal<ProfileForm>(initial);
   const errors = useSignal<FormErrors>({});
@@ -137,8 +142,11 @@ export function ProfileEditor({ initial, isNew, onSaved, onCancel }: ProfileEdit
   const busy = useSignal(false);
   const preview = useSignal<{ status: 'idle' } | { status: 'testing' } | { status: 'done'; result: PreviewResult }>({ status: 'idle' });
   const testTab = useSignal<number | undefined>(undefined);
+  const guessed = useSignal<{ count: number; origin: string; kinds: string[] } | null>(null);
   const headingId = useId();
   const bookingsId = useId();
+  const chromeId = useId();
+  const chromeHintId = useId();
 
   const f = form.value;
   const update = (patch: Partial<ProfileForm>) => {
@@ -195,6 +203,43 @@ export function ProfileEditor({ initial, isNew, onSaved, onCancel }: ProfileEdit
     }
   }
 
+  /**
+   * "Guess from open tabs": the site's host first (the browser's prompt needs this click), then
+   * the background looks at the open tabs and answers with a profile and one tab's reading.
+   */
+  async function guess() {
+    const origin = originSchema.safeParse(form.value.origin);
+    if (!origin.success) {
+      errors.value = { ...errors.value, origin: form.value.origin.trim() ? origin.error.issues[0]!.message : t('manager.editor.guessNeedsOrigin') };
+      return;
+    }
+    const granted = requestHost ? await requestHost(originMatchPattern(origin.data)).catch(() => false) : true;
+    if (!granted) {
+      notice.value = { tone: 'error', text: t('manager.editor.guessDenied', { origin: origin.data }) };
+      return;
+    }
+    preview.value = { status: 'testing' };
+    notice.value = null;
+    try {
+      const r = await send({ type: 'guessSiteProfile', origin: origin.data, ...(testTab.value !== undefined ? { tabId: testTab.value } : {}) });
+      if (r.status !== 'guessed') {
+        preview.value = { status: 'done', result: r };
+        return;
+      }
+      // The admin's own name and id stay; everything else is the guess.
+      const next = formFromProfile(r.profile);
+      const name = form.value.name.trim() || next.name;
+      form.value = { ...next, name, id: idTouched.value ? form.value.id : slugify(name) };
+      errors.value = {};
+      testTab.value = r.preview.tab.id;
+      guessed.value = { count: r.pages.length, origin: origin.data, kinds: [...new Set(r.pages.flatMap((p) => (p.kind ? [p.kind] : [])))] };
+      preview.value = { status: 'done', result: r.preview };
+    } catch (error) {
+      preview.value = { status: 'idle' };
+      notice.value = { tone: 'error', text: describeError(t, error) };
+    }
+  }
+
   const err = errors.value;
   return (
     <form class="profile-editor" aria-labelledby={headingId} onSubmit={(e) => void save(e)} noValidate>
@@ -212,12 +257,33 @@ export function ProfileEditor({ initial, isNew, onSaved, onCancel }: ProfileEdit
         }}
       />
       <TextField label={t('manager.editor.origin')} hint={t('manager.editor.originHint')} type="url" value={f.origin} error={err.origin} onInput={(origin) => update({ origin })} />
+      {offerGuess ? (
+        <div class="profile-guess">
+          <p class="hint">{t('manager.editor.guessHint')}</p>
+          <button type="button" disabled={preview.value.status === 'testing'} onClick={() => void guess()}>
+            {t('manager.editor.guess')}
+          </button>
+        </div>
+      ) : null}
       <SelectField
         label={t('manager.editor.dateOrder')}
         value={f.dateOrder}
         options={dateOrders.map((o) => ({ value: o, label: t(`manager.editor.dateOrder.${o}`) }))}
         onChange={(dateOrder) => update({ dateOrder })}
       />
+      <div class="field checkbox">
+        <input
+          id={chromeId}
+          type="checkbox"
+          checked={f.scope !== 'content'}
+          aria-describedby={chromeHintId}
+          onChange={(e) => update({ scope: (e.currentTarget as HTMLInputElement).checked ? 'page' : 'content' })}
+        />
+        <label for={chromeId}>{t('manager.editor.readChrome')}</label>
+        <p id={chromeHintId} class="hint">
+          {t('manager.editor.readChromeHint')}
+        </p>
+      </div>
 
       <fieldset class="profile-page">
         <legend>{t('manager.editor.unitPages')}</legend>
@@ -248,6 +314,14 @@ export function ProfileEditor({ initial, isNew, onSaved, onCancel }: ProfileEdit
         </button>
       </div>
       <StatusMessage notice={preview.value.status === 'testing' ? { tone: 'info', text: t('manager.preview.testing') } : notice.value} />
+      {preview.value.status === 'done' && guessed.value ? (
+        <p class="hint">
+          {t('manager.preview.guessed', { count: guessed.value.count, origin: guessed.value.origin })}{' '}
+          {t('manager.preview.guessedKinds', {
+            kinds: guessed.value.kinds.length ? guessed.value.kinds.map((k) => t(k === 'unit' ? 'manager.preview.kind.unit' : 'manager.preview.kind.booking')).join(', ') : t('manager.preview.kind.none'),
+          })}
+        </p>
+      ) : null}
       {preview.value.status === 'done' ? (
         <ProfilePreview
           result={preview.value.result}

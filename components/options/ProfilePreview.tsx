@@ -1,7 +1,7 @@
 import { useId } from 'preact/hooks';
 import type { MessageKey } from '../../lib/i18n/index.ts';
 import type { PreviewResult } from '../../lib/messages.ts';
-import { describeProblem, type PageReading, type Problem } from '../../lib/site-profile.ts';
+import { describeProblem, type PageReading, type Problem } from '../../lib/site-profile/index.ts';
 import { useUi } from '../ui-context.ts';
 
 /** Which label each extracted value has (the same names the problems use). */
@@ -81,14 +81,16 @@ export function ProfilePreview({ result, tabId, onTab }: ProfilePreviewProps) {
                     </tr>
                   </thead>
                   <tbody>
-                    {Object.entries(reading.result.value)
-                      .filter(([, v]) => v !== null)
-                      .map(([k, v]) => (
+                    {/* Every field of the page, those not on it too: the admin confirms each. */}
+                    {Object.entries(fieldKeys[reading.kind]).map(([k, label]) => {
+                      const v = (reading.result as { value: Record<string, unknown> }).value[k];
+                      return (
                         <tr key={k}>
-                          <th scope="row">{t(fieldKeys[reading.kind][k]!)}</th>
-                          <td>{String(v)}</td>
+                          <th scope="row">{t(label)}</th>
+                          <td>{v === null || v === undefined ? <span class="hint">{t('manager.preview.notOnPage')}</span> : String(v)}</td>
                         </tr>
-                      ))}
+                      );
+                    })}
                   </tbody>
                 </table>
                 <Problems title={t('manager.preview.notes')} problems={reading.result.notes} />

@@ -1,7 +1,7 @@
 import { useSignal } from '@preact/signals';
 import { useEffect, useId } from 'preact/hooks';
 import type { SiteProfileView, SiteProfilesView } from '../../lib/messages.ts';
-import { DEMO_MANAGER_PROFILE_ID, demoManagerProfile, kinnovisManagerTemplate } from '../../lib/site-profile.ts';
+import { DEMO_MANAGER_PROFILE_ID, demoManagerProfile, kinnovisManagerTemplate } from '../../lib/site-profile/index.ts';
 import { describeError } from '../describe-error.ts';
 import { StatusMessage, type Notice } from '../StatusMessage.tsx';
 import { useUi } from '../ui-context.ts';
@@ -55,7 +55,7 @@ function ProfileItem({ v, onGrant, onRevoke, onEdit, onRemove }: { v: SiteProfil
 export function SiteProfilesSection({ requestHost }: SiteProfilesSectionProps) {
   const { t, send } = useUi();
   const view = useSignal<SiteProfilesView | null>(null);
-  const editing = useSignal<{ form: ProfileForm; isNew: boolean; key: number } | null>(null);
+  const editing = useSignal<{ form: ProfileForm; isNew: boolean; key: number; offerGuess: boolean } | null>(null);
   const notice = useSignal<Notice | null>(null);
   const headingId = useId();
 
@@ -96,8 +96,8 @@ export function SiteProfilesSection({ requestHost }: SiteProfilesSectionProps) {
     }
   }
 
-  function edit(form: ProfileForm, isNew: boolean) {
-    editing.value = { form, isNew, key: Date.now() };
+  function edit(form: ProfileForm, isNew: boolean, offerGuess = false) {
+    editing.value = { form, isNew, key: Date.now(), offerGuess };
     notice.value = null;
   }
 
@@ -135,7 +135,7 @@ export function SiteProfilesSection({ requestHost }: SiteProfilesSectionProps) {
               {t('manager.profiles.addKinnovis')}
             </button>
           ) : null}
-          <button type="button" onClick={() => edit(blankForm(), true)}>
+          <button type="button" onClick={() => edit(blankForm(), true, true)}>
             {t('manager.profiles.addOther')}
           </button>
         </div>
@@ -145,6 +145,8 @@ export function SiteProfilesSection({ requestHost }: SiteProfilesSectionProps) {
           key={e.key}
           initial={e.form}
           isNew={e.isNew}
+          offerGuess={e.offerGuess}
+          requestHost={requestHost}
           onCancel={() => (editing.value = null)}
           onSaved={(next, name) => {
             view.value = next;

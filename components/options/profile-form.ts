@@ -4,7 +4,7 @@
  * paths (`unitPage.fields.name.0.selector`), which the form uses as its field keys, so every
  * message lands beside its input, whether it came from the editor or from the background.
  */
-import { anchorPositions, siteProfileSchema, type SiteProfile, type SiteProfileInput, type Strategy } from '../../lib/site-profile.ts';
+import { anchorPositions, siteProfileSchema, type PageScope, type SiteProfile, type SiteProfileInput, type Strategy } from '../../lib/site-profile/index.ts';
 import type { DateOrder } from '../../lib/dates.ts';
 import type { FieldError } from '../../lib/contract.ts';
 
@@ -46,6 +46,8 @@ export interface ProfileForm {
   name: string;
   origin: string;
   dateOrder: DateOrder;
+  /** Kept as the profile has it (none: a profile from before scopes, which reads the whole page). */
+  scope: PageScope | undefined;
   unit: PageForm<UnitField>;
   hasBookings: boolean;
   booking: PageForm<BookingField> & { stateLabels: { word: string; state: BookingState }[] };
@@ -97,6 +99,7 @@ export function formFromProfile(p: SiteProfile): ProfileForm {
     name: p.name,
     origin: p.origin,
     dateOrder: p.dateOrder,
+    scope: p.scope,
     unit: {
       urlPattern: p.unitPage.urlPattern,
       fields: fieldsForm(unitFields, p.unitPage.fields),
@@ -123,6 +126,7 @@ export function blankForm(origin = ''): ProfileForm {
     name: '',
     origin,
     dateOrder: 'DMY',
+    scope: 'content',
     unit: { urlPattern: '', fields: unit, anchorText: 'main h1', position: 'after' },
     hasBookings: false,
     booking: { urlPattern: '', fields: booking, anchorText: 'main h1', position: 'after', stateLabels: [] },
@@ -136,6 +140,7 @@ export function profileInput(f: ProfileForm): SiteProfileInput {
     name: f.name,
     origin: f.origin,
     dateOrder: f.dateOrder,
+    ...(f.scope ? { scope: f.scope } : {}),
     unitPage: {
       urlPattern: f.unit.urlPattern,
       fields: fieldsInput(f.unit.fields) as SiteProfileInput['unitPage']['fields'],

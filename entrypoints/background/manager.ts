@@ -18,14 +18,14 @@ import {
   type Mapping,
 } from '../../lib/contract.ts';
 import type { Language } from '../../lib/i18n/index.ts';
-import { originOf, type Handlers, type LockChoice, type ManagerMessageType, type PreviewTab } from '../../lib/messages.ts';
-import { DEMO_MANAGER_PROFILE_ID, originMatchPattern, pageReadingSchema, siteProfileSchema, type SiteProfile } from '../../lib/site-profile.ts';
+import { originOf, type Handlers, type LockChoice, type ManagerMessageType } from '../../lib/messages.ts';
+import { DEMO_MANAGER_PROFILE_ID, originMatchPattern, siteProfileSchema, type SiteProfile } from '../../lib/site-profile/index.ts';
 import { ApiCallError, type ApiClient } from './api-client.ts';
+import { guessFromTabs, previewProfile } from './preview.ts';
 import { apiSettingsItem, DEFAULT_PORTAL_ORIGIN, portalOriginsItem } from '../../lib/storage.ts';
 import {
   activeProfiles,
   injectManagerScript,
-  PREVIEW_SCRIPT_FILE,
   profilesView,
   readProfiles,
   releasePattern,
@@ -91,15 +91,6 @@ async function allPages<T>(max: number, page: (offset: number) => Promise<{ item
 const lockList = listOf(lockSchema);
 const mappingList = listOf(mappingSchema);
 const locationList = listOf(locationSchema);
-
-/** Tabs of exactly `origin` (the pattern covers every port), the most recently used first. */
-async function tabsOn(origin: string): Promise<PreviewTab[]> {
-  const tabs = await browser.tabs.query({ url: originMatchPattern(origin) });
-  return tabs
-    .filter((t) => t.id !== undefined && t.url && originOf(t.url) === origin)
-    .sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))
-    .map((t) => ({ id: t.id!, title: t.title ?? t.url!, url: t.url! }));
-}
 
 /** How often a page on the demo's host but another port may make us ask the API where the demo runs. */
 const DEMO_CHECK_INTERVAL_MS = 10_000;
@@ -219,23 +210,11 @@ export function createManagerHandlers({ withApi, language }: ManagerDeps): Manag
     },
 
     async previewSiteProfile({ profile: raw, tabId }) {
-      const profile = parseProfile(raw);
-      const pattern = originMatchPattern(profile.origin);
-      if (!(await browser.permissions.contains({ origins: [pattern] }))) return { status: 'no_permission', pattern };
-      const tabs = await tabsOn(profile.origin);
-      const tab = tabs.find((t) => t.id === tabId) ?? tabs[0];
-      if (!tab) return { status: 'no_tab', origin: profile.origin };
-      // The extractor is bundled in the preview script; the profile goes in as data.
-      await browser.scripting.executeScript({ target: { tabId: tab.id }, files: [PREVIEW_SCRIPT_FILE] });
-      const [result] = await browser.scripting.executeScript({
-        target: { tabId: tab.id },
-        func: (p: unknown) => (globalThis as unknown as { __accessbridgePreview: (p: unknown) => unknown }).__accessbridgePreview(p),
-        args: [profile],
-      });
-      const answer = result?.result ?? null;
-      const reading = answer === null ? null : pageReadingSchema.safeParse(answer);
-      if (reading && !reading.success) throw new ApiCallError({ kind: 'invalid_response', message: 'The page gave an unexpected answer.', fieldErrors: [] });
-      return { status: 'read', tabs, tab, reading: reading ? reading.data : null };
+      return previewProfile(parseProfile(raw), tabId);
+    },
+
+    async guessSiteProfile({ origin, tabId }) {
+      return guessFromTabs(origin, tabId);
     },
 
     async demoManagerOrigin() {

@@ -12,7 +12,7 @@ import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import type { ScriptPublicPath } from 'wxt/utils/inject-script';
 import type { SiteProfilesView } from '../../lib/messages.ts';
-import { originMatchPattern, siteProfileSchema, siteProfilesSchema, type SiteProfile } from '../../lib/site-profile.ts';
+import { originMatchPattern, siteProfileSchema, siteProfilesSchema, type SiteProfile } from '../../lib/site-profile/index.ts';
 
 export const MANAGER_SCRIPT_ID = 'accessbridge-manager-pages';
 /** The built `entrypoints/manager.content/` (registration: 'runtime', so not in the manifest). */

@@ -16,7 +16,7 @@ import { createUi, UiContext } from '../../components/ui-context.ts';
 import { watchPage } from '../../lib/watch-page.ts';
 import { translate } from '../../lib/i18n/index.ts';
 import { sendMessage } from '../../lib/messages.ts';
-import { findAnchor, readPage, type Anchor, type SiteProfile } from '../../lib/site-profile.ts';
+import { findAnchor, readPage, type Anchor, type SiteProfile } from '../../lib/site-profile/index.ts';
 import { managerCss } from './style.ts';
 
 /** The tag of our shadow-root host; never read as page content. */

@@ -17,8 +17,9 @@ import setup from './messages/setup.ts';
 import mapping from './messages/mapping.ts';
 import tapkeySync from './messages/tapkey-sync.ts';
 import hardening from './messages/hardening.ts';
+import siteProfiles from './messages/site-profiles.ts';
 
-const catalogs = [common, manager, keycafeServer, extension, options, tapkey, tapkeyServer, keycafeUi, apiErrors, setup, mapping, tapkeySync, hardening] as const;
+const catalogs = [common, manager, keycafeServer, extension, options, tapkey, tapkeyServer, keycafeUi, apiErrors, setup, mapping, tapkeySync, hardening, siteProfiles] as const;
 
 type Keys<C> = C extends { en: infer E } ? keyof E : never;
 export type MessageKey = Keys<(typeof catalogs)[number]>;

@@ -1,7 +1,7 @@
 /**
  * Starts the demo manager site on an ephemeral localhost port: unit list, unit pages with a
  * "General" card, booking list and booking pages, seeded from sandbox/demo-data.ts. The
- * built-in site profile for it is `demoManagerProfile(url)` in lib/site-profile.ts.
+ * built-in site profile for it is `demoManagerProfile(url)` in lib/site-profile/templates.ts.
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';

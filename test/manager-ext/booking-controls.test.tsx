@@ -11,7 +11,7 @@ import { keycafePrefill } from '../../components/manager/keycafe-prefill.ts';
 import type { KeycafeApi } from '../../components/keycafe/api.ts';
 import type { Booking, Grant } from '../../lib/contract.ts';
 import type { AnyMessageInput } from '../../lib/messages.ts';
-import type { BookingPageData } from '../../lib/site-profile.ts';
+import type { BookingPageData } from '../../lib/site-profile/index.ts';
 import { bridgeError, renderWithUi } from './render.tsx';
 
 afterEach(cleanup);

@@ -11,7 +11,7 @@ import { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import script, { UI_TAG } from '../../entrypoints/manager.content/index.tsx';
 import type { AnyMessageInput } from '../../lib/messages.ts';
-import { demoManagerProfile, type SiteProfile } from '../../lib/site-profile.ts';
+import { demoManagerProfile, type SiteProfile } from '../../lib/site-profile/index.ts';
 import { bookingPage, unitListPage, unitPage } from '../../sandbox/manager/pages.ts';
 import { ManagerWorld } from '../../sandbox/manager/state.ts';
 

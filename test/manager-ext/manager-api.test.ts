@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { fromBase64, toBase64 } from '../../lib/base64.ts';
 import type { ImportReport } from '../../lib/mapping-file.ts';
 import type { LockChoice, Reply } from '../../lib/messages.ts';
-import { demoManagerProfile } from '../../lib/site-profile.ts';
+import { demoManagerProfile } from '../../lib/site-profile/index.ts';
 import { stableUuid } from '../../sandbox/demo-data.ts';
 import { startTestApi, type TestApi } from '../helpers/api.ts';
 import { fakeHostAccess } from './fake-host-access.ts';

@@ -12,7 +12,7 @@ import { SiteProfilesSection } from '../../components/options/SiteProfilesSectio
 import { fromBase64 } from '../../lib/base64.ts';
 import type { ImportReport, ImportRow } from '../../lib/mapping-file.ts';
 import type { AnyMessageInput, SiteProfilesView } from '../../lib/messages.ts';
-import { demoManagerProfile, type SiteProfile } from '../../lib/site-profile.ts';
+import { demoManagerProfile, type SiteProfile } from '../../lib/site-profile/index.ts';
 import { bridgeError, renderWithUi } from './render.tsx';
 
 afterEach(cleanup);

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ProfileEditor } from '../../components/options/ProfileEditor.tsx';
 import { blankForm, formFromProfile, profileInput, validateForm } from '../../components/options/profile-form.ts';
 import type { PreviewResult } from '../../lib/messages.ts';
-import { demoManagerProfile, kinnovisManagerTemplate, siteProfileSchema } from '../../lib/site-profile.ts';
+import { demoManagerProfile, kinnovisManagerTemplate, siteProfileSchema } from '../../lib/site-profile/index.ts';
 import { bridgeError, renderWithUi } from './render.tsx';
 
 afterEach(cleanup);
@@ -115,6 +115,8 @@ describe('profile editor', () => {
           name: 'Mein Lager Manager',
           origin: 'https://lager.example.com',
           dateOrder: 'DMY',
+          // New profiles read the main content only, never the navigation or sidebars.
+          scope: 'content',
           unitPage: {
             urlPattern: '^/einheit/(?<unitId>\\d+)',
             fields: { id: [{ from: 'url', group: 'unitId' }], name: [{ from: 'label', label: 'Bezeichnung' }] },

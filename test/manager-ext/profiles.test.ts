@@ -7,7 +7,7 @@
  */
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { demoManagerProfile, kinnovisManagerTemplate, type PageReading } from '../../lib/site-profile.ts';
+import { demoManagerProfile, kinnovisManagerTemplate, type PageReading } from '../../lib/site-profile/index.ts';
 import type { Reply, SiteProfilesView } from '../../lib/messages.ts';
 import { startTestApi, type TestApi } from '../helpers/api.ts';
 import { fakeHostAccess } from './fake-host-access.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, Window } from 'happy-dom';
-import { demoManagerProfile, extractBooking, extractUnit, matchPage } from '../../lib/site-profile.ts';
+import { demoManagerProfile, extractBooking, extractUnit, matchPage } from '../../lib/site-profile/index.ts';
 import { startSandbox } from '../../sandbox/index.ts';
 import {
   HOSTILE_BOOKING_ID,

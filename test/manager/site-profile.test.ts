@@ -17,7 +17,7 @@ import {
   siteProfilesSchema,
   type SiteProfile,
   type SiteProfileInput,
-} from '../../lib/site-profile.ts';
+} from '../../lib/site-profile/index.ts';
 import { bookingPage, unitPage } from '../../sandbox/manager/pages.ts';
 import { HOSTILE_UNIT_ID, HOSTILE_UNIT_NAME, ManagerWorld } from '../../sandbox/manager/state.ts';
 
@@ -206,7 +206,8 @@ describe('extraction on the demo manager pages', () => {
     const r = extractUnit(unitDoc('U1001'), `${ORIGIN}/units/U1001`, siteProfileSchema.parse(input));
     expect(!r.ok && r.problems.map((p) => describeProblem(p))).toEqual([
       'Unit name: selector `dd[data-x` is not a valid CSS selector',
-      'Unit name: the element matched by `#general-card dd` has no `data-name` attribute',
+      // Every match is a candidate: the five cells, all without the attribute, named once.
+      'Unit name: selector `#general-card dd` matched 5 elements, none with a usable value: the element matched by `#general-card dd` has no `data-name` attribute',
       'Unit name: no label “Display name” was found on this page',
     ]);
   });

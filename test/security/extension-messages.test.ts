@@ -90,6 +90,7 @@ const examples: Record<MessageType, unknown> = {
   revokeSiteProfile: { id: 'demo' },
   previewSiteProfile: { profile: { id: 'evil' } },
   demoManagerOrigin: {},
+  guessSiteProfile: { origin: 'https://evil.example' },
   exportMappingFile: { what: 'mappings', format: 'csv' },
   importMappingFile: { fileName: 'x.csv', base64: 'QQ==', dryRun: false },
   managerPage: {},
