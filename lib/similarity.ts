@@ -48,7 +48,27 @@ function dice(a: string[], b: string[]): number {
   return (2 * common) / (a.length + b.length);
 }
 
-const isNumber = (t: string) => /^\d+$/.test(t);
+/** Tokens are all letters or all digits (`nameTokens`): the first character tells. */
+const isNumber = (t: string) => t.length > 0 && t.charCodeAt(0) >= 48 && t.charCodeAt(0) <= 57 && /^\d+$/.test(t);
+export const isNumberToken = isNumber;
+
+function sameBag(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  if (a.length === 2) return (a[0] === b[0] && a[1] === b[1]) || (a[0] === b[1] && a[1] === b[0]);
+  const x = [...a].sort();
+  const y = [...b].sort();
+  return x.every((t, i) => t === y[i]);
+}
+
+/** Where `part` occurs as a contiguous run of `whole`, or -1 (shorter runs may occur several times: the first). */
+function runAt(whole: readonly string[], part: readonly string[]): number {
+  if (!part.length || part.length > whole.length) return -1;
+  outer: for (let i = 0; i + part.length <= whole.length; i++) {
+    for (let j = 0; j < part.length; j++) if (whole[i + j] !== part[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
 
 /**
  * Similarity in [0, 1]: 1 when the normalised tokens are equal; otherwise a blend of token
@@ -60,6 +80,11 @@ export function nameSimilarity(a: string, b: string): number {
   const tb = nameTokens(b);
   if (!ta.length || !tb.length) return 0;
   if (ta.join(' ') === tb.join(' ')) return 1;
+  // Same parts in another order ("Box 12 (A)" and "A-12") or one name inside the other with a
+  // building code or a word around it ("B2 A-12" and "A-12"): close, though not certain.
+  if (sameBag(ta, tb)) return 0.97;
+  const [short, long] = ta.length <= tb.length ? [ta, tb] : [tb, ta];
+  const contained = runAt(long, short) >= 0 ? Math.max(0.6, 0.93 - 0.03 * (long.length - short.length)) : 0;
   const tokenScore = dice(ta, tb);
   const charScore = dice(bigrams(ta.join('')), bigrams(tb.join('')));
   let score = 0.6 * tokenScore + 0.4 * charScore;
@@ -69,7 +94,7 @@ export function nameSimilarity(a: string, b: string): number {
   if (disjoint(na, nb)) score *= 0.3;
   // Same number in another block ("A-12" vs "B-12") is still another unit.
   else if (na.length && nb.length && disjoint(la, lb)) score *= 0.6;
-  return Math.round(score * 1000) / 1000;
+  return Math.round(Math.max(score, contained) * 1000) / 1000;
 }
 
 export interface Ranked<T> {
@@ -88,3 +113,113 @@ export function rankByName<T extends { name: string }>(title: string, items: rea
     .sort((x, y) => y.score - x.score || x.item.name.localeCompare(y.item.name, undefined, { numeric: true }))
     .slice(0, limit);
 }
+
+// ---------- unit ↔ lock matching for whole-site proposals (lib/mapping-proposal.ts) ----------
+
+/** How a unit's parts were found in a lock title, best first. */
+export type MatchKind = 'exact' | 'reordered' | 'contained' | 'partial' | 'different_number' | 'none';
+
+export interface NameMatch {
+  /** In [0, 1]; comparable between candidates of one unit and of one lock. */
+  score: number;
+  kind: MatchKind;
+  /** Unit parts found in the lock title (normalised: "A-012" gives "a", "12"). */
+  matched: string[];
+  /** Unit parts found only approximately: a typo ("nrod" for "nord") or an abbreviation ("n"). */
+  approximate: { unit: string; lock: string; how: 'typo' | 'abbreviation' }[];
+  /** Unit parts missing from the lock title. */
+  unitOnly: string[];
+  /** Lock title parts with no counterpart in the unit name (building codes, words). */
+  lockOnly: string[];
+}
+
+const weight = (t: string) => (isNumber(t) ? 2 : 1);
+
+/** At most one edit (insert, delete, substitute, or swap of neighbours) apart; both of length ≥ 4. */
+function oneEditApart(a: string, b: string): boolean {
+  if (a.length < 4 || b.length < 4 || Math.abs(a.length - b.length) > 1 || a === b) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/**
+ * Compares a unit name's tokens with a lock title's tokens (both from `nameTokens`). Built for
+ * telling one unit from its neighbours: every number of the unit must be in the title (A-12 is
+ * never A-13 or A-120), the unit's parts in their order with a code before or after them
+ * ("B2 A-12") cost little, the same parts reordered ("Box 12 (A)") a little more, and parts
+ * missing from the title (the block letter) a lot, so "A-12" and "B-12" never tie with the
+ * right lock. Words may differ by one typo or be abbreviated ("N" for "Nord") at a discount.
+ */
+export function compareTokens(unit: readonly string[], lock: readonly string[]): NameMatch {
+  const empty = (): NameMatch => ({ score: 0, kind: 'none', matched: [], approximate: [], unitOnly: [...unit], lockOnly: [...lock] });
+  if (!unit.length || !lock.length) return empty();
+  const all = (score: number, kind: MatchKind): NameMatch => ({ score, kind, matched: [...unit], approximate: [], unitOnly: [], lockOnly: [] });
+  if (unit.length === lock.length && unit.every((t, i) => t === lock[i])) return all(1, 'exact');
+  if (sameBag(unit, lock)) return all(0.97, 'reordered');
+
+  const at = runAt(lock, unit);
+  if (at >= 0) {
+    const lockOnly = [...lock.slice(0, at), ...lock.slice(at + unit.length)];
+    // A code before or after the name: cheap, whatever it holds (a building number too).
+    const score = 0.95 - Math.min(0.12, 0.03 * lockOnly.length);
+    return { score: round3(score), kind: 'contained', matched: [...unit], approximate: [], unitOnly: [], lockOnly };
+  }
+
+  // General case: match exact tokens first, then typos and abbreviations among the words left.
+  const left = [...lock];
+  const used: number[] = [];
+  const matched: string[] = [];
+  const unmatched: string[] = [];
+  for (const t of unit) {
+    const i = left.findIndex((x, k) => x === t && !used.includes(k));
+    if (i >= 0) {
+      used.push(i);
+      matched.push(t);
+    } else unmatched.push(t);
+  }
+  const approximate: NameMatch['approximate'] = [];
+  const unitOnly: string[] = [];
+  let got = matched.reduce((s, t) => s + weight(t), 0);
+  for (const t of unmatched) {
+    if (isNumber(t)) {
+      unitOnly.push(t);
+      continue;
+    }
+    let how: 'typo' | 'abbreviation' | null = null;
+    const i = left.findIndex((x, k) => {
+      if (used.includes(k) || isNumber(x)) return false;
+      if (oneEditApart(t, x)) return (how = 'typo');
+      if (t.length >= 3 && x.length < t.length && t.startsWith(x)) return (how = 'abbreviation');
+      return false;
+    });
+    if (i >= 0 && how) {
+      used.push(i);
+      approximate.push({ unit: t, lock: left[i]!, how });
+      got += how === 'typo' ? 0.85 : 0.8;
+    } else unitOnly.push(t);
+  }
+  const lockOnly = left.filter((_, k) => !used.includes(k));
+  const total = unit.reduce((s, t) => s + weight(t), 0);
+  if (unitOnly.some(isNumber)) {
+    // Another number is another unit, however alike the rest looks.
+    return { score: round3(Math.min(0.3, (0.3 * got) / total)), kind: 'different_number', matched, approximate, unitOnly, lockOnly };
+  }
+  if (!matched.length && !approximate.length) return empty();
+  let score = 0.95 * (got / total);
+  if (unitOnly.length) score *= 0.8;
+  // Parts scattered among other parts, or in another order: a weaker sign than a clean run.
+  const positions = used.slice(0, matched.length + approximate.length);
+  const inOrder = positions.every((p, k) => k === 0 || p > positions[k - 1]!);
+  const contiguous = Math.max(...positions) - Math.min(...positions) + 1 === positions.length;
+  if (!inOrder) score -= 0.03;
+  // An extra number outside a clean run is likely the number of another unit ("B2 A12" for A-2).
+  score -= lockOnly.reduce((s, t) => s + (isNumber(t) ? 0.15 : contiguous ? 0.03 : 0.06), 0);
+  return { score: round3(Math.max(0, score)), kind: 'partial', matched, approximate, unitOnly, lockOnly };
+}
+
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
