@@ -89,7 +89,7 @@ const sameRule = (a: NamingRule, b: NamingRule) => JSON.stringify({ ...a, exampl
  */
 export function learnNamingRules(pairs: readonly { unitName: string; lockTitle: string }[]): NamingRule[] {
   const words = new Map<string, Set<string>>();
-  const offsets = new Set<number>();
+  const offsets: number[] = [];
   const codes: NamingRule[] = [];
   const examples = new Map<string, string[]>();
   for (const { unitName, lockTitle } of pairs) {
@@ -103,15 +103,14 @@ export function learnNamingRules(pairs: readonly { unitName: string; lockTitle: 
     if (unitWords.length === 1 && lockWords.length === 1) words.set(lockWords[0]!, (words.get(lockWords[0]!) ?? new Set()).add(unitWords[0]!));
     const unitNumbers = m.unitOnly.filter(isNumberToken);
     const lockNumbers = m.lockOnly.filter(isNumberToken);
-    if (unitNumbers.length === 1 && lockNumbers.length === 1) offsets.add(Number(lockNumbers[0]) - Number(unitNumbers[0]));
-    else if (unitNumbers.length) offsets.add(Number.NaN);
+    if (unitNumbers.length === 1 && lockNumbers.length === 1) offsets.push(Number(lockNumbers[0]) - Number(unitNumbers[0]));
+    else if (unitNumbers.length) offsets.push(Number.NaN);
   }
   const rules: NamingRule[] = [];
   for (const [lock, units] of words) if (units.size === 1) rules.push({ kind: 'word', lock, unit: [...units][0]! });
-  if (offsets.size === 1) {
-    const [offset] = [...offsets];
-    if (Number.isInteger(offset) && offset !== 0) rules.push({ kind: 'number_offset', offset: offset! });
-  }
+  // One pair with another number may be a one-off (a mislabelled lock): an offset needs two.
+  const offset = offsets[0];
+  if (offsets.length >= 2 && offsets.every((o) => o === offset) && Number.isInteger(offset) && offset !== 0) rules.push({ kind: 'number_offset', offset: offset! });
   // Codes around the name, read once words and numbers are rewritten as learnt.
   for (const { unitName, lockTitle } of pairs) {
     const unit = nameTokens(unitName);
@@ -392,7 +391,16 @@ export function proposeMapping(input: ProposalInput): MappingProposal {
 
   const used = new Map<number, number>();
   for (const r of rows) for (const i of r.evidence?.rules ?? []) if (r.lock) used.set(i, (used.get(i) ?? 0) + 1);
-  const ruleReports: RuleReport[] = rules.map((rule, i) => ({ rule, source: i < learnt.length ? 'corrections' : 'site', description: describeRule(rule), used: used.get(i) ?? 0 }));
+  // A code the site's titles share but no proposed pair needed is not worth reporting.
+  const kept = rules.flatMap((_, i) => (i < learnt.length || used.get(i) ? [i] : []));
+  const ruleReports: RuleReport[] = kept.map((i) => ({
+    rule: rules[i]!,
+    source: i < learnt.length ? 'corrections' : 'site',
+    description: describeRule(rules[i]!),
+    used: used.get(i) ?? 0,
+  }));
+  const position = new Map(kept.map((i, k) => [i, k]));
+  for (const r of rows) if (r.evidence) r.evidence.rules = r.evidence.rules.flatMap((i) => (position.has(i) ? [position.get(i)!] : []));
   const groups = confidenceLevels.map((confidence) => ({
     confidence,
     rows: rows.filter((r) => r.confidence === confidence).sort((a, b) => byName(a.unit, b.unit) || a.unit.externalId.localeCompare(b.unit.externalId)),
