@@ -97,7 +97,7 @@ export type MappingProposal = z.infer<typeof mappingProposalSchema>;
 export const correctionSchema = z.object({ unitId: z.string().uuid(), lockId: z.string().uuid().nullable() });
 export type Correction = z.infer<typeof correctionSchema>;
 
-export const MAX_CORRECTIONS = 20_000;
+export const MAX_CORRECTIONS = 10_000;
 export const correctionsInputSchema = z.object({ corrections: z.array(correctionSchema).max(MAX_CORRECTIONS).default([]) });
 
 /** The rows the operator ticked; `replace` must be ticked on each row that moves a mapped lock or unit. */
@@ -110,5 +110,6 @@ export const applyProposalInputSchema = z.object({
 });
 export type ApplyProposalInput = z.input<typeof applyProposalInputSchema>;
 
-/** The download's third column, after the mapping file's two; the import ignores it. */
+/** The download's third column, after the mapping file's two; the import reads past it (OPTIONAL_MAPPING_FILE_HEADERS). */
 export const CONFIDENCE_HEADER = 'Confidence';
+export const PROPOSAL_FILE_HEADERS = ['Tapkey Lock ID', 'Kinnovis Unit Name', CONFIDENCE_HEADER] as const;

@@ -241,7 +241,7 @@ export function proposeMapping(input: ProposalInput): MappingProposal {
   const site = inferSiteCodes(
     input.units.map((u) => nameTokens(u.name)),
     input.locks.map((l) => nameTokens(l.title)),
-  ).filter((r) => !learnt.some((x) => x.kind === r.kind && x.shape === r.shape));
+  ).filter((r) => !learnt.some((x) => x.kind === r.kind && 'shape' in x && 'shape' in r && x.shape === r.shape));
   const rules = [...learnt, ...site];
   const lockVariants = locks.map((l) => variants(nameTokens(l.title), rules));
 
