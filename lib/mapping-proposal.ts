@@ -10,7 +10,7 @@
  * the naming they show (a building code before the unit name, another word for a block, an
  * offset in the numbers) is learnt and used for the remaining rows.
  */
-import { compareTokens, isNumberToken, nameTokens, type NameMatch } from './similarity.ts';
+import { compareTokens, isNumberToken, nameTokens, scoreTokens } from './similarity.ts';
 import type { Confidence, Correction, Evidence, MappingProposal, NamingRule, ProposalReason, ProposalRow, RuleReport } from './mapping-proposal-schema.ts';
 import { confidenceLevels } from './mapping-proposal-schema.ts';
 
@@ -193,20 +193,23 @@ export function describeRule(rule: NamingRule): string {
 
 interface Candidate {
   lock: number;
-  match: NameMatch;
-  rules: number[];
+  score: number;
+  /** Which reading of the lock title (`variants`) scored it. */
+  variant: number;
 }
 
 const fold = (name: string) => name.normalize('NFC').replace(/\s+/g, ' ').trim().toLowerCase();
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, undefined, { numeric: true });
 
-function bestMatch(unit: string[], lockVariants: Variant[]): Candidate | null {
-  let best: Candidate | null = null;
-  for (const v of lockVariants) {
-    const match = compareTokens(unit, v.tokens);
-    if (!best || match.score > best.match.score) best = { lock: -1, match, rules: v.rules };
-  }
-  return best;
+/** The best reading of a lock title for a unit: its score and which reading. */
+function bestReading(unit: string[], lockVariants: Variant[]): { score: number; variant: number } {
+  let score = -1;
+  let variant = 0;
+  lockVariants.forEach((v, i) => {
+    const s = scoreTokens(unit, v.tokens);
+    if (s > score) [score, variant] = [s, i];
+  });
+  return { score, variant };
 }
 
 /** Computes the proposal. Units and locks named in `corrections` are taken as the operator set them. */
@@ -252,8 +255,9 @@ export function proposeMapping(input: ProposalInput): MappingProposal {
 
   // Which locks hold a token, over every reading of their titles.
   const index = new Map<string, number[]>();
-  lockVariants.forEach((vs, li) => {
-    for (const t of new Set(vs.flatMap((v) => v.tokens))) {
+  const lockTokenSets = lockVariants.map((vs) => new Set(vs.flatMap((v) => v.tokens)));
+  lockVariants.forEach((_, li) => {
+    for (const t of lockTokenSets[li]!) {
       const list = index.get(t);
       if (list) list.push(li);
       else index.set(t, [li]);
@@ -270,24 +274,20 @@ export function proposeMapping(input: ProposalInput): MappingProposal {
     const numbers = tokens.filter(isNumberToken);
     let pool: number[];
     const words = tokens.filter((t) => !isNumberToken(t));
-    const withWords = () => new Set(words.flatMap((t) => index.get(t) ?? []));
     if (numbers.length) {
       pool = numbers.map((n) => index.get(n) ?? []).reduce((a, b) => (b.length < a.length ? b : a));
       // A number on most titles (a building code "B2") says little: then a word must be shared
       // too, which keeps 5,000-unit sites fast at the cost of candidates whose words are all
       // misspelt or abbreviated.
-      if (pool.length > CROWDED_POOL && words.length) {
-        const shared = withWords();
-        pool = pool.filter((li) => shared.has(li));
-      }
-    } else pool = [...withWords()];
+      if (pool.length > CROWDED_POOL && words.length) pool = pool.filter((li) => words.some((w) => lockTokenSets[li]!.has(w)));
+    } else pool = [...new Set(words.flatMap((t) => index.get(t) ?? []))];
     const out: Candidate[] = [];
     for (const li of pool) {
-      const c = bestMatch(tokens, lockVariants[li]!);
+      const c = bestReading(tokens, lockVariants[li]!);
       // Below this a pair decides nothing (see THRESHOLDS) and is not worth listing.
-      if (c && c.match.score >= 0.3) out.push({ ...c, lock: li });
+      if (c.score >= 0.3) out.push({ lock: li, score: c.score, variant: c.variant });
     }
-    return out.sort((a, b) => b.match.score - a.match.score);
+    return out.sort((a, b) => b.score - a.score);
   });
 
   const unitDone = new Array<boolean>(units.length).fill(false);
@@ -302,9 +302,9 @@ export function proposeMapping(input: ProposalInput): MappingProposal {
       const open = candidates[ui]!.filter((c) => !lockDone[c.lock]);
       for (const c of open) {
         const b = lockBest.get(c.lock);
-        if (!b) lockBest.set(c.lock, { ui, score: c.match.score, second: 0 });
-        else if (c.match.score > b.score) lockBest.set(c.lock, { ui, score: c.match.score, second: b.score });
-        else if (c.match.score > b.second) b.second = c.match.score;
+        if (!b) lockBest.set(c.lock, { ui, score: c.score, second: 0 });
+        else if (c.score > b.score) lockBest.set(c.lock, { ui, score: c.score, second: b.score });
+        else if (c.score > b.second) b.second = c.score;
       }
       return open;
     });
@@ -312,15 +312,15 @@ export function proposeMapping(input: ProposalInput): MappingProposal {
       if (!open?.length) return null;
       const best = open[0]!;
       const lb = lockBest.get(best.lock)!;
-      const mutual = lb.ui === ui || lb.score === best.match.score;
-      const rival = Math.max(open[1]?.match.score ?? 0, lb.ui === ui ? lb.second : lb.score);
-      return { best, open, margin: round3(best.match.score - rival), mutual };
+      const mutual = lb.ui === ui || lb.score === best.score;
+      const rival = Math.max(open[1]?.score ?? 0, lb.ui === ui ? lb.second : lb.score);
+      return { best, open, margin: round3(best.score - rival), mutual };
     });
   }
 
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const found = evaluate().flatMap((e, ui) =>
-      e && !duplicate[ui] && e.mutual && e.best.match.score >= THRESHOLDS.high && e.margin >= THRESHOLDS.highMargin ? [{ ui, e }] : [],
+      e && !duplicate[ui] && e.mutual && e.best.score >= THRESHOLDS.high && e.margin >= THRESHOLDS.highMargin ? [{ ui, e }] : [],
     );
     if (!found.length) break;
     for (const { ui, e } of found) {
@@ -333,22 +333,20 @@ export function proposeMapping(input: ProposalInput): MappingProposal {
   const last = evaluate();
   const alternativesOf = (open: Candidate[], skip: number) =>
     open
-      .filter((c) => c.lock !== skip && c.match.score >= 0.3)
+      .filter((c) => c.lock !== skip && c.score >= 0.3)
       .slice(0, ALTERNATIVES)
-      .map((c) => ({ lock: { id: locks[c.lock]!.id, title: locks[c.lock]!.title }, score: c.match.score }));
-  const evidence = (c: Candidate): Evidence => ({
-    kind: c.match.kind,
-    matched: c.match.matched,
-    approximate: c.match.approximate,
-    unitOnly: c.match.unitOnly,
-    lockOnly: c.match.lockOnly,
-    rules: c.rules,
-  });
+      .map((c) => ({ lock: { id: locks[c.lock]!.id, title: locks[c.lock]!.title }, score: c.score }));
+  // The evidence of the pairs shown, worked out again in full (candidates keep scores only).
+  const evidence = (ui: number, c: Candidate): Evidence => {
+    const v = lockVariants[c.lock]![c.variant]!;
+    const m = compareTokens(unitTokens[ui]!, v.tokens);
+    return { kind: m.kind, matched: m.matched, approximate: m.approximate, unitOnly: m.unitOnly, lockOnly: m.lockOnly, rules: v.rules };
+  };
 
   // Medium: mutual best, ahead but not by enough (or scoring too low) to accept in bulk.
   const mediumLocks = new Set<number>();
   last.forEach((e, ui) => {
-    if (!e || duplicate[ui] || !e.mutual || e.best.match.score < THRESHOLDS.medium || e.margin < THRESHOLDS.mediumMargin) return;
+    if (!e || duplicate[ui] || !e.mutual || e.best.score < THRESHOLDS.medium || e.margin < THRESHOLDS.mediumMargin) return;
     if (mediumLocks.has(e.best.lock)) return;
     mediumLocks.add(e.best.lock);
     unitDone[ui] = true;
@@ -362,9 +360,9 @@ export function proposeMapping(input: ProposalInput): MappingProposal {
       lock: { id: l.id, title: l.title },
       confidence: d.confidence,
       reason: d.reason,
-      score: d.c.match.score,
+      score: d.c.score,
       margin: d.margin,
-      evidence: evidence(d.c),
+      evidence: evidence(d.ui, d.c),
       alternatives: alternativesOf(candidates[d.ui]!, d.c.lock),
     });
   }
@@ -376,15 +374,15 @@ export function proposeMapping(input: ProposalInput): MappingProposal {
     const top = open[0];
     let reason: ProposalReason = 'no_candidate';
     if (duplicate[ui]) reason = 'duplicate_name';
-    else if (top && top.match.score >= 0.3) reason = e && e.margin < THRESHOLDS.tie ? 'tie' : 'weak';
+    else if (top && top.score >= 0.3) reason = e && e.margin < THRESHOLDS.tie ? 'tie' : 'weak';
     rows.push({
       unit: ref(u),
       lock: null,
       confidence: 'low',
       reason,
-      score: top?.match.score ?? 0,
+      score: top?.score ?? 0,
       margin: e?.margin ?? 0,
-      evidence: top && top.match.score >= 0.3 ? evidence(top) : null,
+      evidence: top && top.score >= 0.3 ? evidence(ui, top) : null,
       alternatives: alternativesOf(open, -1),
     });
   });

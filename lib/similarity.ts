@@ -156,70 +156,141 @@ function oneEditApart(a: string, b: string): boolean {
  * right lock. Words may differ by one typo or be abbreviated ("N" for "Nord") at a discount.
  */
 export function compareTokens(unit: readonly string[], lock: readonly string[]): NameMatch {
-  const empty = (): NameMatch => ({ score: 0, kind: 'none', matched: [], approximate: [], unitOnly: [...unit], lockOnly: [...lock] });
-  if (!unit.length || !lock.length) return empty();
-  const all = (score: number, kind: MatchKind): NameMatch => ({ score, kind, matched: [...unit], approximate: [], unitOnly: [], lockOnly: [] });
-  if (unit.length === lock.length && unit.every((t, i) => t === lock[i])) return all(1, 'exact');
-  if (sameBag(unit, lock)) return all(0.97, 'reordered');
+  const detail: Detail = { matched: [], approximate: [], unitOnly: [], lockOnly: [], kind: 'none' };
+  const score = compare(unit, lock, detail);
+  return { score, kind: detail.kind, matched: detail.matched, approximate: detail.approximate, unitOnly: detail.unitOnly, lockOnly: detail.lockOnly };
+}
+
+/** `compareTokens(unit, lock).score` without building the evidence: the whole-site proposal scores millions of pairs. */
+export function scoreTokens(unit: readonly string[], lock: readonly string[]): number {
+  return compare(unit, lock, null);
+}
+
+type Detail = Omit<NameMatch, 'score'>;
+
+/** Marks of lock positions taken, reused between calls (titles are at most 200 characters). */
+let marks = new Int32Array(256);
+let generation = 0;
+
+function compare(unit: readonly string[], lock: readonly string[], d: Detail | null): number {
+  if (!unit.length || !lock.length) {
+    if (d) Object.assign(d, { kind: 'none', unitOnly: [...unit], lockOnly: [...lock] });
+    return 0;
+  }
+  let same = unit.length === lock.length;
+  for (let i = 0; same && i < unit.length; i++) same = unit[i] === lock[i];
+  if (same || sameBag(unit, lock)) {
+    if (d) Object.assign(d, { kind: same ? 'exact' : 'reordered', matched: [...unit] });
+    return same ? 1 : 0.97;
+  }
 
   const at = runAt(lock, unit);
   if (at >= 0) {
-    const lockOnly = [...lock.slice(0, at), ...lock.slice(at + unit.length)];
     // A code before or after the name: cheap, whatever it holds (a building number too).
-    const score = 0.95 - Math.min(0.12, 0.03 * lockOnly.length);
-    return { score: round3(score), kind: 'contained', matched: [...unit], approximate: [], unitOnly: [], lockOnly };
+    const extra = lock.length - unit.length;
+    if (d) Object.assign(d, { kind: 'contained', matched: [...unit], lockOnly: [...lock.slice(0, at), ...lock.slice(at + unit.length)] });
+    return round3(0.95 - Math.min(0.12, 0.03 * extra));
   }
 
   // General case: match exact tokens first, then typos and abbreviations among the words left.
-  const left = [...lock];
-  const used: number[] = [];
-  const matched: string[] = [];
-  const unmatched: string[] = [];
-  for (const t of unit) {
-    const i = left.findIndex((x, k) => x === t && !used.includes(k));
-    if (i >= 0) {
-      used.push(i);
-      matched.push(t);
-    } else unmatched.push(t);
+  if (lock.length > marks.length) marks = new Int32Array(lock.length * 2);
+  if (unit.length > unitMarks.length) unitMarks = new Int32Array(unit.length * 2);
+  const g = ++generation;
+  let got = 0;
+  let total = 0;
+  let missingNumber = false;
+  let missingWord = false;
+  run.found = 0;
+  run.first = -1;
+  run.last = -1;
+  run.previous = -1;
+  run.inOrder = true;
+  for (let i = 0; i < unit.length; i++) {
+    const t = unit[i]!;
+    const w = weight(t);
+    total += w;
+    for (let j = 0; j < lock.length; j++)
+      if (marks[j] !== g && lock[j] === t) {
+        take(j, g);
+        unitMarks[i] = g;
+        got += w;
+        d?.matched.push(t);
+        break;
+      }
   }
-  const approximate: NameMatch['approximate'] = [];
-  const unitOnly: string[] = [];
-  let got = matched.reduce((s, t) => s + weight(t), 0);
-  for (const t of unmatched) {
+  // Second pass, so an exact match elsewhere in the title is never taken by an approximate one.
+  for (let i = 0; i < unit.length; i++) {
+    if (unitMarks[i] === g) continue;
+    const t = unit[i]!;
     if (isNumber(t)) {
-      unitOnly.push(t);
+      missingNumber = true;
+      d?.unitOnly.push(t);
       continue;
     }
-    let how: 'typo' | 'abbreviation' | null = null;
-    const i = left.findIndex((x, k) => {
-      if (used.includes(k) || isNumber(x)) return false;
-      if (oneEditApart(t, x)) return (how = 'typo');
-      if (t.length >= 3 && x.length < t.length && t.startsWith(x)) return (how = 'abbreviation');
-      return false;
-    });
-    if (i >= 0 && how) {
-      used.push(i);
-      approximate.push({ unit: t, lock: left[i]!, how });
+    let k = -1;
+    let how: 'typo' | 'abbreviation' = 'typo';
+    for (let j = 0; j < lock.length; j++) {
+      const x = lock[j]!;
+      if (marks[j] === g || isNumber(x)) continue;
+      if (oneEditApart(t, x)) {
+        k = j;
+        how = 'typo';
+        break;
+      }
+      if (t.length >= 3 && x.length < t.length && t.startsWith(x)) {
+        k = j;
+        how = 'abbreviation';
+        break;
+      }
+    }
+    if (k >= 0) {
+      take(k, g);
       got += how === 'typo' ? 0.85 : 0.8;
-    } else unitOnly.push(t);
+      d?.approximate.push({ unit: t, lock: lock[k]!, how });
+    } else {
+      missingWord = true;
+      d?.unitOnly.push(t);
+    }
   }
-  const lockOnly = left.filter((_, k) => !used.includes(k));
-  const total = unit.reduce((s, t) => s + weight(t), 0);
-  if (unitOnly.some(isNumber)) {
+  let extraNumbers = 0;
+  let extraWords = 0;
+  for (let j = 0; j < lock.length; j++)
+    if (marks[j] !== g) {
+      if (isNumber(lock[j]!)) extraNumbers++;
+      else extraWords++;
+      d?.lockOnly.push(lock[j]!);
+    }
+  if (missingNumber) {
     // Another number is another unit, however alike the rest looks.
-    return { score: round3(Math.min(0.3, (0.3 * got) / total)), kind: 'different_number', matched, approximate, unitOnly, lockOnly };
+    if (d) d.kind = 'different_number';
+    return round3(Math.min(0.3, (0.3 * got) / total));
   }
-  if (!matched.length && !approximate.length) return empty();
+  if (!run.found) {
+    if (d) Object.assign(d, { kind: 'none', unitOnly: [...unit], lockOnly: [...lock] });
+    return 0;
+  }
+  if (d) d.kind = 'partial';
   let score = 0.95 * (got / total);
-  if (unitOnly.length) score *= 0.8;
+  if (missingWord) score *= 0.8;
   // Parts scattered among other parts, or in another order: a weaker sign than a clean run.
-  const positions = used.slice(0, matched.length + approximate.length);
-  const inOrder = positions.every((p, k) => k === 0 || p > positions[k - 1]!);
-  const contiguous = Math.max(...positions) - Math.min(...positions) + 1 === positions.length;
-  if (!inOrder) score -= 0.03;
+  const contiguous = run.last - run.first + 1 === run.found;
+  if (!run.inOrder) score -= 0.03;
   // An extra number outside a clean run is likely the number of another unit ("B2 A12" for A-2).
-  score -= lockOnly.reduce((s, t) => s + (isNumber(t) ? 0.15 : contiguous ? 0.03 : 0.06), 0);
-  return { score: round3(Math.max(0, score)), kind: 'partial', matched, approximate, unitOnly, lockOnly };
+  score -= extraNumbers * 0.15 + extraWords * (contiguous ? 0.03 : 0.06);
+  return round3(Math.max(0, score));
+}
+
+/** Where the matched parts sit in the title (for "in order" and "one run"), kept between calls. */
+const run = { found: 0, first: -1, last: -1, previous: -1, inOrder: true };
+let unitMarks = new Int32Array(64);
+
+function take(k: number, g: number) {
+  marks[k] = g;
+  run.found++;
+  if (run.first < 0 || k < run.first) run.first = k;
+  if (k > run.last) run.last = k;
+  if (k < run.previous) run.inOrder = false;
+  run.previous = k;
 }
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
