@@ -91,6 +91,9 @@ export function MappingReview({ api, locationId, download = saveDownload }: Mapp
   const picking = useSignal<ProposalRow | null>(null);
   const locks = useSignal<LockChoice[] | null>(null);
   const pickerInput = useRef<HTMLInputElement>(null);
+  const root = useRef<HTMLElement>(null);
+  /** After the picker closes, focus goes back to the row's "Change lock" button. */
+  const returnFocus = useSignal<string | null>(null);
   const ids = { heading: useId(), filter: useId(), level: useId(), rules: useId(), summary: useId(), picker: useId() };
 
   const correctionList = (): Correction[] => [...corrections.value].map(([unitId, lockId]) => ({ unitId, lockId }));
@@ -157,6 +160,7 @@ export function MappingReview({ api, locationId, download = saveDownload }: Mapp
     mappedElsewhere.value = elsewhere;
     if (lock) ticked.value = new Map(ticked.value).set(row.unit.id, lock.id);
     else setTick(row, false);
+    if (picking.value) returnFocus.value = row.unit.id;
     picking.value = null;
     await propose('recompute');
   }
@@ -185,6 +189,15 @@ export function MappingReview({ api, locationId, download = saveDownload }: Mapp
   useEffect(() => {
     if (picking.value && locks.value) pickerInput.current?.focus();
   }, [picking.value, locks.value]);
+
+  useEffect(() => {
+    if (!returnFocus.value || picking.value || busy.value) return;
+    const button = root.current?.querySelector<HTMLButtonElement>(`button[data-change="${returnFocus.value}"]`);
+    if (button) {
+      button.focus();
+      returnFocus.value = null;
+    }
+  });
 
   async function downloadAs(format: FileFormat) {
     busy.value = 'download';
@@ -303,7 +316,7 @@ export function MappingReview({ api, locationId, download = saveDownload }: Mapp
         </td>
         <td>{r.lock ? Math.round(r.score * 100) : '—'}</td>
         <td class="ab-actions">
-          <button type="button" disabled={disabled} onClick={() => void openPicker(r)}>
+          <button type="button" data-change={r.unit.id} disabled={disabled} onClick={() => void openPicker(r)}>
             {t('proposal.change', { unit: r.unit.name })}
           </button>
           {corrected ? (
@@ -321,7 +334,7 @@ export function MappingReview({ api, locationId, download = saveDownload }: Mapp
   };
 
   return (
-    <section class="ab-mapping-review" aria-labelledby={ids.heading} aria-busy={busy.value === 'recompute'}>
+    <section ref={root} class="ab-mapping-review" aria-labelledby={ids.heading} aria-busy={busy.value === 'recompute'}>
       <h2 id={ids.heading}>{t('proposal.heading')}</h2>
       <p>{t('proposal.intro')}</p>
       <StatusMessage notice={notice.value} />
@@ -378,7 +391,13 @@ export function MappingReview({ api, locationId, download = saveDownload }: Mapp
               ) : (
                 <p role="status">{t('proposal.picker.loading')}</p>
               )}
-              <button type="button" onClick={() => (picking.value = null)}>
+              <button
+                type="button"
+                onClick={() => {
+                  returnFocus.value = picking.value!.unit.id;
+                  picking.value = null;
+                }}
+              >
                 {t('proposal.picker.cancel')}
               </button>
             </section>

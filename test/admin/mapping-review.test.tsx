@@ -135,6 +135,7 @@ describe('MappingReview', () => {
     await ready();
     fireEvent.click(screen.getByRole('button', { name: 'Change lock of A-07' }));
     const picker = await screen.findByRole('region', { name: 'Choose the lock for unit A-07' });
+    await waitFor(() => expect(document.activeElement).toBe(within(picker).getByRole('searchbox', { name: 'Search locks' })));
     // The picker suggests the locks titled like the unit first.
     const suggested = within(picker).getByRole('region', { name: 'Suggested for this unit' });
     fireEvent.click(within(suggested).getAllByRole('button', { name: /Storage A-07/ })[0]!);
@@ -143,6 +144,8 @@ describe('MappingReview', () => {
     const chosen = await waitFor(() => group(/Chosen by you \(1\)/));
     expect(within(chosen).getByText('Chosen by you')).toBeTruthy();
     expect(accept('A-07').checked).toBe(true);
+    // Focus is back on the row's own button once the proposal is in.
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Change lock of A-07' })));
     // Undo gives the row back to the proposal.
     fireEvent.click(screen.getByRole('button', { name: 'Undo my choice for A-07' }));
     await waitFor(() => expect(calls.propose).toHaveLength(3));

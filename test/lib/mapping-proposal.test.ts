@@ -84,13 +84,21 @@ describe('what is never proposed', () => {
     expect(p.totals.locksLeft).toBe(3);
   });
 
-  it('proposes a weaker but unique match as medium, not high', () => {
-    // "N" for "Nord" and a missing dash: the only candidate, but not an exact reading.
+  it('proposes the best of two close locks as medium, for a person to check, never high', () => {
+    // "A12 spare" is nearly as good a title for A-12 as "A12".
+    const p = proposeMapping({ locationId: 'x', units: units(['A-12']), locks: locks(['A12', 'A12 spare']) });
+    expect(row(p, 'A-12')).toMatchObject({ lock: { id: 'l0' }, confidence: 'medium', reason: 'close', score: 1, margin: 0.08 });
+    expect(row(p, 'A-12').alternatives).toEqual([{ lock: { id: 'l1', title: 'A12 spare' }, score: 0.92 }]);
+  });
+
+  it('reads a typo in a word and says so', () => {
     const p = proposeMapping({ locationId: 'x', units: units(['Nord Garage', 'Süd Garage']), locks: locks(['Garage Nrod']) });
     const r = row(p, 'Nord Garage');
-    expect(r.lock?.id).toBe('l0');
+    expect(r).toMatchObject({ lock: { id: 'l0' }, confidence: 'high' });
     expect(r.evidence?.approximate).toEqual([{ unit: 'nord', lock: 'nrod', how: 'typo' }]);
     expect(r.score).toBeLessThan(1);
+    // Its only candidate went to Nord Garage: nothing is left for it.
+    expect(row(p, 'Süd Garage')).toMatchObject({ lock: null, reason: 'no_candidate' });
   });
 
   it('high pairs always lead every rival by the margin (ties are never accepted in bulk)', () => {
