@@ -317,6 +317,31 @@ async function keycafe() {
   add({ area, name: 'duplicates on Keycafe, bookings not active', value: f.duplicates + (f.bookingsRequested - f.bookingsActive), unit: '', target: '0', ok: f.duplicates === 0 && f.bookingsActive === f.bookingsRequested });
 }
 
+async function proposal() {
+  const { runProposalBench } = await import('./mapping-proposal.ts');
+  const f = await runProposalBench({ sizes: quick ? [500, 2000] : [500, 5000], runs: quick ? 1 : 3 });
+  raw.mappingProposal = f;
+  const area = 'Mapping proposal (whole site, generated naming schemes)';
+  for (const e of f.engine) {
+    const base = f.engine.find((x) => x.units === e.units && x.scheme === 'mixed styles')!;
+    add({
+      area,
+      name: `engine: ${e.units.toLocaleString('en')} units × ${e.locks.toLocaleString('en')} locks, "${e.scheme}" (${e.high} high-confidence pairs, median of ${f.runs})`,
+      value: e.ms,
+      unit: 'ms',
+      ...(e === base ? {} : { baseline: { name: 'same size, "mixed styles"', value: base.ms, unit: 'ms' } }),
+    });
+  }
+  for (const a of f.api)
+    add({
+      area,
+      name: `GET /v1/locations/{id}/mapping-proposal, ${a.units.toLocaleString('en')} units (PGlite, ${kib(a.bytes)} KiB answer)`,
+      value: a.ms,
+      unit: 'ms',
+      baseline: { name: 'the engine alone, same site', value: f.engine.find((e) => e.units === a.units && e.scheme === 'mixed styles')!.ms, unit: 'ms' },
+    });
+}
+
 async function startup() {
   const { runStartupBench } = await import('./startup.ts');
   const f = await runStartupBench(sizes.startupRuns);
@@ -360,6 +385,7 @@ await step('bulk', bulk);
 await step('tapkey', tapkey);
 await step('keycafe', keycafe);
 await step('startup', startup);
+await step('proposal', proposal);
 
 const result = {
   generatedAt: new Date().toISOString(),

@@ -9,6 +9,9 @@ import { translate, type Language, type MessageKey } from './i18n/index.ts';
 /** The file's columns, in this order on export; the import accepts either order. */
 export const MAPPING_FILE_HEADERS = ['Tapkey Lock ID', 'Kinnovis Unit Name'] as const;
 
+/** Columns a file may carry besides the two, which the import reads past (the proposal download's confidence). */
+export const OPTIONAL_MAPPING_FILE_HEADERS = ['Confidence'] as const;
+
 /** The captured-locks export: the mapping file's two columns first, then what helps fill it in. */
 export const LOCK_EXPORT_HEADERS = ['Tapkey Lock ID', 'Kinnovis Unit Name', 'Lock Title', 'Source', 'Location', 'Captured URL', 'Unit ID'] as const;
 

@@ -16,6 +16,7 @@ import { lockIdSchema } from './lock-id.ts';
 import { isoDateSchema } from './dates.ts';
 import type { ImportReport } from './mapping-file.ts';
 import type { PageReading, SiteProfile } from './site-profile/index.ts';
+import type { MappingProposal } from './mapping-proposal-schema.ts';
 import type { QueueCounts, QueueError, QueueItemState } from './queue.ts';
 
 // ---------- message schemas ----------
@@ -248,9 +249,41 @@ export interface KeycafeResponseMap {
   popupRecent: PopupRecent;
 }
 
+// ---------- mapping proposal review (admin page) ----------
+// Handlers: entrypoints/background/mapping-proposal.ts. Extension pages only. The handler
+// checks the API's answers with lib/mapping-proposal-schema.ts (kept out of this file so the
+// content scripts stay small, as above).
+const proposalCorrections = () => z.array(z.object({ unitId: z.string().uuid(), lockId: z.string().uuid().nullable() })).max(10_000).default([]);
+
+export const mappingProposalMessageSchemas = {
+  mappingProposal: z.object({ type: z.literal('mappingProposal'), locationId: z.string().uuid(), corrections: proposalCorrections() }),
+  mappingProposalFile: z.object({
+    type: z.literal('mappingProposalFile'),
+    locationId: z.string().uuid(),
+    format: z.enum(['csv', 'xlsx']),
+    corrections: proposalCorrections(),
+  }),
+  applyMappingProposal: z.object({
+    type: z.literal('applyMappingProposal'),
+    locationId: z.string().uuid(),
+    rows: z.array(z.object({ unitId: z.string().uuid(), lockId: z.string().uuid(), replace: z.boolean().default(false) })).min(1).max(10_000),
+    dryRun: z.boolean(),
+  }),
+} as const;
+
+export type MappingProposalMessageType = keyof typeof mappingProposalMessageSchemas;
+
+export interface MappingProposalResponseMap {
+  mappingProposal: MappingProposal;
+  mappingProposalFile: { fileName: string; contentType: string; base64: string };
+  /** `rejected`: applying was refused because rows have errors (nothing was written). */
+  applyMappingProposal: { report: ImportReport; rejected: boolean };
+}
+
 export const messageSchemas = {
   ...managerMessageSchemas,
   ...keycafeMessageSchemas,
+  ...mappingProposalMessageSchemas,
   ping: z.object({ type: z.literal('ping') }),
   status: z.object({ type: z.literal('status'), refresh: z.boolean().default(false) }),
   listUnits: z.object({ type: z.literal('listUnits') }),
@@ -376,7 +409,7 @@ export interface QueueItemView {
   lastError: QueueError | null;
 }
 
-export interface ResponseMap extends ManagerResponseMap, KeycafeResponseMap {
+export interface ResponseMap extends ManagerResponseMap, KeycafeResponseMap, MappingProposalResponseMap {
   ping: { pong: true; version: string };
   status: StatusInfo;
   /** `stale`: the API is unreachable and this is the last list fetched. */

@@ -15,6 +15,7 @@ import { locationsRouter } from './routes/locations.ts';
 import { locksRouter } from './routes/locks.ts';
 import { MAPPING_IMPORT_PATH, mappingFilesRouter } from './routes/mapping-files.ts';
 import { mappingsRouter } from './routes/mappings.ts';
+import { mappingProposalRouter } from './routes/mapping-proposal.ts';
 import { meRouter } from './routes/me.ts';
 import { unitsRouter } from './routes/units.ts';
 import { keycafeRouter } from './routes/keycafe.ts';
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRouter);
   app.route('/', meRouter);
   app.route('/', locationsRouter);
+  app.route('/', mappingProposalRouter);
   app.route('/', unitsRouter);
   // Before locks: /v1/locks/export must not be taken for /v1/locks/{lockId}.
   app.route('/', mappingFilesRouter);

@@ -3,8 +3,9 @@ import type { Mapping } from '../../lib/contract.ts';
 import type { UnitPageData } from '../../lib/site-profile/index.ts';
 import type { LockChoice, MappingApi } from '../mapping/api.ts';
 import { MappingDialog } from '../mapping/MappingDialog.tsx';
+import { lockChoices } from '../mapping/lock-choices.ts';
 import { messageMappingApi } from '../mapping/message-api.ts';
-import { useUi, type Translate } from '../ui-context.ts';
+import { useUi } from '../ui-context.ts';
 
 export type LockMapResult = { kind: 'saved'; lock: LockChoice; mapping: Mapping } | { kind: 'queued'; lock: LockChoice };
 
@@ -51,17 +52,4 @@ export function LockPickerDialog({ unit, current, onClose, api: givenApi }: Lock
       }
     />
   );
-}
-
-/** Locks as picker items, tagged with the unit each is mapped to and where it came from. */
-function lockChoices(locks: LockChoice[], unitExternalId: string, t: Translate) {
-  return locks.map((lock) => {
-    const mine = lock.mappedTo?.externalId === unitExternalId;
-    const tags = [
-      ...(mine ? [t('mapping.tag.current')] : []),
-      ...(lock.mappedTo && !mine ? [t('mapping.tag.mapped', { unit: lock.mappedTo.name })] : []),
-      ...(lock.source === 'captured' ? [t('mapping.tag.captured')] : []),
-    ];
-    return { id: lock.id, lock, label: lockName(lock), searchable: [lock.id], tags };
-  });
 }

@@ -10,6 +10,7 @@ import { ApiCallError } from './api-client.ts';
 import { createBulkHandlers } from './bulk.ts';
 import { injectIntoOpenTabs, syncPortalScripts } from './content-scripts.ts';
 import { createManagerHandlers } from './manager.ts';
+import { createMappingProposalHandlers } from './mapping-proposal.ts';
 import { createKeycafeHandlers } from './keycafe.ts';
 import { registerManagerBackground } from './profiles.ts';
 import { createBackgroundService } from './service.ts';
@@ -31,7 +32,7 @@ export default defineBackground(() => {
   // listeners registered in the first turn.
   listenForMessages(
     createMessageRouter({
-      handlers: { ...service.handlers, ...manager.handlers, ...createBulkHandlers(service), ...createKeycafeHandlers(service) },
+      handlers: { ...service.handlers, ...manager.handlers, ...createBulkHandlers(service), ...createKeycafeHandlers(service), ...createMappingProposalHandlers(service) },
       policy: async (sender) => ({
         extensionId: browser.runtime.id,
         extensionOrigin,

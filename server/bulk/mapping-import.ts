@@ -5,10 +5,10 @@
  * write are server/mappings.ts, the same as for a single mapping.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Mapping } from '../../lib/contract.ts';
 import { extractLockId, lockIdSchema } from '../../lib/lock-id.ts';
-import { importProblem, MAPPING_FILE_HEADERS, normalizeHeader, type ImportProblem, type ImportReport, type ImportRow } from '../../lib/mapping-file.ts';
+import { importProblem, MAPPING_FILE_HEADERS, normalizeHeader, OPTIONAL_MAPPING_FILE_HEADERS, type ImportProblem, type ImportReport, type ImportRow } from '../../lib/mapping-file.ts';
 import { recordAudit } from '../audit.ts';
 import type { Db } from '../db/client.ts';
 import { locks, mappings, units } from '../db/schema/index.ts';
@@ -24,13 +24,19 @@ export interface ImportOptions {
   dryRun: boolean;
   /** Move locks and units already mapped elsewhere instead of reporting a conflict. */
   replace: boolean;
+  /** Match unit names among this location's units only (names repeat across sites). */
+  locationId?: string;
+  /** With `replace`: only these rows (spreadsheet row numbers) may move a mapping; others report the conflict. */
+  replaceRows?: ReadonlySet<number>;
+  /** Recorded in the audit event: where the file came from (e.g. `mapping_proposal`). */
+  source?: string;
 }
 
 const [LOCK_HEADER, UNIT_HEADER] = MAPPING_FILE_HEADERS;
 const quoted = (s: string) => `“${s}”`;
 
 /** Finds the two columns; anything else in the header row is a 422 that says what was found. */
-export function mappingColumns(header: TableRow | null): { lock: number; unit: number } {
+export function mappingColumns(header: TableRow | null): { lock: number; unit: number; ignored: number[] } {
   const expected = `exactly the two headers ${quoted(LOCK_HEADER)} and ${quoted(UNIT_HEADER)}`;
   if (!header) throw new ApiError('unprocessable', `The file is empty. Its first row must hold ${expected}.`);
   const norm = header.cells.map(normalizeHeader);
@@ -42,7 +48,10 @@ export function mappingColumns(header: TableRow | null): { lock: number; unit: n
     if (cols.length === 0) problems.push(`Missing the column ${quoted(name)}`);
     if (cols.length > 1) problems.push(`The column ${quoted(name)} appears ${cols.length} times`);
   }
-  const others = header.cells.filter((c, i) => c.trim() !== '' && !lock.includes(i) && !unit.includes(i));
+  // Columns a download adds for the reader (the proposal's confidence) are read past.
+  const optional = new Set(OPTIONAL_MAPPING_FILE_HEADERS.map(normalizeHeader));
+  const ignored = norm.flatMap((n, i) => (optional.has(n) && !lock.includes(i) && !unit.includes(i) ? [i] : []));
+  const others = header.cells.filter((c, i) => c.trim() !== '' && !lock.includes(i) && !unit.includes(i) && !ignored.includes(i));
   if (others.length) problems.push(`Unexpected column${others.length > 1 ? 's' : ''} ${others.map((c) => quoted(c.trim())).join(', ')}`);
   if (problems.length) {
     const found = header.cells.filter((c) => c.trim() !== '').map((c) => quoted(c.trim())).join(', ');
@@ -52,7 +61,7 @@ export function mappingColumns(header: TableRow | null): { lock: number; unit: n
       problems.map((message) => ({ path: 'header', message })),
     );
   }
-  return { lock: lock[0]!, unit: unit[0]! };
+  return { lock: lock[0]!, unit: unit[0]!, ignored };
 }
 
 /** A lock ID cell: a UUID (any case, optionally in braces), or a Tapkey portal URL containing one. */
@@ -88,8 +97,9 @@ function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
  * The organization's units, locks and mappings. With `lock`, units then locks are row-locked
  * (the order the single mapping PUT takes them), so no mapping changes under an import.
  */
-async function loadState(db: DbOrTx, organizationId: string, lock: boolean): Promise<OrgState> {
-  const unitQuery = db.select().from(units).where(eq(units.organizationId, organizationId)).orderBy(asc(units.id));
+async function loadState(db: DbOrTx, organizationId: string, lock: boolean, locationId?: string): Promise<OrgState> {
+  const unitScope = locationId ? and(eq(units.organizationId, organizationId), eq(units.locationId, locationId)) : eq(units.organizationId, organizationId);
+  const unitQuery = db.select().from(units).where(unitScope).orderBy(asc(units.id));
   const unitRows = lock ? await unitQuery.for('update') : await unitQuery;
   const lockQuery = db.select().from(locks).where(eq(locks.organizationId, organizationId)).orderBy(asc(locks.id));
   const lockRows = lock ? await lockQuery.for('update') : await lockQuery;
@@ -124,7 +134,7 @@ interface Judged {
 const ref = (u: { externalId: string; name: string }) => ({ externalId: u.externalId, name: u.name });
 
 /** Judges every row. Pure apart from reading `state`. */
-function judgeRows(table: Table, cols: { lock: number; unit: number }, state: OrgState, replace: boolean): Judged[] {
+function judgeRows(table: Table, cols: { lock: number; unit: number; ignored: number[] }, state: OrgState, replace: boolean, replaceRows?: ReadonlySet<number>): Judged[] {
   const rows = table.rows.map((r) => {
     const lockCell = r.cells[cols.lock] ?? '';
     const unitCell = r.cells[cols.unit] ?? '';
@@ -134,7 +144,7 @@ function judgeRows(table: Table, cols: { lock: number; unit: number }, state: Or
     if (r.cells.every((c) => c.trim() === '')) {
       problems.push(importProblem('empty_row'));
     } else {
-      if (r.cells.some((c, i) => i !== cols.lock && i !== cols.unit && c.trim() !== ''))
+      if (r.cells.some((c, i) => i !== cols.lock && i !== cols.unit && !cols.ignored.includes(i) && c.trim() !== ''))
         problems.push(importProblem('extra_cells'));
       if (!lockCell.trim()) problems.push(importProblem('missing_lock_id'));
       else {
@@ -179,7 +189,7 @@ function judgeRows(table: Table, cols: { lock: number; unit: number }, state: Or
     };
     if (x.problems.length || !x.unit || !x.lock) return { report, change: null };
     const current = [state.mappingByUnit.get(x.unit.id), state.mappingByLock.get(x.lock.id)].filter((m): m is Mapping => !!m);
-    const plan = planMapping(current, x.unit, x.lock, replace);
+    const plan = planMapping(current, x.unit, x.lock, replace && (!replaceRows || replaceRows.has(x.r.row)));
     if (plan.action === 'unchanged') return { report: { ...report, action: 'unchanged' }, change: null };
     report.lockWasMappedTo = plan.lockMappedTo ? ref(plan.lockMappedTo.unit) : null;
     report.unitWasMappedTo = plan.unitMappedTo?.lockId ?? null;
@@ -217,11 +227,11 @@ export async function importMappings(db: Db, table: Table, fileBytes: Uint8Array
   // Wrong headers are refused before any database work.
   const cols = mappingColumns(table.header);
   if (opts.dryRun) {
-    const judged = judgeRows(table, cols, await loadState(db, opts.organizationId, false), opts.replace);
+    const judged = judgeRows(table, cols, await loadState(db, opts.organizationId, false, opts.locationId), opts.replace, opts.replaceRows);
     return buildReport(table, judged, opts, false, null);
   }
   return db.transaction(async (tx) => {
-    const judged = judgeRows(table, cols, await loadState(tx, opts.organizationId, true), opts.replace);
+    const judged = judgeRows(table, cols, await loadState(tx, opts.organizationId, true, opts.locationId), opts.replace, opts.replaceRows);
     const errors = judged.filter((j) => j.report.action === 'error').length;
     if (errors) {
       const report = buildReport(table, judged, opts, false, null);
@@ -242,7 +252,14 @@ export async function importMappings(db: Db, table: Table, fileBytes: Uint8Array
       action: 'mappings.imported',
       entity: 'mapping_import',
       entityId: importId,
-      after: { format: table.format, replace: opts.replace, sha256: createHash('sha256').update(fileBytes).digest('hex'), totals: report.totals },
+      after: {
+        format: table.format,
+        replace: opts.replace,
+        sha256: createHash('sha256').update(fileBytes).digest('hex'),
+        totals: report.totals,
+        ...(opts.locationId ? { locationId: opts.locationId } : {}),
+        ...(opts.source ? { source: opts.source } : {}),
+      },
     });
     return report;
   });

@@ -24,6 +24,7 @@ import { importGate, parsePool } from '../bulk/parse-pool.ts';
 import { detectFormat } from '../bulk/table-read.ts';
 import { writeTable } from '../bulk/table-write.ts';
 import { ApiError, sendError } from '../errors.ts';
+import { findLocation } from '../resources.ts';
 import { createRouter } from '../router.ts';
 import { booleanQuery, ErrorBody, errors, json, openapi } from './openapi.ts';
 
@@ -77,6 +78,7 @@ const importRoute = createRoute({
     `At most ${MiB} MiB and ${MAX_IMPORT_ROWS.toLocaleString('en')} rows. The first non-blank row must hold exactly the headers ` +
     `\`${MAPPING_FILE_HEADERS.join('` and `')}\` (any order, case and spacing ignored). CSV may use \`,\`, \`;\` or tabs, and UTF-8 (with or without BOM), ` +
     'UTF-16 or Windows-1252 text; XLSX is read from its first visible sheet.\n\n' +
+    'A `Confidence` column (as in the mapping proposal download) is read past. ' +
     'Each row is reported as `create`, `unchanged`, `replace` or `error` with reasons: empty row, values outside the two columns, missing or bad lock ID, ' +
     'lock not known (capture or import it first), unknown or ambiguous unit name (units are matched by name within the organization), ' +
     'lock or unit repeated in the file, conflict with an existing mapping (unless `replace=true`).\n\n' +
@@ -86,6 +88,11 @@ const importRoute = createRoute({
     query: z.object({
       dryRun: booleanQuery.default(true).openapi({ description: '`true` (default): report only. `false`: apply all rows or none' }),
       replace: booleanQuery.default(false).openapi({ description: '`true`: move locks and units already mapped elsewhere instead of reporting a conflict' }),
+      locationId: z
+        .string()
+        .uuid('Not a valid UUID')
+        .optional()
+        .openapi({ description: "Match unit names among this location's units only (when several sites use the same names)" }),
     }),
     body: {
       required: true,
@@ -146,7 +153,9 @@ export const mappingFilesRouter = createRouter()
     return download(c, format, 'locks', await writeTable(format, 'Locks', LOCK_EXPORT_HEADERS, rows));
   })
   .openapi(importRoute, async (c) => {
-    const { dryRun, replace } = c.req.valid('query');
+    const { dryRun, replace, locationId } = c.req.valid('query');
+    if (locationId && !(await findLocation(c.get('deps').database.db, c.get('organizationId'), locationId)))
+      throw new ApiError('validation_failed', 'Some fields are not valid', [{ path: 'locationId', message: 'No such location in your organization' }]);
     const contentType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (contentType && !acceptedTypes.has(contentType))
       throw new ApiError(
@@ -170,6 +179,7 @@ export const mappingFilesRouter = createRouter()
         actor: c.get('actor'),
         dryRun,
         replace,
+        ...(locationId ? { locationId } : {}),
       });
       return c.json(report, 200);
     } finally {

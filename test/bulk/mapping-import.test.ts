@@ -267,7 +267,7 @@ describe('headers and requests', () => {
     const doc = (await api.json('GET', '/openapi.json', undefined, { token: null })).body;
     const post = doc.paths['/v1/mappings/import'].post;
     expect(Object.keys(post.requestBody.content)).toEqual(['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']);
-    expect(post.parameters.map((p: { name: string }) => p.name)).toEqual(['dryRun', 'replace']);
+    expect(post.parameters.map((p: { name: string }) => p.name)).toEqual(['dryRun', 'replace', 'locationId']);
     expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['200', '413', '415', '422']));
     expect(doc.paths['/v1/mappings/export'].get.parameters[0].name).toBe('format');
     expect(doc.paths['/v1/locks/export'].get).toBeDefined();

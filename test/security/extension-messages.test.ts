@@ -113,6 +113,9 @@ const examples: Record<MessageType, unknown> = {
   keycafeCancel: { id: '6f1b2c9e-1111-4222-8333-944455556666' },
   keycafeRetry: { id: '6f1b2c9e-1111-4222-8333-944455556666' },
   popupRecent: {},
+  mappingProposal: { locationId: '6f1b2c9e-1111-4222-8333-944455556666' },
+  mappingProposalFile: { locationId: '6f1b2c9e-1111-4222-8333-944455556666', format: 'csv' },
+  applyMappingProposal: { locationId: '6f1b2c9e-1111-4222-8333-944455556666', rows: [{ unitId: '6f1b2c9e-1111-4222-8333-944455556666', lockId: LOCK }], dryRun: false },
 };
 
 /**
