@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { lockIdSchema } from './lock-id.ts';
+import { isSafeLinkUrl } from './safe-url.ts';
 
 export { lockIdSchema };
 
@@ -159,7 +160,7 @@ export type Lock = z.infer<typeof lockSchema>;
 export const capturedLockInput = z.object({
   id: lockIdSchema,
   title: z.string().trim().max(200).default(''),
-  pageUrl: z.string().url().max(2000),
+  pageUrl: z.string().max(2000).refine(isSafeLinkUrl, 'Use the https:// address of the portal page'),
   locationId: id.nullable().optional(),
 });
 export type CapturedLockInput = z.input<typeof capturedLockInput>;
@@ -462,7 +463,8 @@ export const keycafeAccessSchema = z.object({
   reason: z.string().nullable(),
   keycafeAccessId: z.string().nullable(),
   bookingCode: z.string().nullable(),
-  checkinLink: z.string().nullable(),
+  /** https only (lib/safe-url.ts); anything else never leaves the API. */
+  checkinLink: z.string().refine(isSafeLinkUrl, 'Only https:// check-in links').nullable(),
   /** Granted later by the key sync of an "apply to all keys" booking (a key created after it). */
   addedBySync: z.boolean(),
   updatedAt: isoDateTime,

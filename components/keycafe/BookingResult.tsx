@@ -1,5 +1,6 @@
 import { useId } from 'preact/hooks';
 import type { KeycafeBooking } from '../../lib/contract.ts';
+import { safeLinkUrl } from '../../lib/safe-url.ts';
 import { useUi } from '../ui-context.ts';
 import { accessStateText, isSettling, keysText, recipientText, whenText } from './booking-text.ts';
 import { CopyButton } from './CopyButton.tsx';
@@ -51,24 +52,28 @@ export function BookingResult({ booking, retrying, onRetry, onCopied }: BookingR
             </>
           ) : null}
           <ul class="ab-accesses" aria-label={t('kcui.result.perKey')}>
-            {booking.accesses.map((a) => (
-              <li key={a.keyId} class={`ab-access ab-${a.state}`}>
-                <span class="ab-access-key">{a.keyName}</span>
-                <span class="ab-access-state">{accessStateText(t, a)}</span>
-                {a.bookingCode ? (
-                  <span class="ab-code-row">
-                    {t('kcui.result.code')} <code class="ab-code">{a.bookingCode}</code>
-                    <CopyButton text={a.bookingCode} label={t('kcui.result.copyCode', { key: a.keyName })} onResult={onCopied} />
-                  </span>
-                ) : null}
-                {a.checkinLink ? (
-                  <a href={a.checkinLink} target="_blank" rel="noopener noreferrer">
-                    {t('kcui.result.checkin', { key: a.keyName })}
-                  </a>
-                ) : null}
-                {a.state === 'failed' && a.reason ? <span class="ab-access-reason">{t('kcui.result.reason', { reason: a.reason })}</span> : null}
-              </li>
-            ))}
+            {booking.accesses.map((a) => {
+              // Checked here too: whatever a host's API answered, only an https link is a link.
+              const checkin = safeLinkUrl(a.checkinLink);
+              return (
+                <li key={a.keyId} class={`ab-access ab-${a.state}`}>
+                  <span class="ab-access-key">{a.keyName}</span>
+                  <span class="ab-access-state">{accessStateText(t, a)}</span>
+                  {a.bookingCode ? (
+                    <span class="ab-code-row">
+                      {t('kcui.result.code')} <code class="ab-code">{a.bookingCode}</code>
+                      <CopyButton text={a.bookingCode} label={t('kcui.result.copyCode', { key: a.keyName })} onResult={onCopied} />
+                    </span>
+                  ) : null}
+                  {checkin ? (
+                    <a href={checkin} target="_blank" rel="noopener noreferrer">
+                      {t('kcui.result.checkin', { key: a.keyName })}
+                    </a>
+                  ) : null}
+                  {a.state === 'failed' && a.reason ? <span class="ab-access-reason">{t('kcui.result.reason', { reason: a.reason })}</span> : null}
+                </li>
+              );
+            })}
           </ul>
         </>
       ) : booking.allKeys ? (
