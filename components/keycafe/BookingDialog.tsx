@@ -285,6 +285,7 @@ export function BookingDialog({ api, prefill, onClose, onBooked, pollMs = 1000 }
               <BookingResult
                 booking={p.booking}
                 retrying={retrying.value}
+                codesHidden={api.codesHidden ?? false}
                 onRetry={() => void retryFailed(p.booking)}
                 onCopied={(copied) => (notice.value = copied ? { tone: 'success', text: t('kcui.result.copied') } : { tone: 'error', text: t('kcui.result.copyFailed') })}
               />

@@ -11,6 +11,8 @@ export interface BookingResultProps {
   retrying: boolean;
   onRetry: () => void;
   onCopied: (copied: boolean) => void;
+  /** Codes are not sent to this host (a page's scripts could read them): say where they are. */
+  codesHidden?: boolean;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface BookingResultProps {
  * outbox creates one access per key), then the booking codes with copy buttons, or which
  * keys failed and why, with a retry.
  */
-export function BookingResult({ booking, retrying, onRetry, onCopied }: BookingResultProps) {
+export function BookingResult({ booking, retrying, onRetry, onCopied, codesHidden = false }: BookingResultProps) {
   const { t, lang } = useUi();
   const headingId = useId();
   const total = booking.accesses.length;
@@ -79,6 +81,7 @@ export function BookingResult({ booking, retrying, onRetry, onCopied }: BookingR
       ) : booking.allKeys ? (
         <p>{t('kcui.result.allKeysLater')}</p>
       ) : null}
+      {codesHidden && booking.accesses.some((a) => a.state === 'active') ? <p class="ab-hint">{t('isolation.codesInPopup')}</p> : null}
       {!settling && codes.length > 1 ? (
         <CopyButton
           text={codes.map((a) => `${a.keyName}: ${a.bookingCode}`).join('\n')}
