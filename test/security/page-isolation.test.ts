@@ -71,7 +71,7 @@ afterAll(() => world?.close());
 beforeEach(async () => {
   fakeBrowser.reset();
   service = createBackgroundService({ version: 'test', client: { retries: 0, retryDelay: () => 0, timeoutMs: 10_000 } });
-  await service.handlers.saveSettings({ type: 'saveSettings', apiUrl: world.api.url, token: world.api.token }, { kind: 'extension-page', url: popup.url });
+  await service.handlers.saveSettings({ type: 'saveSettings', apiUrl: world.api.url, token: world.api.token }, { kind: 'extension-page', url: `${EXT}/popup.html` });
 });
 
 describe('booking codes and check-in links never reach the manager page', () => {
@@ -107,7 +107,7 @@ describe('booking codes and check-in links never reach the manager page', () => 
     const fromPopup = apiFor(popup);
     const seenInPopup = await fromPopup.getBooking(made.id);
     expect(seenInPopup.accesses[0]!.bookingCode).toMatch(/^\d{6}$/);
-    const recent = await createKeycafeHandlers(service).popupRecent({ type: 'popupRecent' }, { kind: 'extension-page', url: popup.url });
+    const recent = await createKeycafeHandlers(service).popupRecent({ type: 'popupRecent' }, { kind: 'extension-page', url: `${EXT}/popup.html` });
     expect(recent.bookings.find((b) => b.id === made.id)!.accesses[0]!.bookingCode).toBe(seenInPopup.accesses[0]!.bookingCode);
 
     const cancelled = await fromManager.cancelBooking(made.id);
