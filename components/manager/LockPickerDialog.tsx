@@ -4,7 +4,7 @@ import type { Mapping, MappingConflict } from '../../lib/contract.ts';
 import type { LockChoice, ResponseMap } from '../../lib/messages.ts';
 import type { UnitPageData } from '../../lib/site-profile.ts';
 import { bridgeErrorOf, describeError } from '../describe-error.ts';
-import { deepActiveElement, trapTab } from '../keycafe/focus.ts';
+import { activeElementBeside, trapTab } from '../keycafe/focus.ts';
 import { StatusMessage, type Notice } from '../StatusMessage.tsx';
 import { useUi } from '../ui-context.ts';
 import { LockPicker } from './LockPicker.tsx';
@@ -50,7 +50,7 @@ export function LockPickerDialog({ unit, current, onClose }: LockPickerDialogPro
   }
 
   useEffect(() => {
-    const opener = deepActiveElement();
+    const opener = activeElementBeside(dialogRef.current);
     dialogRef.current?.focus();
     void load();
     return () => {

@@ -146,6 +146,20 @@ describe('manager pages', () => {
   });
 });
 
+describe('focus in a closed root', () => {
+  it('closing the booking dialog gives focus back to its opener inside the root', async () => {
+    const { host, ui } = await startManagerOnBooking();
+    const open = ui.getByRole('button', { name: 'Grant Keycafe access' });
+    open.focus();
+    fireEvent.click(open);
+    const dialog = await ui.findByRole('dialog', { name: 'Grant Keycafe access' });
+    await waitFor(() => expect(shadowRootOf(host)!.activeElement).toBe(dialog));
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    await waitFor(() => expect(ui.queryByRole('dialog')).toBeNull());
+    await waitFor(() => expect(shadowRootOf(host)!.activeElement).toBe(ui.getByRole('button', { name: 'Grant Keycafe access' })));
+  });
+});
+
 describe('the Tapkey portal', () => {
   it('the page sees a closed root and cannot open the mapping dialog; the user can', async () => {
     const { host, ui } = await startPortalOnLock();
