@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeycafeBooking, WidgetToken } from '../../lib/contract.ts';
 import type { TestApi } from '../helpers/api.ts';
 import { startKeycafeWorld, type KeycafeWorld } from '../keycafe/helpers.ts';
+import { createWidgetClient } from '../../widget/client.ts';
 
 const PAGE = 'https://manager.example.com';
 
@@ -133,6 +134,24 @@ describe('a widget token with keycafe:read', () => {
     const list = await widget<{ items: KeycafeBooking[] }>('GET', '/v1/keycafe/bookings?recipient=r.visitor', reader);
     expect(list.body.items.map((b) => b.accesses[0]!.bookingCode)).toEqual([done.accesses[0]!.bookingCode]);
     expect(done.accesses[0]!.bookingCode).not.toBeNull();
+  });
+});
+
+describe('the widget', () => {
+  it('offers Cancel only for the bookings it made (the others would answer 404)', async () => {
+    const client = createWidgetClient({
+      apiUrl: api.url,
+      token: reader,
+      lang: 'en',
+      t: (key) => key,
+      // A browser sends the embedding page's Origin by itself.
+      fetch: (url, init) => fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), origin: PAGE } }),
+    });
+    const keycafe = client.keycafe(await client.session());
+    const mine = await keycafe.createBooking(booking('widget.ui@example.com', '10005') as never, 'widget-ui-request-1');
+    const listed = await keycafe.listBookings({ limit: 50 });
+    expect(listed.items.map((b) => b.id)).toEqual(expect.arrayContaining([mine.id, byApi.id, byA.id]));
+    expect(listed.items.filter((b) => keycafe.mayCancel!(b)).map((b) => b.id)).toEqual([mine.id]);
   });
 });
 
