@@ -151,7 +151,7 @@ export const lockSchema = z.object({
   title: z.string(),
   source: lockSourceSchema,
   locationId: id.nullable(),
-  capturedUrl: z.string().nullable(),
+  capturedUrl: z.string().refine(isSafeLinkUrl, 'Only https:// page addresses').nullable(),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
 });

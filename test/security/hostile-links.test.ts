@@ -11,6 +11,7 @@ import { capturedLockSchema } from '../../lib/messages.ts';
 import { safeLinkUrl } from '../../lib/safe-url.ts';
 import { toKeycafeBooking, type AccessRow, type BookingRow } from '../../server/keycafe/bookings.ts';
 import { keycafeApiAccess } from '../../server/keycafe/client.ts';
+import { locks } from '../../server/db/schema/index.ts';
 import { startTestApi, type TestApi } from '../helpers/api.ts';
 import { HOSTILE_URLS } from './hostile-urls.ts';
 
@@ -71,5 +72,12 @@ describe('the API', () => {
       expect(r.body.fieldErrors.map((f: { path: string }) => f.path)).toContain('locks.0.pageUrl');
     }
     expect((await api.json('GET', '/v1/locks')).body.items).toEqual([]);
+  });
+
+  it('never answers a page address stored before it was checked', async () => {
+    await api.database.db.insert(locks).values({ organizationId: api.orgId, id: LOCK_ID, title: 'Door', source: 'captured', capturedUrl: 'javascript:alert(1)' });
+    const list = await api.json('GET', '/v1/locks');
+    expect(list.body.items).toEqual([expect.objectContaining({ id: LOCK_ID, capturedUrl: null })]);
+    expect((await api.json('GET', `/v1/locks/${LOCK_ID}`)).body.capturedUrl).toBeNull();
   });
 });
