@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
-import { deepActiveElement, trapTab } from './keycafe/focus.ts';
+import { activeElementBeside, trapTab } from './keycafe/focus.ts';
 import { useUi } from './ui-context.ts';
 
 export interface DialogProps {
@@ -15,8 +15,8 @@ export interface DialogProps {
 /**
  * The modal shell of every in-page dialog: labelled and described, focus moves in when it
  * opens, Tab stays inside, Escape, the backdrop and Close close it, and focus returns to
- * whatever had it before (also inside a shadow root, where `document.activeElement` is only
- * the host). Children put their own first focus where typing should go.
+ * whatever had it before (also inside a closed shadow root, where `document.activeElement`
+ * is only the host). Children put their own first focus where typing should go.
  */
 export function Dialog({ title, description, busy = false, onClose, children }: DialogProps) {
   const { t } = useUi();
@@ -25,12 +25,13 @@ export function Dialog({ title, description, busy = false, onClose, children }: 
   const descId = useId();
 
   useEffect(() => {
-    const opener = deepActiveElement();
     const dialog = dialogRef.current;
+    // From the dialog's own root: a content script's closed shadow root hides it from the document.
+    const opener = activeElementBeside(dialog);
     dialog?.focus();
     return () => {
       // Only when focus would be lost with the dialog: a host that already moved it knows better.
-      const now = deepActiveElement();
+      const now = activeElementBeside(dialog);
       const lost = !now || now === document.body || (dialog?.contains(now) ?? false);
       if (lost && opener?.isConnected && opener !== document.body) opener.focus();
     };

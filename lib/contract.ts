@@ -8,6 +8,7 @@ import { isoDateSchema } from './dates.ts';
 import { identifierSchema } from './identifiers.ts';
 import { tenantPhoneSchema } from './tenant-phone.ts';
 import { lockIdSchema } from './lock-id.ts';
+import { isSafeLinkUrl } from './safe-url.ts';
 
 export { lockIdSchema };
 
@@ -157,7 +158,7 @@ export const lockSchema = z.object({
   title: z.string(),
   source: lockSourceSchema,
   locationId: id.nullable(),
-  capturedUrl: z.string().nullable(),
+  capturedUrl: z.string().refine(isSafeLinkUrl, 'Only https:// page addresses').nullable(),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
 });
@@ -166,7 +167,7 @@ export type Lock = z.infer<typeof lockSchema>;
 export const capturedLockInput = z.object({
   id: lockIdSchema,
   title: z.string().trim().max(200).default(''),
-  pageUrl: z.string().url().max(2000),
+  pageUrl: z.string().max(2000).refine(isSafeLinkUrl, 'Use the https:// address of the portal page'),
   locationId: id.nullable().optional(),
 });
 export type CapturedLockInput = z.input<typeof capturedLockInput>;
@@ -519,7 +520,8 @@ export const keycafeAccessSchema = z.object({
   reason: z.string().nullable(),
   keycafeAccessId: z.string().nullable(),
   bookingCode: z.string().nullable(),
-  checkinLink: z.string().nullable(),
+  /** https only (lib/safe-url.ts); anything else never leaves the API. */
+  checkinLink: z.string().refine(isSafeLinkUrl, 'Only https:// check-in links').nullable(),
   /** Granted later by the key sync of an "apply to all keys" booking (a key created after it). */
   addedBySync: z.boolean(),
   updatedAt: isoDateTime,

@@ -14,6 +14,7 @@ import { languages, type Language } from './i18n/catalog.ts';
 import type { Booking, ErrorCode, FieldError, KeycafeBooking, KeycafeKey, Location, Lock, Mapping, MappingConflict, Organization, Unit } from './contract.ts';
 import { lockIdSchema } from './lock-id.ts';
 import { isoDateSchema } from './dates.ts';
+import { isSafeLinkUrl } from './safe-url.ts';
 import type { ImportReport } from './mapping-file.ts';
 import type { PageReading, SiteProfile } from './site-profile/index.ts';
 import type { MappingProposal } from './mapping-proposal-schema.ts';
@@ -34,7 +35,8 @@ const httpUrl = () =>
 /** An origin the user adds for the portal; stored normalised (`https://host[:port]`). */
 export const originSchema = z.pipe(httpUrl(), z.transform((u: string) => new URL(u).origin));
 
-const lockOnPageShape = () => ({ title: z.string().trim().max(200), pageUrl: httpUrl() });
+// The page address is stored with the lock: https only, as the API's contract wants it (lib/safe-url.ts).
+const lockOnPageShape = () => ({ title: z.string().trim().max(200), pageUrl: z.string().max(2000).refine(isSafeLinkUrl, 'Only https:// page addresses') });
 
 export const capturedLockSchema = z.object({ id: lockIdSchema, ...lockOnPageShape() });
 export type CapturedLock = z.infer<typeof capturedLockSchema>;

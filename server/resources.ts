@@ -8,6 +8,7 @@ import type { Location, Lock, Mapping, Unit } from '../lib/contract.ts';
 import { locations, locks, mappings, units } from './db/schema/index.ts';
 import { ApiError } from './errors.ts';
 import type { DbOrTx } from './outbox/outbox.ts';
+import { safeLinkUrl } from '../lib/safe-url.ts';
 
 export type LocationRow = typeof locations.$inferSelect;
 export type UnitRow = typeof units.$inferSelect;
@@ -43,7 +44,8 @@ export function toLock(row: LockRow): Lock {
     title: row.title,
     source: row.source,
     locationId: row.locationId,
-    capturedUrl: row.capturedUrl,
+    // Rows stored before page addresses were checked on arrival are checked on the way out too.
+    capturedUrl: safeLinkUrl(row.capturedUrl),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -25,7 +25,7 @@ import {
 } from './draft.ts';
 import { ExistingBookings } from './ExistingBookings.tsx';
 import { describedBy, FieldError } from './FieldError.tsx';
-import { deepActiveElement, trapTab } from './focus.ts';
+import { activeElementBeside, trapTab } from './focus.ts';
 import { KeySearch } from './KeySearch.tsx';
 import { LanguageField } from './LanguageField.tsx';
 import { RecipientField } from './RecipientField.tsx';
@@ -100,7 +100,7 @@ export function BookingDialog({ api, prefill, onClose, onBooked, pollMs = 1000 }
 
   // Opening: focus the dialog (its title is read first); closing: focus back to the opener.
   useEffect(() => {
-    const opener = deepActiveElement();
+    const opener = activeElementBeside(dialogRef.current);
     dialogRef.current?.focus();
     return () => {
       if (opener?.isConnected) opener.focus();
@@ -285,6 +285,7 @@ export function BookingDialog({ api, prefill, onClose, onBooked, pollMs = 1000 }
               <BookingResult
                 booking={p.booking}
                 retrying={retrying.value}
+                codesHidden={api.codesHidden ?? false}
                 onRetry={() => void retryFailed(p.booking)}
                 onCopied={(copied) => (notice.value = copied ? { tone: 'success', text: t('kcui.result.copied') } : { tone: 'error', text: t('kcui.result.copyFailed') })}
               />

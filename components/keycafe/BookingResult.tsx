@@ -1,5 +1,6 @@
 import { useId } from 'preact/hooks';
 import type { KeycafeBooking } from '../../lib/contract.ts';
+import { safeLinkUrl } from '../../lib/safe-url.ts';
 import { useUi } from '../ui-context.ts';
 import { accessStateText, isSettling, keysText, recipientText, whenText } from './booking-text.ts';
 import { CopyButton } from './CopyButton.tsx';
@@ -10,6 +11,8 @@ export interface BookingResultProps {
   retrying: boolean;
   onRetry: () => void;
   onCopied: (copied: boolean) => void;
+  /** Codes are not sent to this host (a page's scripts could read them): say where they are. */
+  codesHidden?: boolean;
 }
 
 /**
@@ -17,7 +20,7 @@ export interface BookingResultProps {
  * outbox creates one access per key), then the booking codes with copy buttons, or which
  * keys failed and why, with a retry.
  */
-export function BookingResult({ booking, retrying, onRetry, onCopied }: BookingResultProps) {
+export function BookingResult({ booking, retrying, onRetry, onCopied, codesHidden = false }: BookingResultProps) {
   const { t, lang } = useUi();
   const headingId = useId();
   const total = booking.accesses.length;
@@ -51,29 +54,34 @@ export function BookingResult({ booking, retrying, onRetry, onCopied }: BookingR
             </>
           ) : null}
           <ul class="ab-accesses" aria-label={t('kcui.result.perKey')}>
-            {booking.accesses.map((a) => (
-              <li key={a.keyId} class={`ab-access ab-${a.state}`}>
-                <span class="ab-access-key">{a.keyName}</span>
-                <span class="ab-access-state">{accessStateText(t, a)}</span>
-                {a.bookingCode ? (
-                  <span class="ab-code-row">
-                    {t('kcui.result.code')} <code class="ab-code">{a.bookingCode}</code>
-                    <CopyButton text={a.bookingCode} label={t('kcui.result.copyCode', { key: a.keyName })} onResult={onCopied} />
-                  </span>
-                ) : null}
-                {a.checkinLink ? (
-                  <a href={a.checkinLink} target="_blank" rel="noopener noreferrer">
-                    {t('kcui.result.checkin', { key: a.keyName })}
-                  </a>
-                ) : null}
-                {a.state === 'failed' && a.reason ? <span class="ab-access-reason">{t('kcui.result.reason', { reason: a.reason })}</span> : null}
-              </li>
-            ))}
+            {booking.accesses.map((a) => {
+              // Checked here too: whatever a host's API answered, only an https link is a link.
+              const checkin = safeLinkUrl(a.checkinLink);
+              return (
+                <li key={a.keyId} class={`ab-access ab-${a.state}`}>
+                  <span class="ab-access-key">{a.keyName}</span>
+                  <span class="ab-access-state">{accessStateText(t, a)}</span>
+                  {a.bookingCode ? (
+                    <span class="ab-code-row">
+                      {t('kcui.result.code')} <code class="ab-code">{a.bookingCode}</code>
+                      <CopyButton text={a.bookingCode} label={t('kcui.result.copyCode', { key: a.keyName })} onResult={onCopied} />
+                    </span>
+                  ) : null}
+                  {checkin ? (
+                    <a href={checkin} target="_blank" rel="noopener noreferrer">
+                      {t('kcui.result.checkin', { key: a.keyName })}
+                    </a>
+                  ) : null}
+                  {a.state === 'failed' && a.reason ? <span class="ab-access-reason">{t('kcui.result.reason', { reason: a.reason })}</span> : null}
+                </li>
+              );
+            })}
           </ul>
         </>
       ) : booking.allKeys ? (
         <p>{t('kcui.result.allKeysLater')}</p>
       ) : null}
+      {codesHidden && booking.accesses.some((a) => a.state === 'active') ? <p class="ab-hint">{t('isolation.codesInPopup')}</p> : null}
       {!settling && codes.length > 1 ? (
         <CopyButton
           text={codes.map((a) => `${a.keyName}: ${a.bookingCode}`).join('\n')}

@@ -101,7 +101,7 @@ export function ExistingBookings({ keyIds, recipient, version, onNotice }: Exist
             const who = recipientText(b);
             const keys = keysText(t, b);
             const codes = b.accesses.filter((a) => a.bookingCode).map((a) => a.bookingCode);
-            const canCancel = api.can.cancel && b.state !== 'cancelling';
+            const canCancel = api.can.cancel && (api.mayCancel?.(b) ?? true) && b.state !== 'cancelling';
             return (
               <li key={b.id}>
                 <span class="ab-booking-who">{who}</span>

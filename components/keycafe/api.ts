@@ -26,6 +26,13 @@ export interface KeycafeBookingQuery {
 export interface KeycafeApi {
   /** What this host may do; a widget token may allow booking but not listing bookings. */
   readonly can: { listBookings: boolean; cancel: boolean };
+  /**
+   * The host is a page whose own scripts could read the dialog (the manager content script):
+   * booking codes and check-in links are not sent to it, and the dialog says where to find them.
+   */
+  readonly codesHidden?: boolean;
+  /** Whether this host may cancel that booking (default: every one, when `can.cancel`). */
+  mayCancel?(booking: KeycafeBooking): boolean;
   accounts(): Promise<KeycafeAccount[]>;
   searchKeys(query: KeycafeKeyQuery): Promise<{ items: KeycafeKey[]; total: number }>;
   /** `requestKey` makes a repeated submit (retry after a lost answer) return the first booking. */

@@ -12,6 +12,14 @@ export function deepActiveElement(root: Document | ShadowRoot = document): HTMLE
   return active;
 }
 
+/**
+ * What had focus in the tree `el` lives in. A content script's closed shadow root is not
+ * reachable from the document (`host.shadowRoot` is null), so start from the element's own root.
+ */
+export function activeElementBeside(el: Element | null | undefined): HTMLElement | null {
+  return deepActiveElement(el ? (el.getRootNode() as Document | ShadowRoot) : document);
+}
+
 /** Wraps Tab / Shift+Tab around the first and last focusable element of `container`. */
 export function trapTab(e: KeyboardEvent, container: HTMLElement) {
   if (e.key !== 'Tab') return;

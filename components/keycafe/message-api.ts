@@ -17,7 +17,7 @@ function toKeycafeError(t: Translate, error: unknown): KeycafeApiError {
   return new KeycafeApiError(message, e.fieldErrors, retryable, e.status);
 }
 
-export function createMessageKeycafeApi(send: Send, t: Translate): KeycafeApi {
+export function createMessageKeycafeApi(send: Send, t: Translate, opts: { codesHidden?: boolean } = {}): KeycafeApi {
   const call = async <T>(run: () => Promise<T>): Promise<T> => {
     try {
       return await run();
@@ -28,6 +28,7 @@ export function createMessageKeycafeApi(send: Send, t: Translate): KeycafeApi {
   return {
     // The extension works with the organization's API token: it may do everything.
     can: { listBookings: true, cancel: true },
+    codesHidden: opts.codesHidden ?? false,
     accounts: () => call(async () => (await send({ type: 'keycafeAccounts' })).items),
     searchKeys: ({ search, limit }) => call(() => send({ type: 'keycafeKeys', search, limit })),
     createBooking: (input: KeycafeBookingInput, requestKey: string) =>

@@ -5,9 +5,9 @@
  * is sent, and its field errors keep their paths so the dialog puts them beside its fields.
  */
 import { z } from 'zod';
-import { auditEventSchema, keycafeBookingInput, keycafeBookingSchema, keycafeKeySchema, listOf, locationSchema, lockSchema, type Lock } from '../../lib/contract.ts';
+import { auditEventSchema, keycafeBookingInput, keycafeBookingSchema, keycafeKeySchema, listOf, locationSchema, lockSchema, type KeycafeBooking, type Lock } from '../../lib/contract.ts';
 import type { Language } from '../../lib/i18n/index.ts';
-import type { Handlers, KeycafeMessageType, PopupRecent } from '../../lib/messages.ts';
+import type { Handlers, KeycafeMessageType, PopupRecent, SenderKind } from '../../lib/messages.ts';
 import { ApiCallError, type ApiClient } from './api-client.ts';
 import { apiSettingsItem, keycafeLastChoiceItem, popupRecentItem } from '../../lib/storage.ts';
 
@@ -39,6 +39,16 @@ function recentCaptures(events: z.infer<typeof auditList>['items']): Lock[] {
   return out;
 }
 
+/**
+ * What a sender may see of a booking. The manager content script shows the dialog inside a
+ * web page whose own scripts could read it: booking codes and check-in links open the key box,
+ * so they never reach that process (the popup, an extension page, shows them).
+ */
+export function bookingFor(kind: SenderKind, booking: KeycafeBooking): KeycafeBooking {
+  if (kind === 'extension-page') return booking;
+  return { ...booking, accesses: booking.accesses.map((a) => ({ ...a, bookingCode: null, checkinLink: null })) };
+}
+
 export function createKeycafeHandlers({ withApi, language }: KeycafeDeps): Pick<Handlers, KeycafeMessageType> {
   // Another API or token may be another organisation: its keys and bookings must not show.
   apiSettingsItem.watch(() => {
@@ -61,18 +71,19 @@ export function createKeycafeHandlers({ withApi, language }: KeycafeDeps): Pick<
       return withApi((c) => c.request(keyList, (http) => http.get('v1/keycafe/keys', { headers: h, searchParams: { limit, ...(search ? { search } : {}) } })));
     },
 
-    async keycafeBookings({ keyId, recipient, limit }) {
+    async keycafeBookings({ keyId, recipient, limit }, { kind }) {
       const h = await headers();
       const searchParams = { limit, ...(keyId ? { keyId } : {}), ...(recipient ? { recipient } : {}) };
-      return withApi((c) => c.request(bookingList, (http) => http.get('v1/keycafe/bookings', { headers: h, searchParams })));
+      const page = await withApi((c) => c.request(bookingList, (http) => http.get('v1/keycafe/bookings', { headers: h, searchParams })));
+      return { ...page, items: page.items.map((b) => bookingFor(kind, b)) };
     },
 
-    async keycafeBooking({ id }) {
+    async keycafeBooking({ id }, { kind }) {
       const h = await headers();
-      return withApi((c) => c.request(keycafeBookingSchema, (http) => http.get(bookingPath(id), { headers: h })));
+      return bookingFor(kind, await withApi((c) => c.request(keycafeBookingSchema, (http) => http.get(bookingPath(id), { headers: h }))));
     },
 
-    async keycafeBook({ input, requestKey }) {
+    async keycafeBook({ input, requestKey }, { kind }) {
       const parsed = keycafeBookingInput.safeParse(input);
       if (!parsed.success)
         throw new ApiCallError({
@@ -82,19 +93,20 @@ export function createKeycafeHandlers({ withApi, language }: KeycafeDeps): Pick<
         });
       const h = await headers();
       // The Idempotency-Key makes ky's retries (and the dialog's "Retry") return the first booking.
-      return withApi((c) =>
+      const booking = await withApi((c) =>
         c.request(keycafeBookingSchema, (http) => http.post('v1/keycafe/bookings', { json: parsed.data, headers: { ...h, 'idempotency-key': requestKey } })),
       );
+      return bookingFor(kind, booking);
     },
 
-    async keycafeCancel({ id }) {
+    async keycafeCancel({ id }, { kind }) {
       const h = await headers();
-      return withApi((c) => c.request(keycafeBookingSchema, (http) => http.post(`${bookingPath(id)}/cancel`, { headers: h })));
+      return bookingFor(kind, await withApi((c) => c.request(keycafeBookingSchema, (http) => http.post(`${bookingPath(id)}/cancel`, { headers: h }))));
     },
 
-    async keycafeRetry({ id }) {
+    async keycafeRetry({ id }, { kind }) {
       const h = await headers();
-      return withApi((c) => c.request(keycafeBookingSchema, (http) => http.post(`${bookingPath(id)}/retry`, { headers: h })));
+      return bookingFor(kind, await withApi((c) => c.request(keycafeBookingSchema, (http) => http.post(`${bookingPath(id)}/retry`, { headers: h }))));
     },
 
     async popupRecent() {

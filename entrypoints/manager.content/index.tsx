@@ -12,6 +12,7 @@ import { createMessageKeycafeApi } from '../../components/keycafe/message-api.ts
 import { keycafeDialogCss } from '../../components/keycafe/style.ts';
 import { ManagerPanel } from '../../components/manager/ManagerPanel.tsx';
 import { pageFromReading, samePage, type ManagerPage } from '../../components/manager/page-state.ts';
+import { acceptTrustedEventsOnly } from '../../components/trusted-events.ts';
 import { createUi, UiContext } from '../../components/ui-context.ts';
 import { watchPage } from '../../lib/watch-page.ts';
 import { translate } from '../../lib/i18n/index.ts';
@@ -63,7 +64,9 @@ export default defineContentScript({
 
     const page = signal<ManagerPage>({ kind: 'none' });
     const ui = createUi(setup.language, sendMessage, translate);
-    const keycafe = createMessageKeycafeApi(sendMessage, ui.t);
+    // The page could read booking codes shown here: the background leaves them out and the
+    // dialog points to the toolbar popup instead.
+    const keycafe = createMessageKeycafeApi(sendMessage, ui.t, { codesHidden: true });
     let placement: Placement = null;
 
     const shadow = await createShadowRootUi<HTMLElement>(ctx, {
@@ -72,6 +75,9 @@ export default defineContentScript({
       anchor: 'body',
       append: (_anchor, host) => place(placement, host),
       css: managerCss + keycafeDialogCss,
+      // The manager's own scripts share this document: closed, they cannot read what we show
+      // (host.shadowRoot is null for them) nor reach our controls.
+      mode: 'closed',
       // Keys typed in our fields must not trigger the manager's shortcuts.
       isolateEvents: true,
       onMount: (container) => {
@@ -87,6 +93,9 @@ export default defineContentScript({
         if (container) render(null, container);
       },
     });
+
+    // Only the user's own events act: the page may dispatch events at our elements.
+    ctx.onInvalidated(acceptTrustedEventsOnly(shadow.shadow));
 
     function update() {
       if (ctx.isInvalid) return;

@@ -8,6 +8,7 @@ import { render } from 'preact';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { TapkeyPortalPanel, type PortalPage } from '../../components/TapkeyPortalPanel.tsx';
+import { acceptTrustedEventsOnly } from '../../components/trusted-events.ts';
 import { createUi, UiContext } from '../../components/ui-context.ts';
 import { watchPage } from '../../lib/watch-page.ts';
 import { createTranslator } from '../../components/translator.ts';
@@ -48,6 +49,8 @@ export default defineContentScript({
       anchor: 'body',
       append: 'last',
       css: panelCss,
+      // The portal's own scripts share this document: closed, they cannot read or reach our UI.
+      mode: 'closed',
       // Keys typed in our search field must not trigger the portal's shortcuts.
       isolateEvents: true,
       onMount: (container) => {
@@ -58,6 +61,9 @@ export default defineContentScript({
         if (container) render(null, container);
       },
     });
+
+    // Only the user's own events act: the page may dispatch events at our elements.
+    ctx.onInvalidated(acceptTrustedEventsOnly(shadow.shadow));
 
     // Every lock viewed is recorded (source: captured). Right after an SPA navigation the
     // page may still show the previous lock's heading, so a title is trusted at once only if

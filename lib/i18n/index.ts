@@ -19,8 +19,9 @@ import tapkeySync from './messages/tapkey-sync.ts';
 import hardening from './messages/hardening.ts';
 import siteProfiles from './messages/site-profiles.ts';
 import mappingProposal from './messages/mapping-proposal.ts';
+import pageIsolation from './messages/page-isolation.ts';
 
-const catalogs = [common, manager, keycafeServer, extension, options, tapkey, tapkeyServer, keycafeUi, apiErrors, setup, mapping, tapkeySync, hardening, siteProfiles, mappingProposal] as const;
+const catalogs = [common, manager, keycafeServer, extension, options, tapkey, tapkeyServer, keycafeUi, apiErrors, setup, mapping, tapkeySync, hardening, siteProfiles, mappingProposal, pageIsolation] as const;
 
 type Keys<C> = C extends { en: infer E } ? keyof E : never;
 export type MessageKey = Keys<(typeof catalogs)[number]>;

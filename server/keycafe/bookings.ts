@@ -4,6 +4,7 @@
  */
 import { and, asc, eq, inArray, isNull, notExists, sql } from 'drizzle-orm';
 import type { KeycafeBooking } from '../../lib/contract.ts';
+import { safeLinkUrl } from '../../lib/safe-url.ts';
 import { recordAudit } from '../audit.ts';
 import { keycafeAccesses, keycafeBookings, keycafeKeys, outboxJobs, type KeycafeAccessState, type KeycafeBookingState } from '../db/schema/index.ts';
 import { enqueue, type DbOrTx } from '../outbox/outbox.ts';
@@ -51,7 +52,8 @@ export function toKeycafeBooking(b: BookingRow, accesses: AccessRow[]): KeycafeB
         reason: a.reason,
         keycafeAccessId: a.keycafeAccessId,
         bookingCode: a.bookingCode,
-        checkinLink: a.checkinLink,
+        // Rows stored before links were checked on arrival are checked on the way out too.
+        checkinLink: safeLinkUrl(a.checkinLink),
         addedBySync: a.addedBySync,
         updatedAt: a.updatedAt.toISOString(),
       })),

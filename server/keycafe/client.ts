@@ -6,6 +6,7 @@
  */
 import ky, { TimeoutError } from 'ky';
 import { z } from 'zod';
+import { safeLinkUrl } from '../../lib/safe-url.ts';
 import type { Clock } from './clock.ts';
 import { KeycafeError, type KeycafeFieldError } from './errors.ts';
 import { RateLimitWait, type RollingWindowLimiter } from './rate-limiter.ts';
@@ -35,7 +36,8 @@ export type KeycafeApiLocation = z.infer<typeof keycafeApiLocation>;
 export const keycafeApiAccess = z.object({
   id: idSchema,
   bookingCode: z.union([z.string(), z.number()]).transform(String).nullish().transform((v) => v ?? null),
-  checkinLink: z.string().nullish().transform((v) => v ?? null),
+  // A link that is not https is dropped, not the access: its booking code still opens the box.
+  checkinLink: z.unknown().transform((v) => safeLinkUrl(v)),
   key: z.object({ id: idSchema, name: z.string().nullish() }),
   user: z.object({ id: idSchema.nullish(), email: z.string().nullish(), mobile: z.string().nullish() }),
   accessStartDate: z.string().nullish(),

@@ -40,6 +40,7 @@ import { keycafeAccountOf, keycafeServiceOf } from '../keycafe/connection.ts';
 import { toApiError } from '../keycafe/errors.ts';
 import { planBooking } from '../keycafe/plan.ts';
 import { refreshCatalog } from '../keycafe/refresh.ts';
+import { asSeenBy, bookingViewerOf, creatorTokenOf, mayChange } from '../keycafe/widget-scope.ts';
 import { booleanQuery, errors, json, jsonBody, paging, uuidParam, ErrorBody } from './openapi.ts';
 
 const tags = ['Keycafe'];
@@ -261,14 +262,18 @@ export const keycafeRouter = createRouter()
     const organizationId = c.get('organizationId');
     const requestKey = c.req.valid('header')['idempotency-key'] ?? null;
     const input = c.req.valid('json');
+    const viewer = bookingViewerOf(c);
 
     const replay = async () => {
       if (!requestKey) return null;
       const [row] = await db
-        .select({ id: keycafeBookings.id })
+        .select({ id: keycafeBookings.id, widgetTokenId: keycafeBookings.widgetTokenId })
         .from(keycafeBookings)
         .where(and(eq(keycafeBookings.organizationId, organizationId), eq(keycafeBookings.requestKey, requestKey)));
-      return row ? loadBooking(db, organizationId, row.id) : null;
+      if (!row) return null;
+      // Another widget's key (or an API client's) must not hand its booking, codes included, to this widget.
+      if (!mayChange(viewer, row)) throw new ApiError('conflict', 'This Idempotency-Key was already used for another booking: send a new one');
+      return loadBooking(db, organizationId, row.id);
     };
     const earlier = await replay();
     if (earlier) return c.json(earlier, 200);
@@ -301,6 +306,7 @@ export const keycafeRouter = createRouter()
             state: plan.keys.length ? 'pending' : 'active',
             createdBy: c.get('actor'),
             requestKey,
+            widgetTokenId: creatorTokenOf(viewer),
           })
           .returning();
         const accesses = plan.keys.length
@@ -359,16 +365,23 @@ export const keycafeRouter = createRouter()
       .limit(limit)
       .offset(offset);
     const accesses = await accessesOf(db, organizationId, rows.map((r) => r.id));
-    const items = rows.map((r) => toKeycafeBooking(r, accesses.filter((a) => a.bookingId === r.id)));
+    // Only callers that may read others' bookings reach this route (server/widget/scopes.ts); the codes stay with their maker.
+    const viewer = bookingViewerOf(c);
+    const items = rows.flatMap((r) => asSeenBy(viewer, r, toKeycafeBooking(r, accesses.filter((a) => a.bookingId === r.id))) ?? []);
     return c.json({ items, total: Number(total) }, 200);
   })
   .openapi(getBookingRoute, async (c) => {
-    const booking = await loadBooking(c.get('deps').database.db, c.get('organizationId'), c.req.valid('param').id);
+    const { db } = c.get('deps').database;
+    const organizationId = c.get('organizationId');
+    const { id } = c.req.valid('param');
+    const [row] = await db.select().from(keycafeBookings).where(and(eq(keycafeBookings.organizationId, organizationId), eq(keycafeBookings.id, id)));
+    const booking = row ? asSeenBy(bookingViewerOf(c), row, toKeycafeBooking(row, await accessesOf(db, organizationId, [id]))) : null;
     if (!booking) throw notFound('Keycafe booking');
     return c.json(booking, 200);
   })
   .openapi(cancelRoute, async (c) => {
     const deps = c.get('deps');
+    const viewer = bookingViewerOf(c);
     const organizationId = c.get('organizationId');
     const { id } = c.req.valid('param');
     const result = await deps.database.db.transaction(async (tx) => {
@@ -377,7 +390,7 @@ export const keycafeRouter = createRouter()
         .from(keycafeBookings)
         .where(and(eq(keycafeBookings.organizationId, organizationId), eq(keycafeBookings.id, id)))
         .for('update');
-      if (!row) throw notFound('Keycafe booking');
+      if (!row || !mayChange(viewer, row)) throw notFound('Keycafe booking');
       const accesses = await tx
         .select()
         .from(keycafeAccesses)
@@ -404,6 +417,7 @@ export const keycafeRouter = createRouter()
   })
   .openapi(retryRoute, async (c) => {
     const deps = c.get('deps');
+    const viewer = bookingViewerOf(c);
     const organizationId = c.get('organizationId');
     const { id } = c.req.valid('param');
     const booking = await deps.database.db.transaction(async (tx) => {
@@ -412,7 +426,7 @@ export const keycafeRouter = createRouter()
         .from(keycafeBookings)
         .where(and(eq(keycafeBookings.organizationId, organizationId), eq(keycafeBookings.id, id)))
         .for('update');
-      if (!row) throw notFound('Keycafe booking');
+      if (!row || !mayChange(viewer, row)) throw notFound('Keycafe booking');
       const failed = await tx
         .select()
         .from(keycafeAccesses)

@@ -18,7 +18,7 @@ import {
   type Correction,
   type MappingProposal,
 } from '../../lib/mapping-proposal-schema.ts';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import { importMappings } from '../bulk/mapping-import.ts';
 import { readTable } from '../bulk/table-read.ts';
 import { writeCsv, writeTable } from '../bulk/table-write.ts';

@@ -37,6 +37,7 @@ const mint = createRoute({
     'The token is bound to your organization, the API token used here, the embedding `origins` and the `actions` ' +
     '(`keycafe:book`, `keycafe:read`, `mapping:write`, `mapping:read`), and expires after `ttlSeconds` (at most 24 h). ' +
     'Widget calls go to `/widget/v1/...`; each is refused unless its `Origin` is one of the token’s origins and the route needs one of its actions. ' +
+    'A widget token reads, cancels and retries only the Keycafe bookings it made; with `keycafe:read` it also lists the others’ bookings, without their booking codes and check-in links. ' +
     'Revoking the API token revokes every widget token it minted. Mint it on your server for each page view and put it in the page: ' +
     '`<script src="<api>/widget.js" async></script>` and `<accessbridge-widget api="<api>" token="<widget token>" view="keycafe-booking" key="<key id>">`.',
   request: jsonBody(openapi(widgetTokenInput, 'WidgetTokenInput')),

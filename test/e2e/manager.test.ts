@@ -195,6 +195,10 @@ describe('manager pages in Chromium', () => {
     await dialog.getByText(/^Access granted/).first().waitFor({ timeout: 150_000 });
     // Open the dialog, "Ongoing", "Apply to all keys", "Grant access": everything else came from the page.
     expect(await clicks()).toBe(4);
+    // The manager's page could read this dialog: no booking code in it, a pointer to the popup instead.
+    await dialog.getByText('Booking codes are not shown on this page, where the site’s own scripts could read them.', { exact: false }).waitFor();
+    expect(await dialog.locator('code').count()).toBe(0);
+    expect(await dialog.getByRole('button', { name: /^Copy booking code/ }).count()).toBe(0);
 
     const account = keycafe.state.account(DEMO_KEYCAFE_EMAIL);
     const user = [...account.users.values()].find((u) => u.email === b5000.tenantEmail)!;

@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoLocks, demoUnits } from '../../sandbox/demo-data.ts';
 import { badgeText, launchWithExtension, openOptions, type ExtensionBrowser } from './helpers/extension.ts';
+import { buildWithHostPermissions, type GrantedBuild } from './helpers/granted-build.ts';
 import { servePortalAsTapkey, type PortalAsTapkey } from './helpers/portal.ts';
 
 const units = demoUnits();
@@ -16,6 +17,7 @@ const locks = demoLocks(units);
 
 let api: E2eApi;
 let portal: PortalAsTapkey;
+let build: GrantedBuild;
 let browser: ExtensionBrowser;
 let page: Page;
 
@@ -41,11 +43,14 @@ beforeAll(async () => {
   api = await startE2eApi();
   for (const unit of units) expect((await api.json('PUT', `/v1/units/${unit.externalId}`, { name: unit.name })).status).toBe(201);
   portal = await servePortalAsTapkey();
-  browser = await launchWithExtension({ hostRules: [portal.hostRule], ignoreCertificateErrors: true });
+  // No extra host; the copy's UI roots are open for the locators (see granted-build.ts).
+  build = await buildWithHostPermissions([]);
+  browser = await launchWithExtension({ extensionPath: build.path, hostRules: [portal.hostRule], ignoreCertificateErrors: true });
 });
 
 afterAll(async () => {
   await browser?.close();
+  build?.remove();
   await portal?.close();
   await api?.close();
 });

@@ -11,6 +11,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import script from '../../entrypoints/tapkey.content/index.tsx';
 import { UI_TAG } from '../../entrypoints/tapkey.content/page.ts';
 import type { AnyMessageInput } from '../../lib/messages.ts';
+import { recordShadowRoots, shadowRootOf, userEventsAreTrusted } from '../helpers/page-isolation.ts';
+
+// The UI is in a closed shadow root and acts on trusted events only: see the helper.
+recordShadowRoots();
+userEventsAreTrusted();
 
 const OWNER = '7d2f3c1e-0b5a-4c7e-9f1a-2b3c4d5e6f70';
 const A = 'ea610634-4fc0-4084-85b2-bebf52c3595f';
@@ -34,7 +39,7 @@ async function start() {
 }
 
 const hosts = () => document.querySelectorAll(UI_TAG);
-const ui = () => within(hosts()[0]!.shadowRoot! as unknown as HTMLElement);
+const ui = () => within(shadowRootOf(hosts()[0]) as unknown as HTMLElement);
 /** A button inside our shadow root, once it is there (the host may be re-mounted meanwhile). */
 const findButton = (name: string) => waitFor(() => ui().getByRole('button', { name }));
 

@@ -14,6 +14,11 @@ import type { AnyMessageInput } from '../../lib/messages.ts';
 import { demoManagerProfile, type SiteProfile } from '../../lib/site-profile/index.ts';
 import { bookingPage, unitListPage, unitPage } from '../../sandbox/manager/pages.ts';
 import { ManagerWorld } from '../../sandbox/manager/state.ts';
+import { recordShadowRoots, shadowRootOf, userEventsAreTrusted } from '../helpers/page-isolation.ts';
+
+// The UI is in a closed shadow root and acts on trusted events only: see the helper.
+recordShadowRoots();
+userEventsAreTrusted();
 
 const ORIGIN = 'http://127.0.0.1:4100';
 const world = new ManagerWorld();
@@ -48,7 +53,7 @@ async function start() {
 }
 
 const hosts = () => document.querySelectorAll(UI_TAG);
-const ui = () => within(hosts()[0]!.shadowRoot! as unknown as HTMLElement);
+const ui = () => within(shadowRootOf(hosts()[0]) as unknown as HTMLElement);
 
 beforeEach(() => {
   fakeBrowser.reset();
@@ -131,7 +136,7 @@ describe('manager content script', () => {
     await start();
     await waitFor(() => ui().getByRole('button', { name: 'Map to Tapkey lock' }));
     expect(hosts()[0]!.parentElement).toBe(document.body);
-    expect(hosts()[0]!.shadowRoot!.querySelector('.ab-panel.ab-floating')).not.toBeNull();
+    expect(shadowRootOf(hosts()[0])!.querySelector('.ab-panel.ab-floating')).not.toBeNull();
     expect(ui().getByText(/none of the selectors `#no-such-card` matched; the controls are shown in a floating panel instead/)).toBeTruthy();
   });
 

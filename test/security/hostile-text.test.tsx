@@ -32,6 +32,11 @@ import { translate } from '../../lib/i18n/index.ts';
 import { BridgeRequestError, type AnyMessageInput, type MessageType, type ResponseMap, type Send, type SettingsView } from '../../lib/messages.ts';
 import portalScript from '../../entrypoints/tapkey.content/index.tsx';
 import { UI_TAG } from '../../entrypoints/tapkey.content/page.ts';
+import { recordShadowRoots, shadowRootOf, userEventsAreTrusted } from '../helpers/page-isolation.ts';
+
+// The portal script's UI is in a closed shadow root and acts on trusted events only.
+recordShadowRoots();
+userEventsAreTrusted();
 
 /** Each one would run code or add an element if it reached the DOM as HTML. */
 const HOSTILE = [
@@ -68,12 +73,16 @@ function renderUi(ui: ComponentChildren, handlers: Handlers = {}) {
   return render(<UiContext.Provider value={createUi('en', send, translate)}>{ui}</UiContext.Provider>);
 }
 
+/** An element's shadow root, open or (ours, recorded) closed. */
+const rootOf = (el: Element) => el.shadowRoot ?? shadowRootOf(el);
+
 /** Every element under `root`, shadow roots included. */
 function allElements(root: ParentNode): Element[] {
   const out: Element[] = [];
   for (const el of Array.from(root.querySelectorAll('*'))) {
     out.push(el);
-    if (el.shadowRoot) out.push(...allElements(el.shadowRoot));
+    const shadow = rootOf(el);
+    if (shadow) out.push(...allElements(shadow));
   }
   return out;
 }
@@ -87,7 +96,7 @@ function expectInert(root: ParentNode & { textContent: string | null }, texts: r
   expect(handlers).toEqual([]);
   expect(elements.filter((el) => /^\s*javascript:/i.test(el.getAttribute('href') ?? '')).length).toBe(0);
   expect((globalThis as { __pwned?: unknown }).__pwned).toBeUndefined();
-  const text = [root.textContent ?? '', ...elements.filter((e) => e.shadowRoot).map((e) => e.shadowRoot!.textContent ?? '')].join('\n');
+  const text = [root.textContent ?? '', ...elements.flatMap((e) => rootOf(e)?.textContent ?? [])].join('\n');
   for (const t of texts) expect(text, `shows ${t} as text`).toContain(t);
 }
 
@@ -265,17 +274,17 @@ describe('the portal content script on a hostile page', () => {
 
     const host = await waitFor(() => {
       const el = document.querySelector(UI_TAG);
-      if (!el?.shadowRoot) throw new Error('not mounted');
-      return el;
+      if (!shadowRootOf(el)) throw new Error('not mounted');
+      return el!;
     });
-    const ui = within(host.shadowRoot as unknown as HTMLElement);
+    const ui = within(shadowRootOf(host) as unknown as HTMLElement);
     await waitFor(() => expect(received).toContainEqual(expect.objectContaining({ type: 'captureLocks', locks: [expect.objectContaining({ title: HOSTILE[1] })] })));
     await ui.findByText((t) => t.includes(HOSTILE[3]));
     fireEvent.click(ui.getByRole('button', { name: 'Map to Tapkey lock' }));
     const dialog = await ui.findByRole('dialog');
     await within(dialog).findAllByText(HOSTILE[0]);
     expect(dialog.getAttribute('aria-label') ?? dialog.textContent).toContain(HOSTILE[1]);
-    expectInert(host.shadowRoot!, [HOSTILE[1], HOSTILE[3], ...HOSTILE.slice(0, 2)]);
+    expectInert(shadowRootOf(host)!, [HOSTILE[1], HOSTILE[3], ...HOSTILE.slice(0, 2)]);
     // The page itself gained nothing either (only our host element).
     expect(allElements(document.body).filter((el) => el.hasAttribute('data-pwned'))).toEqual([]);
   });

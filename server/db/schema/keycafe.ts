@@ -86,6 +86,11 @@ export const keycafeBookings = pgTable(
     createdBy: text('created_by').notNull(),
     /** The caller's Idempotency-Key: a replayed POST (the extension's offline queue) finds this booking. */
     requestKey: text('request_key'),
+    /**
+     * The widget token (its `jti`) that made the booking, null when an API token did: a widget
+     * token sees and cancels only its own bookings (server/keycafe/widget-scope.ts).
+     */
+    widgetTokenId: uuid('widget_token_id'),
     createdAt: ts('created_at'),
     updatedAt: ts('updated_at'),
   },
@@ -93,6 +98,7 @@ export const keycafeBookings = pgTable(
     uniqueIndex('keycafe_bookings_request_key_idx').on(t.organizationId, t.requestKey),
     index('keycafe_bookings_org_created_idx').on(t.organizationId, t.createdAt),
     index('keycafe_bookings_org_recipient_idx').on(t.organizationId, t.recipientEmail, t.recipientMobile),
+    index('keycafe_bookings_org_widget_token_idx').on(t.organizationId, t.widgetTokenId),
   ],
 );
 
