@@ -16,6 +16,7 @@ import { lockIdSchema } from './lock-id.ts';
 import type { ImportReport } from './mapping-file.ts';
 import type { PageReading, SiteProfile } from './site-profile.ts';
 import type { QueueCounts, QueueError, QueueItemState } from './queue.ts';
+import { adminMessageSchemas, type AdminResponseMap } from './admin-messages.ts';
 
 // ---------- message schemas ----------
 
@@ -241,6 +242,8 @@ export interface KeycafeResponseMap {
 export const messageSchemas = {
   ...managerMessageSchemas,
   ...keycafeMessageSchemas,
+  // The admin page (lib/admin-messages.ts): extension pages only, as they are in no content script's set.
+  ...adminMessageSchemas,
   ping: z.object({ type: z.literal('ping') }),
   status: z.object({ type: z.literal('status'), refresh: z.boolean().default(false) }),
   listUnits: z.object({ type: z.literal('listUnits') }),
@@ -366,7 +369,7 @@ export interface QueueItemView {
   lastError: QueueError | null;
 }
 
-export interface ResponseMap extends ManagerResponseMap, KeycafeResponseMap {
+export interface ResponseMap extends ManagerResponseMap, KeycafeResponseMap, AdminResponseMap {
   ping: { pong: true; version: string };
   status: StatusInfo;
   /** `stale`: the API is unreachable and this is the last list fetched. */

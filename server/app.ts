@@ -10,6 +10,7 @@ import type { TapkeyDeps } from './tapkey/config.ts';
 import type { KeycafeService } from './keycafe/service.ts';
 import { requireApiToken } from './auth.ts';
 import { corsMiddleware } from './cors.ts';
+import { adminRouter } from './routes/admin.ts';
 import { auditRouter } from './routes/audit.ts';
 import { docsRouter, openApiDocument } from './routes/docs.ts';
 import { healthRouter } from './routes/health.ts';
@@ -108,6 +109,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', auditRouter);
   app.route('/', keycafeRouter);
   app.route('/', tapkeyRouter);
+  app.route('/', adminRouter);
   app.route('/', sandboxRouter);
   app.route('/', widgetRouter);
 

@@ -47,8 +47,16 @@ const revokeUnexplained = createRoute({
   path: '/v1/sync-runs/{id}/revoke-unexplained',
   tags,
   summary: 'Revoke the Tapkey grants of this run that no booking explains',
-  description: 'Each is checked again just before revoking: a grant a booking explains by then is kept.',
-  request: { params: z.object({ id: uuidParam('id') }) },
+  description:
+    'Each is checked again just before revoking: a grant a booking explains by then is kept. ' +
+    'Send `tapkeyGrantIds` to revoke only those grants of the run (the rows selected in the report); without a body every one is revoked.',
+  request: {
+    params: z.object({ id: uuidParam('id') }),
+    body: {
+      required: false,
+      content: { 'application/json': { schema: z.object({ tapkeyGrantIds: z.array(z.string().trim().min(1).max(200)).min(1).max(1000).optional() }).openapi('RevokeUnexplainedInput') } },
+    },
+  },
   responses: {
     202: json(z.object({ queued: z.number().int() }), 'Revocations queued'),
     ...errors(400, 401, 404),
@@ -73,6 +81,8 @@ export const syncRunsRouter = createRouter()
       .limit(50);
     return c.json({ items: rows.map((r) => ({ id: r.id, createdAt: r.createdAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null, total: r.total })) }, 200);
   })
-  .openapi(revokeUnexplained, async (c) =>
-    c.json({ queued: await requestRevokeUnexplained(c.get('deps'), c.get('organizationId'), c.req.valid('param').id, c.get('actor')) }, 202),
-  );
+  .openapi(revokeUnexplained, async (c) => {
+    const body = (c.req.header('content-type') ?? '').includes('json') ? c.req.valid('json') : {};
+    const queued = await requestRevokeUnexplained(c.get('deps'), c.get('organizationId'), c.req.valid('param').id, c.get('actor'), body?.tapkeyGrantIds);
+    return c.json({ queued }, 202);
+  });

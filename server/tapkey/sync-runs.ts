@@ -184,7 +184,8 @@ export function scanHandler(deps: AppDeps): JobHandler<ScanResult> {
 }
 
 /** Queues a revoke for every unexplained grant of the run not yet revoked; returns how many. */
-export async function requestRevokeUnexplained(deps: AppDeps, organizationId: string, runId: string, actor: string): Promise<number> {
+/** `only`: revoke just these Tapkey grant ids of the run (the rows a user selected); all when omitted. */
+export async function requestRevokeUnexplained(deps: AppDeps, organizationId: string, runId: string, actor: string, only?: readonly string[]): Promise<number> {
   const n = await deps.database.db.transaction(async (tx) => {
     const [run] = await tx.select().from(tapkeySyncRuns).where(and(eq(tapkeySyncRuns.organizationId, organizationId), eq(tapkeySyncRuns.id, runId)));
     if (!run) throw new ApiError('not_found', 'Sync run not found');
@@ -192,7 +193,13 @@ export async function requestRevokeUnexplained(deps: AppDeps, organizationId: st
     const rows = await tx
       .update(tapkeyUnexplainedGrants)
       .set({ state: 'revoking', reason: null })
-      .where(and(eq(tapkeyUnexplainedGrants.runId, runId), inArray(tapkeyUnexplainedGrants.state, ['found', 'failed'])))
+      .where(
+        and(
+          eq(tapkeyUnexplainedGrants.runId, runId),
+          inArray(tapkeyUnexplainedGrants.state, ['found', 'failed']),
+          ...(only ? [inArray(tapkeyUnexplainedGrants.tapkeyGrantId, only.length ? [...only] : [''])] : []),
+        ),
+      )
       .returning();
     for (const r of rows)
       await enqueue(tx, {
