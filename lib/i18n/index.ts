@@ -14,8 +14,10 @@ import tapkeyServer from './messages/tapkey-server.ts';
 import keycafeUi from './messages/keycafe-ui.ts';
 import apiErrors from './messages/api-errors.ts';
 import setup from './messages/setup.ts';
+import admin from './messages/admin.ts';
+import adminLinks from './messages/admin-links.ts';
 
-const catalogs = [common, manager, keycafeServer, extension, options, tapkey, tapkeyServer, keycafeUi, apiErrors, setup] as const;
+const catalogs = [common, manager, keycafeServer, extension, options, tapkey, tapkeyServer, keycafeUi, apiErrors, setup, admin, adminLinks] as const;
 
 type Keys<C> = C extends { en: infer E } ? keyof E : never;
 export type MessageKey = Keys<(typeof catalogs)[number]>;
