@@ -6,6 +6,7 @@
  * Environment: everything server/serve.ts reads (PORT, HOST, ACCESSBRIDGE_DATA_DIR,
  * DATABASE_URL, ACCESSBRIDGE_SECRET_KEY, ACCESSBRIDGE_CORS_ORIGINS), plus
  *   ACCESSBRIDGE_SANDBOX=off   do not start the sandbox fakes (default: on)
+ *   ACCESSBRIDGE_DEMO=off      start empty: no demo location on first start (default: on with the sandbox)
  * The fakes listen on the ports after the API's (8788, 8789, …) so their URLs stay the same
  * from one start to the next; on first start a demo location is connected to them.
  *
@@ -46,7 +47,8 @@ async function main() {
   out(`  API:        ${server.url}`);
   out(`  Reference:  ${server.url}/docs  (OpenAPI: ${server.url}/openapi.json)`);
   out(`  Database:   ${server.database.kind === 'pglite' ? `PGlite in ${resolve(server.dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`);
-  const demo = server.bootstrap && sandbox ? await seedDemo(server.url, server.bootstrap.token) : null;
+  const demoOn = env.ACCESSBRIDGE_DEMO !== 'off';
+  const demo = server.bootstrap && sandbox && demoOn ? await seedDemo(server.url, server.bootstrap.token) : null;
   if (demo) sandbox!.connectApi(server.url, server.bootstrap!.token);
   if (server.bootstrap) {
     out(`  API token:  ${server.bootstrap.token}`);
@@ -64,6 +66,7 @@ async function main() {
     out(`              Keycafe login: ${DEMO_KEYCAFE_EMAIL} / ${DEMO_KEYCAFE_TOKEN}`);
   }
   if (demo) out(`  Demo:       location "${DEMO_LOCATION_NAME}" connected to the sandbox: ${demo.locks} locks imported, ${demo.units} units.`);
+  else if (server.bootstrap && sandbox) out('  Demo:       off (ACCESSBRIDGE_DEMO=off): set up a location in the AccessBridge admin page.');
   out(`  Started in ${Math.round(server.timings.totalMs)} ms (database ${Math.round(server.timings.databaseMs)} ms). Ctrl+C stops.`);
 
   let stopping = false;
