@@ -1,5 +1,5 @@
 import { useSignal } from '@preact/signals';
-import { useEffect, useId } from 'preact/hooks';
+import { useId } from 'preact/hooks';
 import type { AdminResponseMap } from '../../lib/admin-messages.ts';
 import { StatusMessage } from '../StatusMessage.tsx';
 import { useUi } from '../ui-context.ts';
@@ -27,9 +27,6 @@ function KeycafeForm({ state, locationId }: { state: AdminState; locationId: str
   const seen = useSignal<AdminResponseMap['adminTestKeycafe'] | null>(null);
   const ids = { email: useId(), token: useId() };
   const stored = location?.keycafe?.hasToken ?? false;
-  useEffect(() => {
-    seen.value = null;
-  }, [locationId]);
 
   async function saveAndTest(e: Event) {
     e.preventDefault();

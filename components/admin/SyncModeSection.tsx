@@ -1,5 +1,4 @@
 import { useSignal } from '@preact/signals';
-import { useEffect } from 'preact/hooks';
 import { StatusMessage } from '../StatusMessage.tsx';
 import { useUi } from '../ui-context.ts';
 import { NeedsLocation, Section, useAction, type AdminState } from './shared.tsx';
@@ -19,7 +18,8 @@ export function SyncModeSection({ state }: { state: AdminState }) {
         {(location) =>
           location.tapkey ? (
             <SyncModeForm
-              key={location.id}
+              // Saved settings that change (here or elsewhere) start the form again from them.
+              key={`${location.id}:${location.tapkey.syncMode}:${(location.tapkey.noticeTriggers ?? [location.tapkey.accessTrigger]).join()}`}
               state={state}
               locationId={location.id}
               mode={location.tapkey.syncMode}
@@ -39,10 +39,6 @@ function SyncModeForm({ state, locationId, mode, triggers }: { state: AdminState
   const { busy, notice, run } = useAction();
   const chosenMode = useSignal(mode);
   const chosenTriggers = useSignal<Trigger[]>(triggers);
-  useEffect(() => {
-    chosenMode.value = mode;
-    chosenTriggers.value = triggers;
-  }, [mode, triggers.join()]);
   const none = chosenTriggers.value.length === 0;
 
   async function save(e: Event) {

@@ -1,5 +1,5 @@
 import { useSignal } from '@preact/signals';
-import { useEffect, useId } from 'preact/hooks';
+import { useId } from 'preact/hooks';
 import type { TapkeyConnectionTest, TapkeyOwnerAccounts } from '../../lib/contract.ts';
 import type { MessageKey } from '../../lib/i18n/index.ts';
 import { StatusMessage } from '../StatusMessage.tsx';
@@ -47,26 +47,27 @@ export function tapkeyChecks(test: TapkeyConnectionTest): { key: MessageKey; sta
  * what the client can see or pasted, then "Test connection" with each check and what to fix.
  */
 export function TapkeySection({ state }: { state: AdminState }) {
+  const current = currentLocation(state);
+  const { t } = useUi();
+  // A new form per location, starting from its stored settings (never its secret: only "stored").
+  return (
+    <Section id="tapkey" title={t('admin.tapkey.heading')}>
+      <TapkeyForm key={current?.id ?? 'none'} state={state} />
+    </Section>
+  );
+}
+
+function TapkeyForm({ state }: { state: AdminState }) {
   const { t, send } = useUi();
   const { busy, notice, fieldErrors, run } = useAction();
   const current = currentLocation(state);
-  const chosen = useSignal<string[]>([]);
-  const clientId = useSignal('');
+  const chosen = useSignal<string[]>(current ? [current.id] : []);
+  const clientId = useSignal(current?.tapkey?.clientId ?? '');
   const secret = useSignal('');
-  const owner = useSignal('');
+  const owner = useSignal(current?.tapkey?.ownerAccountId ?? '');
   const owners = useSignal<TapkeyOwnerAccounts | null>(null);
   const test = useSignal<TapkeyConnectionTest | null>(null);
   const ids = { clientId: useId(), secret: useId(), owner: useId(), locations: useId() };
-
-  // Starts from the current location's stored settings (never its secret: only "stored").
-  useEffect(() => {
-    chosen.value = current ? [current.id] : [];
-    clientId.value = current?.tapkey?.clientId ?? '';
-    owner.value = current?.tapkey?.ownerAccountId ?? '';
-    secret.value = '';
-    owners.value = null;
-    test.value = null;
-  }, [current?.id]);
 
   const stored = current?.tapkey?.hasSecret ?? false;
   const all = state.locations.value ?? [];
@@ -118,7 +119,7 @@ export function TapkeySection({ state }: { state: AdminState }) {
   }
 
   return (
-    <Section id="tapkey" title={t('admin.tapkey.heading')}>
+    <>
       <p class="hint">{t('admin.tapkey.intro')}</p>
       <details class="checklist" open={!stored}>
         <summary>{t('admin.tapkey.checklist.heading')}</summary>
@@ -232,7 +233,7 @@ export function TapkeySection({ state }: { state: AdminState }) {
       {busy.value ? <p class="hint">{t('common.loading')}</p> : null}
       {test.value ? <TestResult test={test.value} /> : null}
       <StatusMessage notice={notice.value} />
-    </Section>
+    </>
   );
 }
 

@@ -26,7 +26,7 @@ export interface AdminWorld {
   /** Every answer the admin handlers gave, as JSON (for the "no secret comes back" checks). */
   replies: string[];
   /** Sends an admin message as the router would: parsed with its schema, then handled. */
-  send<T extends AdminMessageType>(message: MessageInput<T>): Promise<ResponseMap[T]>;
+  send<M extends MessageInput<AdminMessageType>>(message: M): Promise<ResponseMap[M['type']]>;
   /** A Tapkey grant made by hand, outside AccessBridge (what a full sync reports as unexplained). */
   grantByHand(email: string, lockId: string): string;
   close(): Promise<void>;
