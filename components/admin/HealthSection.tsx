@@ -157,6 +157,9 @@ function AuditLog() {
   return (
     <div class="audit">
       <h3>{t('admin.audit.heading')}</h3>
+      <p class="hint" id="audit-hint">
+        {t('admin.audit.hint')}
+      </p>
       <form
         class="filters"
         role="search"
@@ -168,15 +171,15 @@ function AuditLog() {
       >
         <div class="field">
           <label for={ids.actor}>{t('admin.audit.who')}</label>
-          <input id={ids.actor} value={filters.value.actor} onInput={set('actor')} placeholder="token:…" />
+          <input id={ids.actor} value={filters.value.actor} onInput={set('actor')} aria-describedby="audit-hint" />
         </div>
         <div class="field">
           <label for={ids.action}>{t('admin.audit.what')}</label>
-          <input id={ids.action} value={filters.value.action} onInput={set('action')} placeholder="location." />
+          <input id={ids.action} value={filters.value.action} onInput={set('action')} aria-describedby="audit-hint" />
         </div>
         <div class="field">
           <label for={ids.entity}>{t('admin.audit.entity')}</label>
-          <input id={ids.entity} value={filters.value.entity} onInput={set('entity')} placeholder="location" />
+          <input id={ids.entity} value={filters.value.entity} onInput={set('entity')} aria-describedby="audit-hint" />
         </div>
         <div class="field">
           <label for={ids.since}>{t('admin.audit.since')}</label>

@@ -164,11 +164,11 @@ function Notices({ state, locationId }: { state: AdminState; locationId: string 
           <textarea id={ids.template} readOnly rows={10} value={template.value.template} />
           <p class="hint">
             <a href={template.value.appStoreUrl} target="_blank" rel="noopener noreferrer">
-              App Store
+              {t('admin.notices.appStore')}
             </a>{' '}
             ·{' '}
             <a href={template.value.playStoreUrl} target="_blank" rel="noopener noreferrer">
-              Google Play
+              {t('admin.notices.playStore')}
             </a>
           </p>
         </>

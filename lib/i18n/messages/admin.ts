@@ -234,6 +234,9 @@ const en = {
   'admin.audit.beforeAfter': 'Show',
   'admin.audit.before': 'Before',
   'admin.audit.after': 'After',
+  'admin.audit.hint': 'Who: e.g. token:<name>. What: an action such as location.updated, or location. for every action of an area. Entity: e.g. location, unit, lock, booking, sync_run.',
+  'admin.notices.appStore': 'Tapkey in the App Store',
+  'admin.notices.playStore': 'Tapkey on Google Play',
 } as const;
 
 export default {
@@ -470,6 +473,9 @@ export default {
     'admin.audit.beforeAfter': 'Zeigen',
     'admin.audit.before': 'Vorher',
     'admin.audit.after': 'Nachher',
+    'admin.audit.hint': 'Wer: z. B. token:<Name>. Was: eine Aktion wie location.updated, oder location. für alle Aktionen eines Bereichs. Objekt: z. B. location, unit, lock, booking, sync_run.',
+    'admin.notices.appStore': 'Tapkey im App Store',
+    'admin.notices.playStore': 'Tapkey bei Google Play',
   },
   fr: {
     'admin.title': 'Administration AccessBridge',
@@ -703,5 +709,8 @@ export default {
     'admin.audit.beforeAfter': 'Afficher',
     'admin.audit.before': 'Avant',
     'admin.audit.after': 'Après',
+    'admin.audit.hint': 'Qui : p. ex. token:<nom>. Quoi : une action comme location.updated, ou location. pour toutes les actions d’un domaine. Objet : p. ex. location, unit, lock, booking, sync_run.',
+    'admin.notices.appStore': 'Tapkey sur l’App Store',
+    'admin.notices.playStore': 'Tapkey sur Google Play',
   },
 } satisfies Catalog<typeof en>;
