@@ -23,10 +23,12 @@ export function HealthSection({ state }: { state: AdminState }) {
 function Health({ locationId }: { locationId: string }) {
   const { t, send } = useUi();
   const { busy, notice, run } = useAction();
+  // Reloading after a retry must not clear the retry's message.
+  const loading = useAction();
   const health = useSignal<AdminHealth | null>(null);
 
   async function load() {
-    const h = await run('load', () => send({ type: 'adminHealth', locationId }));
+    const h = await loading.run('load', () => send({ type: 'adminHealth', locationId }));
     if (h) health.value = h;
   }
   useEffect(() => void load(), [locationId]);
@@ -42,11 +44,11 @@ function Health({ locationId }: { locationId: string }) {
   return (
     <>
       <div class="actions">
-        <button type="button" disabled={busy.value !== null} onClick={() => void load()}>
+        <button type="button" disabled={loading.busy.value !== null} onClick={() => void load()}>
           {t('admin.health.refresh')}
         </button>
       </div>
-      <StatusMessage notice={notice.value} />
+      <StatusMessage notice={notice.value ?? loading.notice.value} />
       {h ? (
         <>
           <h3>{t('admin.health.outbox')}</h3>
@@ -130,7 +132,7 @@ function Health({ locationId }: { locationId: string }) {
             </ul>
           )}
         </>
-      ) : busy.value ? (
+      ) : loading.busy.value ? (
         <p>{t('common.loading')}</p>
       ) : null}
     </>

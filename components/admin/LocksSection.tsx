@@ -26,13 +26,15 @@ export function LocksSection({ state }: { state: AdminState }) {
 function LocksOf({ state, locationId, hasTapkey }: { state: AdminState; locationId: string; hasTapkey: boolean }) {
   const { t, send } = useUi();
   const { busy, notice, run } = useAction();
+  // Listing has its own state: reloading after an import must not clear the import's message.
+  const listing = useAction();
   const search = useSignal('');
   const filter = useSignal<Filter>('all');
   const page = useSignal<AdminResponseMap['adminLocks'] | null>(null);
   const ids = { search: useId(), filter: useId(), progress: useId() };
 
   async function load(offset = 0) {
-    const result = await run('load', () => send({ type: 'adminLocks', locationId, search: search.value.trim(), mapped: filter.value, offset }));
+    const result = await listing.run('load', () => send({ type: 'adminLocks', locationId, search: search.value.trim(), mapped: filter.value, offset }));
     if (result) page.value = offset === 0 || !page.value ? result : { items: [...page.value.items, ...result.items], total: result.total };
   }
 
@@ -71,7 +73,7 @@ function LocksOf({ state, locationId, hasTapkey }: { state: AdminState; location
           <progress id={ids.progress} />
         </div>
       ) : null}
-      <StatusMessage notice={notice.value} />
+      <StatusMessage notice={notice.value ?? listing.notice.value} />
       <form
         class="filters"
         role="search"
@@ -137,7 +139,7 @@ function LocksOf({ state, locationId, hasTapkey }: { state: AdminState; location
       ) : null}
       {page.value && page.value.items.length < page.value.total ? (
         <div class="actions">
-          <button type="button" disabled={busy.value !== null} onClick={() => void load(page.value!.items.length)}>
+          <button type="button" disabled={listing.busy.value !== null} onClick={() => void load(page.value!.items.length)}>
             {t('admin.showMore')}
           </button>
         </div>

@@ -12,6 +12,8 @@ type Trigger = 'booking_creation' | 'move_in_reached';
  */
 export function SyncModeSection({ state }: { state: AdminState }) {
   const { t } = useUi();
+  // Outside the form: saving re-creates the form from the saved settings, the message stays.
+  const action = useAction();
   return (
     <Section id="sync-mode" title={t('admin.syncMode.heading')}>
       <NeedsLocation state={state}>
@@ -21,6 +23,7 @@ export function SyncModeSection({ state }: { state: AdminState }) {
               // Saved settings that change (here or elsewhere) start the form again from them.
               key={`${location.id}:${location.tapkey.syncMode}:${(location.tapkey.noticeTriggers ?? [location.tapkey.accessTrigger]).join()}`}
               state={state}
+              action={action}
               locationId={location.id}
               mode={location.tapkey.syncMode}
               triggers={location.tapkey.noticeTriggers ?? [location.tapkey.accessTrigger]}
@@ -30,13 +33,26 @@ export function SyncModeSection({ state }: { state: AdminState }) {
           )
         }
       </NeedsLocation>
+      <StatusMessage notice={action.notice.value} />
     </Section>
   );
 }
 
-function SyncModeForm({ state, locationId, mode, triggers }: { state: AdminState; locationId: string; mode: 'gradual' | 'full'; triggers: Trigger[] }) {
+function SyncModeForm({
+  state,
+  action,
+  locationId,
+  mode,
+  triggers,
+}: {
+  state: AdminState;
+  action: ReturnType<typeof useAction>;
+  locationId: string;
+  mode: 'gradual' | 'full';
+  triggers: Trigger[];
+}) {
   const { t, send } = useUi();
-  const { busy, notice, run } = useAction();
+  const { busy, run } = action;
   const chosenMode = useSignal(mode);
   const chosenTriggers = useSignal<Trigger[]>(triggers);
   const none = chosenTriggers.value.length === 0;
@@ -100,7 +116,6 @@ function SyncModeForm({ state, locationId, mode, triggers }: { state: AdminState
           {t('common.save')}
         </button>
       </div>
-      <StatusMessage notice={notice.value} />
     </form>
   );
 }

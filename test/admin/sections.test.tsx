@@ -325,7 +325,7 @@ describe('access ready notices', () => {
     );
     const section = region('Access ready notices');
     fireEvent.change(await within(section).findByLabelText('Tenant’s language'), { target: { value: 'fr' } });
-    fireEvent.click(await within(section).findByRole('button', { name: 'Show the notice of booking B1' }));
+    fireEvent.click(await within(section).findByRole('button', { name: 'Show notice of booking B1' }));
     await waitFor(() => expect((within(section).getByLabelText('Text') as HTMLTextAreaElement).value).toBe('[fr] Register in the Tapkey app with tenant@example.com'));
     fireEvent.click(within(section).getByRole('button', { name: 'Copy the notice of booking B1' }));
     await within(section).findByText('Notice copied: paste it into the email to the tenant.');

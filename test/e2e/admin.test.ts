@@ -200,7 +200,7 @@ describe('the first day through the AccessBridge admin page', () => {
     await fs.getByRole('heading', { name: /^Locks without a unit \(\d+\)$/ }).waitFor();
     await fs.getByRole('heading', { name: 'Bookings without email (0)' }).waitFor();
 
-    await fs.getByRole('checkbox', { name: 'Select the grant of former.tenant@example.com on Unit A-06' }).check();
+    await fs.getByRole('checkbox', { name: /^Select the grant of former\.tenant@example\.com on / }).check();
     await fs.getByRole('button', { name: 'Revoke selected grants (1)' }).click();
     const confirm = fs.getByRole('alertdialog', { name: 'Revoke these Tapkey grants?' });
     await confirm.getByText(/^1 grant\(s\) of 1 person\(s\) will be revoked in Tapkey/).waitFor();
@@ -216,7 +216,7 @@ describe('the first day through the AccessBridge admin page', () => {
     const nt = section('Access ready notices');
     await nt.getByLabel('Booking, unit or email').fill(b5000.externalId);
     await nt.getByRole('button', { name: 'Search' }).click();
-    await nt.getByRole('button', { name: `Show the notice of booking ${b5000.externalId}` }).click();
+    await nt.getByRole('button', { name: `Show notice of booking ${b5000.externalId}` }).click();
     const text = nt.getByLabel('Text', { exact: true });
     await text.waitFor();
     expect(await text.inputValue()).toContain(b5000.tenantEmail!);
@@ -226,7 +226,8 @@ describe('the first day through the AccessBridge admin page', () => {
   });
 
   it('is axe-clean and fits a narrow window', async () => {
-    expect(await axeFindings(admin)).toEqual([]);
+    const findings = await axeFindings(admin);
+    expect(findings, findings.join('\n')).toEqual([]);
     await admin.setViewportSize({ width: 360, height: 800 });
     const overflow = await admin.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(1);
