@@ -1,7 +1,7 @@
 /**
  * The first day through the AccessBridge admin page, in real Chromium with the built extension,
- * from an empty data folder without the demo (the API here is started like `npm start` with
- * ACCESSBRIDGE_DEMO=off: a fresh organization, no location): create a location → connect the
+ * from an empty data folder without the demo (a fresh organization and no location, as
+ * `npm start` gives with ACCESSBRIDGE_DEMO=off, see test/admin/demo-switch.test.ts): create a location → connect the
  * sandbox Tapkey (a wrong secret first, named as such) → connect the sandbox Keycafe → choose
  * full sync → import locks → map a unit on the Tapkey portal → run the full sync with progress →
  * read the report → revoke one selected unexplained grant → copy a notice. The test calls the
