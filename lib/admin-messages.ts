@@ -5,8 +5,9 @@
  * secret or API token is sent to the background, which passes it to the API and never answers
  * with it.
  *
- * Built from `z.…` chains only, like lib/messages.ts (which spreads these into its table), so
- * content scripts that import the message module do not carry the contract's schemas.
+ * Built from `z.…` chains only, like lib/messages.ts (which spreads these into its table): no
+ * method call on a helper's result and no top-level use, so the bundler drops them from the
+ * content scripts, which import the message module to send but parse nothing.
  */
 import { z } from 'zod';
 import type {
@@ -35,7 +36,7 @@ export const adminMessageSchemas = {
   /** Creates (no `id`) or edits a location; the time zone is checked by the API. */
   adminSaveLocation: z.object({
     type: z.literal('adminSaveLocation'),
-    id: uuid().optional(),
+    id: z.optional(uuid()),
     name: z.string().trim().min(1).max(200),
     timeZone: z.string().trim().min(1).max(100),
     address: z.string().trim().max(500).default(''),
@@ -46,14 +47,14 @@ export const adminMessageSchemas = {
     type: z.literal('adminTapkeyOwners'),
     locationId: uuid(),
     clientId: z.string().trim().min(1).max(200).optional(),
-    clientSecret: secret().optional(),
+    clientSecret: z.optional(secret()),
   }),
   /** Saves one Tapkey connection for each chosen location; an omitted secret keeps the stored one. */
   adminSaveTapkey: z.object({
     type: z.literal('adminSaveTapkey'),
     locationIds: z.array(uuid()).min(1).max(100),
     clientId: z.string().trim().min(1).max(200),
-    clientSecret: secret().optional(),
+    clientSecret: z.optional(secret()),
     ownerAccountId: z.string().trim().min(1).max(200),
   }),
   adminTestTapkey: z.object({ type: z.literal('adminTestTapkey'), locationId: uuid() }),
@@ -61,7 +62,7 @@ export const adminMessageSchemas = {
     type: z.literal('adminSaveKeycafe'),
     locationId: uuid(),
     accountEmail: z.string().trim().toLowerCase().email().max(254),
-    apiToken: secret().optional(),
+    apiToken: z.optional(secret()),
   }),
   /** Tests the stored account, then lists what it sees (keys, SmartBox locations). */
   adminTestKeycafe: z.object({ type: z.literal('adminTestKeycafe'), locationId: uuid() }),
@@ -112,7 +113,6 @@ export const adminMessageSchemas = {
 } as const;
 
 export type AdminMessageType = keyof typeof adminMessageSchemas;
-export const adminMessageTypes: ReadonlySet<string> = new Set(Object.keys(adminMessageSchemas));
 
 export interface LocationCounts {
   units: number;
