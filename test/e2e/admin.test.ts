@@ -233,6 +233,15 @@ describe('the first day through the AccessBridge admin page', () => {
     expect(overflow).toBeLessThanOrEqual(1);
   });
 
+  it('opens from the popup too, showing the location set up', async () => {
+    const popup = await browser.context.newPage();
+    await popup.goto(browser.extensionUrl('/popup.html'));
+    const [opened] = await Promise.all([browser.context.waitForEvent('page'), popup.getByRole('button', { name: 'Open AccessBridge admin' }).click()]);
+    expect(opened.url()).toBe(browser.extensionUrl('/admin.html'));
+    await opened.getByRole('region', { name: 'Locations', exact: true }).getByRole('rowheader', { name: 'Berlin Mitte' }).waitFor();
+    await opened.close();
+  });
+
   it('kept no secret typed on the page anywhere the page, the extension storage or the API shows', async () => {
     const secrets = [SANDBOX_CLIENT_SECRET, WRONG_SECRET, DEMO_KEYCAFE_TOKEN];
     const html = await admin.content();
