@@ -142,7 +142,11 @@ export function LocationsSection({ state }: { state: AdminState }) {
                         type="button"
                         id={`location-${s.location.id}-delete`}
                         aria-label={t('admin.location.deleteNamed', { name: s.location.name })}
-                        onClick={() => (deleting.value = s)}
+                        onClick={async () => {
+                          // Current counts: the confirmation must say what deleting affects now.
+                          await state.reload();
+                          deleting.value = state.locations.value?.find((x) => x.location.id === s.location.id) ?? s;
+                        }}
                       >
                         {t('admin.delete')}
                       </button>

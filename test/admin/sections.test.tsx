@@ -109,18 +109,18 @@ describe('locations', () => {
     const { sent } = renderWithUi(<AdminPage openOptions={() => undefined} />, background([summary(location())], (m) => (m.type === 'adminDeleteLocation' ? { deleted: true } : undefined)));
     const section = region('Locations');
     fireEvent.click(await within(section).findByRole('button', { name: 'Delete Berlin Mitte' }));
-    const confirm = within(section).getByRole('alertdialog', { name: 'Delete “Berlin Mitte”?' });
+    const confirm = await within(section).findByRole('alertdialog', { name: 'Delete “Berlin Mitte”?' });
     expect(confirm.textContent).toContain('its Tapkey and Keycafe connections and their stored secrets');
     expect(confirm.textContent).toContain('its 3 units and 5 locks');
     expect(confirm.textContent).toContain('2 bookings still refer to it');
-    expect(document.activeElement?.textContent).toBe('Delete location');
+    await waitFor(() => expect(document.activeElement?.textContent).toBe('Delete location'));
     fireEvent.keyDown(confirm, { key: 'Escape' });
     expect(within(section).queryByRole('alertdialog')).toBeNull();
     await waitFor(() => expect(document.activeElement?.getAttribute('aria-label')).toBe('Delete Berlin Mitte'));
     expect(sent.some((m) => m.type === 'adminDeleteLocation')).toBe(false);
 
     fireEvent.click(within(section).getByRole('button', { name: 'Delete Berlin Mitte' }));
-    fireEvent.click(within(section).getByRole('button', { name: 'Delete location' }));
+    fireEvent.click(await within(section).findByRole('button', { name: 'Delete location' }));
     await within(section).findByText('Location “Berlin Mitte” deleted.');
     expect(sent.filter((m) => m.type === 'adminDeleteLocation')).toEqual([{ type: 'adminDeleteLocation', id: LOC }]);
   });

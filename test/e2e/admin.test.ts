@@ -225,9 +225,22 @@ describe('the first day through the AccessBridge admin page', () => {
     expect(await nt.getByLabel('Template', { exact: true }).inputValue()).toMatch(/\S/);
   });
 
-  it('is axe-clean and fits a narrow window', async () => {
+  it('is axe-clean, works by keyboard and fits a narrow window', async () => {
     const findings = await axeFindings(admin);
     expect(findings, findings.join('\n')).toEqual([]);
+    // The delete confirmation by keyboard: Enter opens it with focus on its action, Escape closes it.
+    const locations = section('Locations');
+    await locations.getByRole('button', { name: 'Delete Berlin Mitte' }).focus();
+    await admin.keyboard.press('Enter');
+    const confirm = locations.getByRole('alertdialog', { name: 'Delete “Berlin Mitte”?' });
+    await confirm.getByText('1 bookings still refer to it', { exact: false }).waitFor();
+    expect(await admin.evaluate(() => document.activeElement?.textContent)).toBe('Delete location');
+    const withDialog = await axeFindings(admin);
+    expect(withDialog, withDialog.join('\n')).toEqual([]);
+    await admin.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'detached' });
+    expect(await admin.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Delete Berlin Mitte');
+    expect((await api.json('GET', '/v1/locations')).body.items).toHaveLength(1);
     await admin.setViewportSize({ width: 360, height: 800 });
     const overflow = await admin.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(1);
