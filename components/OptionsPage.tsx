@@ -45,6 +45,13 @@ export function OptionsPage({ requestOrigin, queueVersion, onLanguage }: Options
   return (
     <main>
       <h1>{t('options.title')}</h1>
+      <p class="admin-link">
+        {/* An extension page of ours: opens in a new tab next to the options. */}
+        <a href="/admin.html" target="_blank" rel="noopener">
+          {t('admin.open')}
+        </a>{' '}
+        <span class="hint">{t('admin.openHint')}</span>
+      </p>
       {!s ? (
         loadError.value ? <StatusMessage notice={{ tone: 'error', text: loadError.value }} /> : <p>{t('common.loading')}</p>
       ) : (

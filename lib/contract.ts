@@ -63,6 +63,8 @@ export const tapkeySettingsSchema = z.object({
   hasSecret: z.boolean(),
   syncMode: syncModeSchema,
   accessTrigger: accessTriggerSchema,
+  /** The manager's email triggers ("Booking creation", "Move-in date reached") the access-ready text is set up for. */
+  noticeTriggers: z.array(accessTriggerSchema).optional(),
 });
 export const keycafeSettingsSchema = z.object({ accountEmail: z.string(), hasToken: z.boolean() });
 
@@ -79,6 +81,8 @@ export const locationSchema = z.object({
   id,
   name: z.string(),
   timeZone: z.string(),
+  /** Postal address (free text); null when not entered. */
+  address: z.string().nullable().optional(),
   tapkey: tapkeySettingsSchema.nullable(),
   keycafe: keycafeSettingsSchema.nullable(),
   createdAt: isoDateTime,
@@ -93,15 +97,19 @@ export const tapkeySettingsInput = z.object({
   ownerAccountId: name(200),
   syncMode: syncModeSchema.default('gradual'),
   accessTrigger: accessTriggerSchema.default('booking_creation'),
+  noticeTriggers: z.array(accessTriggerSchema).max(2).optional(),
 });
 export const keycafeSettingsInput = z.object({
   accountEmail: emailSchema,
   apiToken: z.string().min(1).max(500).optional(),
 });
 
+const addressInput = z.string().trim().max(500, 'At most 500 characters').nullable();
+
 export const locationInput = z.object({
   name: name(200),
   timeZone: timeZoneSchema.default('UTC'),
+  address: addressInput.optional(),
   tapkey: tapkeySettingsInput.nullable().optional(),
   keycafe: keycafeSettingsInput.nullable().optional(),
 });
@@ -114,6 +122,7 @@ export type LocationInput = z.input<typeof locationInput>;
 export const locationPatchInput = z.object({
   name: name(200).optional(),
   timeZone: timeZoneSchema.optional(),
+  address: addressInput.optional(),
   tapkey: z
     .object({
       clientId: name(200).optional(),
@@ -121,6 +130,7 @@ export const locationPatchInput = z.object({
       ownerAccountId: name(200).optional(),
       syncMode: syncModeSchema.optional(),
       accessTrigger: accessTriggerSchema.optional(),
+      noticeTriggers: z.array(accessTriggerSchema).max(2).optional(),
     })
     .nullable()
     .optional(),
@@ -642,3 +652,31 @@ export const widgetSessionSchema = z.object({
   keycafeAccounts: z.array(z.object({ id, name: z.string() })),
 });
 export type WidgetSession = z.infer<typeof widgetSessionSchema>;
+
+// ---------- administration page (entrypoints/admin/) ----------
+
+/** POST /v1/locations/{id}/tapkey/owner-accounts: the locking systems a client ID and secret can see, before saving them. */
+export const tapkeyOwnerAccountsInput = z.object({
+  /** Omit to use the stored one. */
+  clientId: z.string().trim().min(1).max(200).optional(),
+  /** Omit to use the stored secret; never returned. */
+  clientSecret: z.string().min(1).max(500).optional(),
+});
+export const tapkeyOwnerAccountsResult = z.object({
+  owners: tapkeyConnectionTestSchema.shape.owners,
+  problems: tapkeyConnectionTestSchema.shape.problems,
+});
+export type TapkeyOwnerAccounts = z.infer<typeof tapkeyOwnerAccountsResult>;
+
+/** GET /v1/outbox/summary: the background work not done yet, and what failed. */
+export const outboxSummarySchema = z.object({
+  pending: z.number().int(),
+  running: z.number().int(),
+  failed: z.number().int(),
+  /** Oldest job still waiting to run, if any. */
+  oldestPendingAt: isoDateTime.nullable(),
+  byKind: z.array(z.object({ kind: z.string(), state: z.enum(['pending', 'running', 'done', 'failed']), count: z.number().int() })),
+  /** The latest failed jobs (at most 50), newest first. */
+  failures: z.array(z.object({ id, kind: z.string(), attempts: z.number().int(), lastError: z.string().nullable(), updatedAt: isoDateTime })),
+});
+export type OutboxSummary = z.infer<typeof outboxSummarySchema>;

@@ -19,6 +19,7 @@ import type { ImportReport } from './mapping-file.ts';
 import type { PageReading, SiteProfile } from './site-profile/index.ts';
 import type { MappingProposal } from './mapping-proposal-schema.ts';
 import type { QueueCounts, QueueError, QueueItemState } from './queue.ts';
+import { adminMessageSchemas, type AdminResponseMap } from './admin-messages.ts';
 
 // ---------- message schemas ----------
 
@@ -286,6 +287,8 @@ export const messageSchemas = {
   ...managerMessageSchemas,
   ...keycafeMessageSchemas,
   ...mappingProposalMessageSchemas,
+  // The admin page (lib/admin-messages.ts): extension pages only, as they are in no content script's set.
+  ...adminMessageSchemas,
   ping: z.object({ type: z.literal('ping') }),
   status: z.object({ type: z.literal('status'), refresh: z.boolean().default(false) }),
   listUnits: z.object({ type: z.literal('listUnits') }),
@@ -411,7 +414,7 @@ export interface QueueItemView {
   lastError: QueueError | null;
 }
 
-export interface ResponseMap extends ManagerResponseMap, KeycafeResponseMap, MappingProposalResponseMap {
+export interface ResponseMap extends ManagerResponseMap, KeycafeResponseMap, MappingProposalResponseMap, AdminResponseMap {
   ping: { pong: true; version: string };
   status: StatusInfo;
   /** `stale`: the API is unreachable and this is the last list fetched. */

@@ -41,6 +41,7 @@ async function main() {
     lines.push(`              Keycafe login: ${DEMO_KEYCAFE_EMAIL} / ${DEMO_KEYCAFE_TOKEN}`);
   }
   if (demo) lines.push(`  Demo:       location "${DEMO_LOCATION_NAME}" connected to the sandbox: ${demo.locks} locks imported, ${demo.units} units.`);
+  else if (server.bootstrap && sandbox) lines.push('  Demo:       off (ACCESSBRIDGE_DEMO=off): set up a location in the AccessBridge admin page.');
   printStarted(server, lines);
   stopOnSignals(async () => {
     await server.close();

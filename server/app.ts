@@ -8,6 +8,7 @@ import { pgErrorCode } from './resources.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { requireApiToken } from './auth.ts';
 import { corsMiddleware } from './cors.ts';
+import { adminRouter } from './routes/admin.ts';
 import { auditRouter } from './routes/audit.ts';
 import { docsRouter, openApiDocument } from './routes/docs.ts';
 import { healthRouter } from './routes/health.ts';
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', auditRouter);
   app.route('/', keycafeRouter);
   app.route('/', tapkeyRouter);
+  app.route('/', adminRouter);
   // Areas the host process adds (the sandbox dev entry's discovery route, sandbox/dev.ts).
   for (const router of deps.extraRoutes ?? []) app.route('/', router);
   app.route('/', widgetRouter);

@@ -20,6 +20,7 @@ export function toLocation(row: LocationRow): Location {
     id: row.id,
     name: row.name,
     timeZone: row.timeZone,
+    address: row.address ?? null,
     tapkey: row.tapkey ? { ...row.tapkey, hasSecret: row.tapkeySecret !== null } : null,
     keycafe: row.keycafe ? { ...row.keycafe, hasToken: row.keycafeToken !== null } : null,
     createdAt: row.createdAt.toISOString(),

@@ -6,6 +6,7 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { createMessageRouter, listenForMessages, originOf, type BridgeError } from '../../lib/messages.ts';
+import { createAdminHandlers } from './admin.ts';
 import { ApiCallError } from './api-client.ts';
 import { createBulkHandlers } from './bulk.ts';
 import { injectIntoOpenTabs, syncPortalScripts } from './content-scripts.ts';
@@ -32,7 +33,7 @@ export default defineBackground(() => {
   // listeners registered in the first turn.
   listenForMessages(
     createMessageRouter({
-      handlers: { ...service.handlers, ...manager.handlers, ...createBulkHandlers(service), ...createKeycafeHandlers(service), ...createMappingProposalHandlers(service) },
+      handlers: { ...service.handlers, ...manager.handlers, ...createBulkHandlers(service), ...createKeycafeHandlers(service), ...createMappingProposalHandlers(service), ...createAdminHandlers(service) },
       policy: async (sender) => ({
         extensionId: browser.runtime.id,
         extensionOrigin,

@@ -5,6 +5,7 @@
  */
 import { browser } from 'wxt/browser';
 import { matchLanguage, type Language } from '../../lib/i18n/index.ts';
+import type { AdminMessageType } from '../../lib/admin-messages.ts';
 import type { Handlers, KeycafeMessageType, ManagerMessageType, MappingProposalMessageType, QueuedOp, QueueItemView, SettingsView } from '../../lib/messages.ts';
 import { queuedOpSchema } from '../../lib/messages.ts';
 import { createMutationQueue, type QueueError, type QueueItem, type SendOutcome } from '../../lib/queue.ts';
@@ -26,7 +27,7 @@ import {
 export const MAX_UNITS = 2000;
 
 /** The messages this service answers; the manager's (issue 7) have their own modules. */
-export type CoreHandlers = Omit<Handlers, ManagerMessageType | KeycafeMessageType | MappingProposalMessageType>;
+export type CoreHandlers = Omit<Handlers, ManagerMessageType | KeycafeMessageType | MappingProposalMessageType | AdminMessageType>;
 
 export interface ServiceOptions {
   client?: Pick<ApiClientOptions, 'fetch' | 'retries' | 'retryDelay' | 'timeoutMs'>;

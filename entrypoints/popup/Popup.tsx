@@ -29,6 +29,8 @@ export interface PopupProps {
   /** The booking dialog and its API, loaded on demand: they are not needed to paint the popup. */
   loadDialog: () => Promise<PopupDialog>;
   openOptions: () => void;
+  /** Opens the AccessBridge admin page in a tab. */
+  openAdmin?: () => void;
   /** After a booking: remember the key and language, refresh the lists. */
   onBooked: (booking: KeycafeBooking, draft: BookingDraft) => void;
   onDialogClosed: () => void;
@@ -53,7 +55,7 @@ const stateKey = {
  * pages, starting from the last key and language used), and the latest bookings and captured
  * locks. Everything it shows first comes from storage; the background refreshes it after.
  */
-export function Popup({ connection, recent, lastChoice, loadDialog, openOptions, onBooked, onDialogClosed }: PopupProps) {
+export function Popup({ connection, recent, lastChoice, loadDialog, openOptions, openAdmin, onBooked, onDialogClosed }: PopupProps) {
   const { t, lang } = useUi();
   const open = useSignal(false);
   const dialog = useSignal<PopupDialog | null>(null);
@@ -114,6 +116,11 @@ export function Popup({ connection, recent, lastChoice, loadDialog, openOptions,
         <button type="button" onClick={openOptions}>
           {t('kcui.popup.options')}
         </button>
+        {openAdmin ? (
+          <button type="button" onClick={openAdmin}>
+            {t('admin.open')}
+          </button>
+        ) : null}
       </header>
 
       <section aria-labelledby={connId}>

@@ -15,12 +15,13 @@ import common from '../../lib/i18n/messages/common.ts';
 import extension from '../../lib/i18n/messages/extension.ts';
 import keycafeServer from '../../lib/i18n/messages/keycafe-server.ts';
 import keycafeUi from '../../lib/i18n/messages/keycafe-ui.ts';
+import adminLinks from '../../lib/i18n/messages/admin-links.ts';
 import type { PopupRecent } from '../../lib/messages.ts';
 import { connectionStatusItem, keycafeLastChoiceItem, popupRecentItem, preferencesItem } from '../../lib/storage.ts';
 import { Popup, type PopupConnection, type PopupLastChoice } from './Popup.tsx';
 
 // Only the catalogs the popup uses: the full index would add every feature's strings.
-const translate = createTranslator([common, extension, keycafeServer, keycafeUi]);
+const translate = createTranslator([common, extension, keycafeServer, keycafeUi, adminLinks]);
 
 let later: Promise<typeof import('./dialog.ts')> | null = null;
 /** The part of the popup that is not needed to paint it (see ./dialog.ts). */
@@ -66,6 +67,10 @@ async function start() {
         loadDialog={async () => (await loadLater()).popupDialog(ui.value.t)}
         openOptions={() => {
           void browser.runtime.openOptionsPage();
+          window.close();
+        }}
+        openAdmin={() => {
+          void browser.tabs.create({ url: browser.runtime.getURL('/admin.html') });
           window.close();
         }}
         onBooked={(_booking, draft) => {

@@ -20,8 +20,10 @@ import hardening from './messages/hardening.ts';
 import siteProfiles from './messages/site-profiles.ts';
 import mappingProposal from './messages/mapping-proposal.ts';
 import pageIsolation from './messages/page-isolation.ts';
+import admin from './messages/admin.ts';
+import adminLinks from './messages/admin-links.ts';
 
-const catalogs = [common, manager, keycafeServer, extension, options, tapkey, tapkeyServer, keycafeUi, apiErrors, setup, mapping, tapkeySync, hardening, siteProfiles, mappingProposal, pageIsolation] as const;
+const catalogs = [common, manager, keycafeServer, extension, options, tapkey, tapkeyServer, keycafeUi, apiErrors, setup, mapping, tapkeySync, hardening, siteProfiles, mappingProposal, pageIsolation, admin, adminLinks] as const;
 
 type Keys<C> = C extends { en: infer E } ? keyof E : never;
 export type MessageKey = Keys<(typeof catalogs)[number]>;

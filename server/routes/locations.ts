@@ -64,7 +64,7 @@ const remove = createRoute({
   responses: { 204: { description: 'Deleted' }, ...errors(400, 401, 404, 409) },
 });
 
-type Changes = Partial<Pick<LocationRow, 'name' | 'timeZone' | 'tapkey' | 'tapkeySecret' | 'keycafe' | 'keycafeToken'>>;
+type Changes = Partial<Pick<LocationRow, 'name' | 'timeZone' | 'address' | 'tapkey' | 'tapkeySecret' | 'keycafe' | 'keycafeToken'>>;
 
 /** Which stored secrets a request replaces: shown in the audit event, as the values never are. */
 const secretsChanged = (changes: Changes) =>
@@ -76,6 +76,7 @@ function mergePatch(row: LocationRow, input: z.infer<typeof locationPatchInput>,
   const changes: Changes = {};
   if (input.name !== undefined) changes.name = input.name;
   if (input.timeZone !== undefined) changes.timeZone = input.timeZone;
+  if (input.address !== undefined) changes.address = input.address || null;
 
   if (input.tapkey === null) Object.assign(changes, { tapkey: null, tapkeySecret: null });
   else if (input.tapkey) {
@@ -84,7 +85,13 @@ function mergePatch(row: LocationRow, input: z.infer<typeof locationPatchInput>,
     const missing = (['clientId', 'ownerAccountId'] as const).filter((f) => !merged[f]);
     if (missing.length)
       throw new ApiError('validation_failed', 'Some fields are not valid', missing.map((f) => ({ path: `tapkey.${f}`, message: 'Required' })));
-    changes.tapkey = { clientId: merged.clientId!, ownerAccountId: merged.ownerAccountId!, syncMode: merged.syncMode, accessTrigger: merged.accessTrigger };
+    changes.tapkey = {
+      clientId: merged.clientId!,
+      ownerAccountId: merged.ownerAccountId!,
+      syncMode: merged.syncMode,
+      accessTrigger: merged.accessTrigger,
+      ...(merged.noticeTriggers ? { noticeTriggers: [...new Set(merged.noticeTriggers)] } : {}),
+    };
     if (clientSecret !== undefined) changes.tapkeySecret = encryptSecret(key, clientSecret);
   }
 
@@ -122,8 +129,15 @@ export const locationsRouter = createRouter()
           organizationId,
           name: input.name,
           timeZone: input.timeZone,
+          address: input.address || null,
           tapkey: tapkey
-            ? { clientId: tapkey.clientId, ownerAccountId: tapkey.ownerAccountId, syncMode: tapkey.syncMode, accessTrigger: tapkey.accessTrigger }
+            ? {
+                clientId: tapkey.clientId,
+                ownerAccountId: tapkey.ownerAccountId,
+                syncMode: tapkey.syncMode,
+                accessTrigger: tapkey.accessTrigger,
+                ...(tapkey.noticeTriggers ? { noticeTriggers: [...new Set(tapkey.noticeTriggers)] } : {}),
+              }
             : null,
           tapkeySecret: tapkey?.clientSecret ? encryptSecret(secretKey, tapkey.clientSecret) : null,
           keycafe: keycafe ? { accountEmail: keycafe.accountEmail } : null,

@@ -20,11 +20,12 @@ export interface ApiProcess {
 }
 
 /**
- * Starts the API with `env` (PORT defaults to 0, the sandbox to off) and resolves once it
+ * Starts the API (`entry`: the production server, or `npm start`'s sandbox dev entry) with
+ * `env` (PORT defaults to 0) and resolves once it
  * prints its URL; rejects with the output when it exits first or takes longer than `timeoutMs`.
  */
-export function spawnApiProcess(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<ApiProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+export function spawnApiProcess(env: Record<string, string | undefined>, timeoutMs = 60_000, entry: 'server/main.ts' | 'sandbox/dev.ts' = 'server/main.ts'): Promise<ApiProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: root,
     env: { ...process.env, PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

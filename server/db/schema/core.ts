@@ -31,12 +31,16 @@ export const locations = pgTable(
     organizationId: uuid('organization_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     timeZone: text('time_zone').notNull().default('UTC'),
+    /** Postal address, free text (migration 0005_admin_location_address.sql). */
+    address: text('address'),
     /** Tapkey connection: client id, owner account, sync mode, trigger; the secret is encrypted. */
     tapkey: jsonb('tapkey').$type<{
       clientId: string;
       ownerAccountId: string;
       syncMode: 'gradual' | 'full';
       accessTrigger: 'booking_creation' | 'move_in_reached';
+      /** The manager's email triggers the "access ready" text is set up for (admin page). */
+      noticeTriggers?: ('booking_creation' | 'move_in_reached')[];
     } | null>(),
     tapkeySecret: text('tapkey_secret_enc'),
     keycafe: jsonb('keycafe').$type<{ accountEmail: string } | null>(),
