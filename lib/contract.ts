@@ -60,7 +60,13 @@ export const tapkeySettingsSchema = z.object({
   syncMode: syncModeSchema,
   accessTrigger: accessTriggerSchema,
 });
-export const keycafeSettingsSchema = z.object({ accountEmail: z.string(), hasToken: z.boolean() });
+/**
+ * Keycafe's two API credentials (docs.keycafe.com/reference/authentication-1): an API token
+ * (`{email}/token`) or an API key (`{email}/key`). Absent: not known yet (tried both on test).
+ */
+export const keycafeAuthTypeSchema = z.enum(['token', 'key']);
+export type KeycafeAuthType = z.infer<typeof keycafeAuthTypeSchema>;
+export const keycafeSettingsSchema = z.object({ accountEmail: z.string(), hasToken: z.boolean(), authType: keycafeAuthTypeSchema.optional() });
 
 export const timeZoneSchema = z.string().refine((tz) => {
   try {
@@ -93,6 +99,7 @@ export const tapkeySettingsInput = z.object({
 export const keycafeSettingsInput = z.object({
   accountEmail: emailSchema,
   apiToken: z.string().min(1).max(500).optional(),
+  authType: keycafeAuthTypeSchema.optional(),
 });
 
 export const locationInput = z.object({
@@ -120,7 +127,10 @@ export const locationPatchInput = z.object({
     })
     .nullable()
     .optional(),
-  keycafe: z.object({ accountEmail: emailSchema.optional(), apiToken: z.string().min(1).max(500).optional() }).nullable().optional(),
+  keycafe: z
+    .object({ accountEmail: emailSchema.optional(), apiToken: z.string().min(1).max(500).optional(), authType: keycafeAuthTypeSchema.optional() })
+    .nullable()
+    .optional(),
 });
 export type LocationPatchInput = z.input<typeof locationPatchInput>;
 
@@ -391,12 +401,29 @@ export type KeycafeLocation = z.infer<typeof keycafeLocationSchema>;
 export const keycafeConnectionTestInput = z.object({
   accountEmail: emailSchema.optional(),
   apiToken: z.string().min(1).max(500).optional(),
+  /** Which credential `apiToken` is; omitted: the stored one, else both are tried (token first). */
+  authType: keycafeAuthTypeSchema.optional(),
 });
+/** One Keycafe call "Test connection" made, and what came of it (in the Keycafe dashboard's words). */
+export const keycafeTestCallSchema = z.object({
+  call: z.string(),
+  authType: keycafeAuthTypeSchema,
+  ok: z.boolean(),
+  status: z.number().int().nullable(),
+  errorId: z.string().nullable(),
+  message: z.string(),
+});
+export type KeycafeTestCall = z.infer<typeof keycafeTestCallSchema>;
 export const keycafeConnectionTestResult = z.object({
   ok: z.literal(true),
   accountEmail: z.string(),
   keys: z.number().int(),
   locations: z.number().int(),
+  /** The credential type that worked (stored for a saved location when it was not known). */
+  authType: keycafeAuthTypeSchema.optional(),
+  calls: z.array(keycafeTestCallSchema).optional(),
+  /** List items Keycafe sent that did not have the documented shape (skipped). */
+  skipped: z.array(z.object({ list: z.string(), id: z.string().nullable(), reason: z.string() })).optional(),
 });
 export type KeycafeConnectionTestResult = z.infer<typeof keycafeConnectionTestResult>;
 

@@ -14,8 +14,9 @@ import tapkeyServer from './messages/tapkey-server.ts';
 import keycafeUi from './messages/keycafe-ui.ts';
 import apiErrors from './messages/api-errors.ts';
 import setup from './messages/setup.ts';
+import keycafeConnect from './messages/keycafe-connect.ts';
 
-const catalogs = [common, manager, keycafeServer, extension, options, tapkey, tapkeyServer, keycafeUi, apiErrors, setup] as const;
+const catalogs = [common, manager, keycafeServer, extension, options, tapkey, tapkeyServer, keycafeUi, apiErrors, setup, keycafeConnect] as const;
 
 type Keys<C> = C extends { en: infer E } ? keyof E : never;
 export type MessageKey = Keys<(typeof catalogs)[number]>;

@@ -38,6 +38,7 @@ import {
 import { cachedKeys, cachedLocations, storeKeys, storeLocations, syncStateOf } from '../keycafe/catalog.ts';
 import { keycafeAccountOf, keycafeServiceOf } from '../keycafe/connection.ts';
 import { toApiError } from '../keycafe/errors.ts';
+import { testKeycafeConnection } from '../keycafe/connection-test.ts';
 import { planBooking } from '../keycafe/plan.ts';
 import { refreshCatalog } from '../keycafe/refresh.ts';
 import { booleanQuery, errors, json, jsonBody, paging, uuidParam, ErrorBody } from './openapi.ts';
@@ -64,8 +65,10 @@ const testRoute = createRoute({
   tags,
   summary: "Test the location's Keycafe connection (or credentials before saving them)",
   description:
-    'Lists the SmartBox locations and keys of the account. Without a body the stored account email and token are used (and the key cache is refreshed); ' +
-    '`accountEmail` / `apiToken` in the body test other credentials without storing anything.',
+    'Lists the keys of the account and their SmartBox (home) locations, and reports every Keycafe call it made (`calls`). Without a body the stored ' +
+    'account email and secret are used (and the key cache is refreshed); `accountEmail` / `apiToken` / `authType` in the body test other credentials ' +
+    'without storing anything. Without a known `authType` both Keycafe credentials are tried (API token, then API key) and the one that works is reported ' +
+    '(and kept for a stored account). Limited per organization (429 with Retry-After).',
   request: {
     params: z.object({ id: uuidParam('id') }),
     body: { content: { 'application/json': { schema: keycafeConnectionTestInput.openapi('KeycafeConnectionTestInput') } }, required: false },
@@ -221,24 +224,36 @@ export const keycafeRouter = createRouter()
       !token && { path: 'keycafe.apiToken', message: translate(lang, 'keycafe.location.noToken') },
     ].filter((f): f is { path: string; message: string } => Boolean(f));
     if (missing.length) throw new ApiError('validation_failed', missing[0]!.message, missing);
-    const client = keycafeServiceOf(deps).client({ email: email!, token: token! }, 'route');
-    let places, keys;
-    try {
-      places = await client.listLocations();
-      keys = await client.listKeys();
-    } catch (err) {
-      throw toApiError(err, lang);
-    }
+    // The stored credential type applies only to the stored secret; new credentials say theirs or try both.
+    const usingStored = input.apiToken === undefined && location.keycafe && email === location.keycafe.accountEmail;
+    const authType = input.authType ?? (usingStored ? location.keycafe!.authType : undefined);
+    const outcome = await testKeycafeConnection(keycafeServiceOf(deps), organizationId, { email: email!, secret: token!, authType }, lang);
     // Only the stored account's lists belong in its cache.
-    const stored = location.keycafe && email === location.keycafe.accountEmail && input.apiToken === undefined;
-    if (stored) {
+    if (usingStored) {
       const scope = { organizationId, locationId: location.id, accountEmail: email! };
       await deps.database.db.transaction(async (tx) => {
-        await storeLocations(tx, scope, places);
-        await storeKeys(tx, scope, keys, c.get('actor'));
+        await storeLocations(tx, scope, outcome.locations);
+        await storeKeys(tx, scope, outcome.keys, c.get('actor'));
+        // Keep the credential type that worked, so jobs send it.
+        if (location.keycafe!.authType !== outcome.authType)
+          await tx
+            .update(locations)
+            .set({ keycafe: { accountEmail: location.keycafe!.accountEmail, authType: outcome.authType }, updatedAt: new Date() })
+            .where(and(eq(locations.organizationId, organizationId), eq(locations.id, location.id)));
       });
     }
-    return c.json({ ok: true as const, accountEmail: email!, keys: keys.length, locations: places.length }, 200);
+    return c.json(
+      {
+        ok: true as const,
+        accountEmail: email!,
+        keys: outcome.keys.length,
+        locations: outcome.locations.length,
+        authType: outcome.authType,
+        calls: outcome.calls,
+        skipped: outcome.skipped,
+      },
+      200,
+    );
   })
   .openapi(keysRoute, async (c) => {
     const { locationId, search, refresh, limit, offset } = c.req.valid('query');

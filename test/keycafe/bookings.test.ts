@@ -222,7 +222,7 @@ describe('one-time bookings', () => {
     expect(w.sandbox.calls.list.filter((c) => c.fault?.endsWith(':after'))).toHaveLength(3);
     // Keycafe holds exactly one access per key for this visitor: the ones the booking shows.
     const account = w.sandbox.state.account(DEMO_KEYCAFE_EMAIL);
-    const created = account.created.filter((a) => account.users.get(a.userId)!.email === 'crash@example.com');
+    const created = account.created.filter((a) => account.userOf(a)!.email === 'crash@example.com');
     expect(created.map((a) => String(a.id)).sort()).toEqual(done.accesses.map((a) => a.keycafeAccessId).sort());
     const audit = await w.api.json('GET', `/v1/audit-events?entity=keycafe_booking&entityId=${res.body.id}`);
     expect(audit.body.items.filter((e: { after: { adopted?: boolean } }) => e.after?.adopted === true)).toHaveLength(3);
@@ -322,7 +322,7 @@ describe('cancel', () => {
     const end = await w.waitForBooking(res.body.id);
     expect(end.state).toBe('cancelled');
     const account = w.sandbox.state.account(DEMO_KEYCAFE_EMAIL);
-    const live = account.liveAccesses().filter((a) => account.users.get(a.userId)!.email === 'early-cancel@example.com');
+    const live = account.liveAccesses().filter((a) => account.userOf(a)!.email === 'early-cancel@example.com');
     expect(live).toEqual([]);
   });
 });

@@ -84,7 +84,7 @@ describe('Keycafe booking across a SIGKILL', () => {
     });
     expect(created.status).toBe(201);
     const account = sandbox.state.account(DEMO_KEYCAFE_EMAIL);
-    const mine = () => account.created.filter((a) => account.users.get(a.userId)!.email === 'restart@example.com');
+    const mine = () => account.created.filter((a) => account.userOf(a)!.email === 'restart@example.com');
 
     // Kill once one key is stored active and four more exist only on Keycafe's side.
     await waitFor(
