@@ -28,7 +28,7 @@ beforeAll(async () => {
     sandbox: {
       accounts: [
         { email: DEMO_KEYCAFE_EMAIL, token: 'kc_sandbox_demo_token' },
-        { ...SMALL, locations: [{ id: 601, name: 'Toronto Queen West', address: '600 Queen St W', timeZone: 'America/Toronto' }], keys: smallKeys },
+        { ...SMALL, locations: [{ id: 601, name: 'Toronto Queen West', address: { street: '600 Queen St W', city: 'Toronto', postalCode: 'M5V 2B5', country: 'CA' }, timeZone: 'America/Toronto' }], keys: smallKeys },
       ],
     },
   });
@@ -55,13 +55,25 @@ describe('connection and catalog', () => {
   it('tests the stored connection and fills the cache', async () => {
     const res = await w.api.json('POST', `/v1/locations/${w.locationId}/keycafe/test`);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ ok: true, accountEmail: DEMO_KEYCAFE_EMAIL, keys: seedKeys().length, locations: 4 });
+    // Changed deliberately: the answer now says which credential worked and lists every call made.
+    expect(res.body).toMatchObject({ ok: true, accountEmail: DEMO_KEYCAFE_EMAIL, keys: seedKeys().length, locations: 4, authType: 'token', skipped: [] });
+    expect(res.body.calls[0]).toEqual({ call: 'GET /v0/key', authType: 'token', ok: true, status: 200, errorId: null, message: 'answered' });
+    // The account's own locations come from its keys, never from Keycafe's public directory.
+    expect(res.body.calls.every((c: { call: string }) => c.call === 'GET /v0/key' || c.call.startsWith('GET /v0/location/'))).toBe(true);
   });
 
   it('tests other credentials without storing them: a wrong token is a 422 on keycafe.apiToken', async () => {
     const res = await w.api.json('POST', `/v1/locations/${w.locationId}/keycafe/test`, { apiToken: 'wrong' });
     expect(res.status).toBe(422);
-    expect(res.body.fieldErrors).toEqual([{ path: 'keycafe.apiToken', message: 'Keycafe did not accept the account email and API token' }]);
+    // Changed deliberately: without a known credential type both are tried, each call reported.
+    const none = `Keycafe accepted neither an API token nor an API key for ${DEMO_KEYCAFE_EMAIL}`;
+    expect(res.body.fieldErrors).toEqual([{ path: 'keycafe.apiToken', message: none }]);
+    expect(res.body.details.calls.map((c: { call: string; authType: string; ok: boolean }) => [c.call, c.authType, c.ok])).toEqual([
+      ['GET /v0/key', 'token', false],
+      ['GET /v0/key', 'key', false],
+    ]);
+    expect(res.body.details.calls[0].message).toMatch(/^Keycafe did not accept this email with this API token \("demo@accessbridge.test\/token"\)/);
+    expect(res.body.details.calls[0].errorId).toBe('unauthorized');
     const malformed = await w.api.fetch(`/v1/locations/${w.locationId}/keycafe/test`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ error: { code: expect.stringMatching(/bad_request|validation_failed/) } });
@@ -272,7 +284,7 @@ describe('ongoing access', () => {
     const done = await w.waitForBooking(res.body.id);
     const remote = sandboxAccess(done.accesses[0]!.keycafeAccessId)!;
     expect(remote).toMatchObject({ accessStartDate: null, accessEndDate: null, locale: 'es' });
-    expect(w.sandbox.state.account(DEMO_KEYCAFE_EMAIL).users.get(remote.userId)!.mobile).toBe('16042656073');
+    expect(w.sandbox.state.account(DEMO_KEYCAFE_EMAIL).userOf(remote)!.mobile).toBe('16042656073');
   });
 
   it('a national number with its country is accepted', async () => {
