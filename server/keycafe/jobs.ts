@@ -84,7 +84,7 @@ export function keycafeJobHandlers(deps: AppDeps): Record<string, JobHandler<any
     return async () => {
       if (!job.lease) return;
       const s = service();
-      const ms = s.callBudgetMs + s.maxWaitRealMs('job');
+      const ms = s.callBudgetMs;
       const rows = await db
         .update(outboxJobs)
         .set({ lockedUntil: sql`greatest(${outboxJobs.lockedUntil}, now() + ${ms} * interval '1 millisecond')` })

@@ -18,6 +18,8 @@ export interface KeycafeServiceOptions {
   /** Requests per window and per account (Keycafe: 60 a minute). */
   limit?: number;
   windowMs?: number;
+  /** Real ms a job's lease reaches past its Keycafe call's timeout (default 5 s): time to record the answer. */
+  leaseMarginMs?: number;
   /** "Test connection" runs per window and per organization (default 10). */
   testsPerWindow?: number;
   /** How often "apply to all keys" bookings look for new keys (clock ms, default 15 min). */
@@ -97,6 +99,6 @@ export class KeycafeService {
    * other worker can take the job over while a call it sent may still be answered.
    */
   get callBudgetMs(): number {
-    return this.timeoutMs + 5_000;
+    return this.timeoutMs + (this.opts.leaseMarginMs ?? 5_000);
   }
 }
