@@ -1,7 +1,7 @@
 /**
  * A process dies while a six-key Keycafe booking is being created, and a new one starts at
  * once, many times over, in both sandbox modes. The outbox lease is shorter than a Keycafe
- * call takes (150 ms against answers that arrive after 400 ms), the condition under which jobs
+ * call takes (150 ms against creates Keycafe takes 400 ms to act on and answer), the condition under which jobs
  * used to run two or three times and leave duplicate accesses: every Keycafe call is now fenced
  * on the job's lease (server/keycafe/jobs.ts), and a retry adopts what an earlier attempt
  * created, found by key and matched on recipient and period (server/keycafe/match.ts).
@@ -65,8 +65,9 @@ describe.each(['strict', 'lenient'] as KeycafeSandboxMode[])('Keycafe crash duri
     for (let round = 0; round < ROUNDS_PER_MODE; round++) {
       const email = `crash-${mode}-${round}@example.com`;
       w.sandbox.faults.clear();
-      // Keycafe acts at once but its answer arrives late: longer than the lease.
-      w.sandbox.faults.add({ kind: 'slow', method: 'POST', path: '/v0/access', phase: 'after', delayMs: 400, times: Infinity });
+      // Keycafe takes 400 ms to act on a create and answer: longer than the lease, so a lookup
+      // made meanwhile does not see the access yet.
+      w.sandbox.faults.add({ kind: 'slow', method: 'POST', path: '/v0/access', phase: 'before', delayMs: 400, times: Infinity });
       const res = await w.api.json<KeycafeBooking>('POST', '/v1/keycafe/bookings', {
         locationId: w.locationId,
         keyIds: KEYS,
