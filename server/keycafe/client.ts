@@ -88,7 +88,7 @@ export type KeycafeApiAccess = z.output<typeof keycafeApiAccess>;
 /** True when an access Keycafe still lists is no longer live (an undocumented status such as CANCELLED). */
 export const isEndedStatus = (status: string | null | undefined) => !!status && /cancel|revok|delet|inactive|expired/i.test(status);
 
-const errorBody = z.object({
+export const keycafeErrorBody = z.object({
   error: z.object({ errorId: z.union([z.string(), z.number()]).transform(String).optional(), errorMessage: z.string().optional() }).optional(),
   fieldErrors: z.array(z.object({ field: z.string(), errorMessage: z.string() })).optional(),
 });
@@ -161,7 +161,7 @@ export interface SkippedItem {
   reason: string;
 }
 
-const nextLink = (header: string | null): string | null => {
+export const nextLink = (header: string | null): string | null => {
   if (!header) return null;
   for (const part of header.split(',')) {
     const m = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(part);
@@ -383,7 +383,7 @@ export class KeycafeClient {
       await res.body?.cancel();
       throw new KeycafeError('rate_limited', 'Keycafe answered 429 (60 requests a minute)', { status: 429, retryAfterMs: wait });
     }
-    const body = errorBody.safeParse(await res.json().catch(() => null));
+    const body = keycafeErrorBody.safeParse(await res.json().catch(() => null));
     const message = (body.success && body.data.error?.errorMessage) || `HTTP ${res.status}`;
     const fieldErrors: KeycafeFieldError[] = body.success ? (body.data.fieldErrors ?? []).map((f) => ({ field: f.field, message: f.errorMessage })) : [];
     const errorId = body.success ? body.data.error?.errorId : undefined;

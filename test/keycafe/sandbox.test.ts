@@ -132,7 +132,7 @@ describe('sandbox Keycafe: accesses', () => {
     expect(res.status).toBe(200);
     const access = accessShape.parse(await res.json());
     expect(access).toMatchObject({ key: { id: 10001 }, user: { email: 'visitor@example.com' }, accessStartDate: '2026-07-01', accessEndTime: '18:00', timeZone: 'Europe/Berlin', locale: 'fr' });
-    const page = await fetch(access.checkinLink);
+    const page = await fetch(access.checkinLink!);
     expect(await page.text()).toContain(access.bookingCode);
   });
 
