@@ -427,6 +427,22 @@ export const keycafeConnectionTestResult = z.object({
 });
 export type KeycafeConnectionTestResult = z.infer<typeof keycafeConnectionTestResult>;
 
+/** An access on Keycafe that matches a booking (key, recipient, period) but that no booking tracks. */
+export const keycafeUntrackedAccessSchema = z.object({
+  keycafeAccessId: z.string(),
+  keyId: z.string(),
+  keyName: z.string(),
+  bookingId: id,
+  recipient: z.object({ email: z.string().nullable(), mobile: z.string().nullable() }),
+  start: z.object({ date: z.string(), time: z.string() }).nullable(),
+  end: z.object({ date: z.string(), time: z.string() }).nullable(),
+  bookingCode: z.string().nullable(),
+  /** The booking's key has no Keycafe access (its create failed): it can take this one. */
+  adoptable: z.boolean(),
+});
+export type KeycafeUntrackedAccess = z.infer<typeof keycafeUntrackedAccessSchema>;
+export const keycafeUntrackedActionInput = z.object({ action: z.enum(['adopt', 'cancel']) });
+
 export const recipientSchema = z.union(
   [
     z.object({ email: emailSchema }),
