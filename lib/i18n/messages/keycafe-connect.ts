@@ -24,6 +24,13 @@ const en = {
   'kcconnect.skipped': '{count} records from Keycafe did not have the documented shape and were skipped',
   'kcconnect.testRateLimited': 'Too many Keycafe connection tests from your organization: try again in {seconds} s',
   'kcconnect.noLocations': 'No location with a Keycafe account yet',
+  'kcconnect.visitors.note':
+    "Keycafe's API cannot set visitor ID, the number of visitors or photo verification for a booking. Where your Keycafe account offers them, they are set on the key in the Keycafe dashboard. AccessBridge keeps what you tick here only as your own record.",
+  'kcconnect.visitors.link': 'Open the Keycafe dashboard',
+  'kcconnect.visitors.recorded': 'Visitor checks recorded (not sent to Keycafe; set them on the key in the Keycafe dashboard): {checks}',
+  'kcconnect.visitors.id': 'visitor ID',
+  'kcconnect.visitors.count': '{count} visitors',
+  'kcconnect.visitors.photo': 'photo verification',
 } as const;
 
 export default {
@@ -49,6 +56,13 @@ export default {
     'kcconnect.skipped': '{count} Datensätze von Keycafe hatten nicht die dokumentierte Form und wurden übersprungen',
     'kcconnect.testRateLimited': 'Zu viele Keycafe-Verbindungstests Ihrer Organisation: versuchen Sie es in {seconds} s erneut',
     'kcconnect.noLocations': 'Noch kein Standort mit Keycafe-Konto',
+    'kcconnect.visitors.note':
+      'Über die Keycafe-API lassen sich Ausweis, Anzahl der Besucher und Fotoverifizierung für eine Buchung nicht setzen. Wo Ihr Keycafe-Konto sie anbietet, werden sie am Schlüssel im Keycafe-Dashboard eingestellt. AccessBridge speichert Ihre Auswahl hier nur als Ihre eigene Notiz.',
+    'kcconnect.visitors.link': 'Keycafe-Dashboard öffnen',
+    'kcconnect.visitors.recorded': 'Besucherprüfung notiert (nicht an Keycafe gesendet; am Schlüssel im Keycafe-Dashboard einstellen): {checks}',
+    'kcconnect.visitors.id': 'Ausweis',
+    'kcconnect.visitors.count': '{count} Besucher',
+    'kcconnect.visitors.photo': 'Fotoverifizierung',
   },
   fr: {
     'kcconnect.authType.label': 'Identifiant Keycafe',
@@ -71,5 +85,12 @@ export default {
     'kcconnect.skipped': "{count} enregistrements de Keycafe n'avaient pas la forme documentée et ont été ignorés",
     'kcconnect.testRateLimited': 'Trop de tests de connexion Keycafe pour votre organisation : réessayez dans {seconds} s',
     'kcconnect.noLocations': 'Aucun site avec un compte Keycafe pour le moment',
+    'kcconnect.visitors.note':
+      "L'API de Keycafe ne permet pas de définir la pièce d'identité, le nombre de visiteurs ni la vérification par photo d'une réservation. Si votre compte Keycafe les propose, ils se règlent sur la clé dans le tableau de bord Keycafe. AccessBridge garde ce que vous cochez ici comme simple note.",
+    'kcconnect.visitors.link': 'Ouvrir le tableau de bord Keycafe',
+    'kcconnect.visitors.recorded': 'Contrôles notés (non envoyés à Keycafe ; à régler sur la clé dans le tableau de bord Keycafe) : {checks}',
+    'kcconnect.visitors.id': "pièce d'identité",
+    'kcconnect.visitors.count': '{count} visiteurs',
+    'kcconnect.visitors.photo': 'vérification par photo',
   },
 } satisfies Catalog<typeof en>;
