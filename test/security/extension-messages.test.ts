@@ -112,6 +112,9 @@ const examples: Record<MessageType, unknown> = {
   keycafeCancel: { id: '6f1b2c9e-1111-4222-8333-944455556666' },
   keycafeRetry: { id: '6f1b2c9e-1111-4222-8333-944455556666' },
   popupRecent: {},
+  keycafeConnections: {},
+  keycafeTestConnection: { locationId: '6f1b2c9e-1111-4222-8333-944455556666' },
+  keycafeSaveConnection: { locationId: '6f1b2c9e-1111-4222-8333-944455556666', accountEmail: 'a@example.com' },
 };
 
 /**

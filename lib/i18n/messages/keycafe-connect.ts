@@ -4,6 +4,12 @@ import type { Catalog } from '../catalog.ts';
 // what "Test connection" tried. Credential names follow Keycafe's own reference
 // (docs.keycafe.com/reference/authentication-1: "API Keys", "API Token").
 const en = {
+  'kcconnect.heading': 'Keycafe accounts',
+  'kcconnect.location.label': 'Location',
+  'kcconnect.secret.keep': 'A secret is saved; leave empty to keep it.',
+  'kcconnect.testing': 'Asking Keycafe…',
+  'kcconnect.saved': 'Keycafe account saved',
+  'kcconnect.callFailed': 'failed',
   'kcconnect.authType.label': 'Keycafe credential',
   'kcconnect.authType.auto': 'Not sure: try both',
   'kcconnect.authType.token': 'API token',
@@ -36,6 +42,12 @@ const en = {
 export default {
   en,
   de: {
+    'kcconnect.heading': 'Keycafe-Konten',
+    'kcconnect.location.label': 'Standort',
+    'kcconnect.secret.keep': 'Ein Geheimnis ist gespeichert; leer lassen, um es zu behalten.',
+    'kcconnect.testing': 'Keycafe wird gefragt…',
+    'kcconnect.saved': 'Keycafe-Konto gespeichert',
+    'kcconnect.callFailed': 'fehlgeschlagen',
     'kcconnect.authType.label': 'Keycafe-Zugangsdaten',
     'kcconnect.authType.auto': 'Nicht sicher: beide versuchen',
     'kcconnect.authType.token': 'API-Token',
@@ -65,6 +77,12 @@ export default {
     'kcconnect.visitors.photo': 'Fotoverifizierung',
   },
   fr: {
+    'kcconnect.heading': 'Comptes Keycafe',
+    'kcconnect.location.label': 'Site',
+    'kcconnect.secret.keep': 'Un secret est enregistré ; laissez vide pour le garder.',
+    'kcconnect.testing': 'Interrogation de Keycafe…',
+    'kcconnect.saved': 'Compte Keycafe enregistré',
+    'kcconnect.callFailed': 'échec',
     'kcconnect.authType.label': 'Identifiant Keycafe',
     'kcconnect.authType.auto': 'Je ne sais pas : essayer les deux',
     'kcconnect.authType.token': "jeton d'API",
