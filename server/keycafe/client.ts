@@ -1,8 +1,10 @@
 /**
- * Typed client of Keycafe API v0 (PROVIDERS.md, "Keycafe API v0"). Every response is checked
- * with zod; every request takes a token from the account's rate-limit bucket first; lists
- * follow the `Link: <…>; rel="next"` header. It never retries by itself: the outbox does, so a
- * retry is durable and visible.
+ * Typed client of Keycafe API v0, written against Keycafe's public reference
+ * (docs.keycafe.com/reference; each behaviour and its source in sandbox/keycafe/SOURCES.md).
+ * Every response is checked with zod, list items one by one (an odd record is skipped and
+ * reported, not fatal); every request takes a token from the credentials' rate-limit bucket
+ * first and passes the caller's fence; lists follow `Link: <…>; rel="next"`. It never retries
+ * by itself: the outbox does, so a retry is durable and visible.
  */
 import ky, { TimeoutError } from 'ky';
 import { z } from 'zod';
