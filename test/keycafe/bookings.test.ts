@@ -2,7 +2,8 @@
  * Keycafe through the API, end to end against the sandbox: connection test, cached key and
  * location lists, every booking validation rule, one-time and ongoing bookings with their
  * per-key state, codes and links, DST, reminder boundaries, all-keys with later keys, crash
- * windows, cancel, retry, idempotent replays, list filters, audit and tenant isolation.
+ * windows, cancel, retry, idempotent replays, list filters, audit and tenant isolation. Both
+ * sandbox modes (sandbox/keycafe/SOURCES.md).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { count } from 'drizzle-orm';
@@ -11,6 +12,7 @@ import { outboxJobs } from '../../server/db/schema/index.ts';
 import { DEMO_KEYCAFE_EMAIL } from '../../sandbox/keycafe/index.ts';
 import { seedKeys } from '../../sandbox/keycafe/data.ts';
 import { startKeycafeWorld, waitFor, type KeycafeWorld } from './helpers.ts';
+import type { KeycafeSandboxMode } from '../../sandbox/keycafe/server.ts';
 
 const SMALL = { email: 'small@accessbridge.test', token: 'kc_small_token' };
 const smallKeys = [
@@ -18,6 +20,7 @@ const smallKeys = [
   { id: 30002, name: 'Bike room fob', serialNumber: 'SM0002', homeLocationId: 601, description: null },
 ];
 
+describe.each(['strict', 'lenient'] as KeycafeSandboxMode[])('%s sandbox', (mode) => {
 let w: KeycafeWorld;
 let smallLocationId: string;
 
@@ -26,6 +29,7 @@ beforeAll(async () => {
     speed: 30,
     keySyncIntervalMs: 30_000,
     sandbox: {
+      mode,
       accounts: [
         { email: DEMO_KEYCAFE_EMAIL, token: 'kc_sandbox_demo_token' },
         { ...SMALL, locations: [{ id: 601, name: 'Toronto Queen West', address: { street: '600 Queen St W', city: 'Toronto', postalCode: 'M5V 2B5', country: 'CA' }, timeZone: 'America/Toronto' }], keys: smallKeys },
@@ -323,6 +327,16 @@ describe('cancel', () => {
     expect(audit.body.items.filter((e: { action: string }) => e.action === 'keycafe.booking.cancel_requested')).toHaveLength(1);
   });
 
+  it('an access already cancelled in the Keycafe dashboard counts as cancelled, whatever Keycafe answers', async () => {
+    const res = await book(oneTime({ keyIds: ['10030'], recipient: { email: `gone-${mode}@example.com` } }));
+    const done = await w.waitForBooking(res.body.id);
+    // Revoked on Keycafe's side first: strict answers the DELETE 400 access.cancelled, lenient 404.
+    sandboxAccess(done.accesses[0]!.keycafeAccessId)!.deletedAt = Date.now();
+    await w.api.json('POST', `/v1/keycafe/bookings/${res.body.id}/cancel`);
+    const cancelled = await w.waitForBooking(res.body.id);
+    expect(cancelled).toMatchObject({ state: 'cancelled', accesses: [{ state: 'cancelled', reason: null }] });
+  });
+
   it('cancelling while Keycafe is still creating leaves nothing live on Keycafe', async () => {
     await w.idle();
     // The first POST hangs after Keycafe acted (the access exists, the answer never comes).
@@ -393,4 +407,5 @@ describe('replays, lists and tenants', () => {
       expect.arrayContaining(['/v1/locations/{id}/keycafe/test', '/v1/keycafe/keys', '/v1/keycafe/locations', '/v1/keycafe/bookings', '/v1/keycafe/bookings/{id}', '/v1/keycafe/bookings/{id}/cancel', '/v1/keycafe/bookings/{id}/retry']),
     );
   });
+});
 });
