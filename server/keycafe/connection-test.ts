@@ -9,8 +9,7 @@ import type { KeycafeTestCall } from '../../lib/contract.ts';
 import { translate, type Language } from '../../lib/i18n/index.ts';
 import { ApiError } from '../errors.ts';
 import { KEYCAFE_AUTH_TYPES, type KeycafeApiKey, type KeycafeApiLocation, type KeycafeAuthType, type SkippedItem } from './client.ts';
-import { KeycafeError } from './errors.ts';
-import { toApiError } from './errors.ts';
+import { KeycafeError, toApiError } from './errors.ts';
 import { RateLimitWait } from './rate-limiter.ts';
 import type { KeycafeService } from './service.ts';
 
