@@ -4,6 +4,7 @@ import type { Language } from '../lib/i18n/index.ts';
 import type { SettingsView } from '../lib/messages.ts';
 import { ConnectionSettings } from './ConnectionSettings.tsx';
 import { describeError } from './describe-error.ts';
+import { KeycafeConnectionSettings } from './options/KeycafeConnectionSettings.tsx';
 import { ManagerOptions } from './options/ManagerOptions.tsx';
 import { SetupGuide } from './options/SetupGuide.tsx';
 import { PortalOrigins } from './PortalOrigins.tsx';
@@ -59,6 +60,7 @@ export function OptionsPage({ requestOrigin, queueVersion, onLanguage }: Options
           <SetupGuide settings={s} />
           <ConnectionSettings settings={s} onSaved={saved} requestOrigin={requestOrigin} onConnected={() => connectionKey.value++} />
           <PreferencesSettings settings={s} onSaved={saved} connectionKey={connectionKey.value} />
+          <KeycafeConnectionSettings connectionKey={connectionKey.value} />
           <PortalOrigins settings={s} onSaved={saved} requestOrigin={requestOrigin} />
           <ManagerOptions />
           <QueueList version={queueVersion} />

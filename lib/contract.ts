@@ -66,7 +66,13 @@ export const tapkeySettingsSchema = z.object({
   /** The manager's email triggers ("Booking creation", "Move-in date reached") the access-ready text is set up for. */
   noticeTriggers: z.array(accessTriggerSchema).optional(),
 });
-export const keycafeSettingsSchema = z.object({ accountEmail: z.string(), hasToken: z.boolean() });
+/**
+ * Keycafe's two API credentials (docs.keycafe.com/reference/authentication-1): an API token
+ * (`{email}/token`) or an API key (`{email}/key`). Absent: not known yet (tried both on test).
+ */
+export const keycafeAuthTypeSchema = z.enum(['token', 'key']);
+export type KeycafeAuthType = z.infer<typeof keycafeAuthTypeSchema>;
+export const keycafeSettingsSchema = z.object({ accountEmail: z.string(), hasToken: z.boolean(), authType: keycafeAuthTypeSchema.optional() });
 
 export const timeZoneSchema = z.string().refine((tz) => {
   try {
@@ -102,6 +108,7 @@ export const tapkeySettingsInput = z.object({
 export const keycafeSettingsInput = z.object({
   accountEmail: emailSchema,
   apiToken: z.string().min(1).max(500).optional(),
+  authType: keycafeAuthTypeSchema.optional(),
 });
 
 const addressInput = z.string().trim().max(500, 'At most 500 characters').nullable();
@@ -134,7 +141,10 @@ export const locationPatchInput = z.object({
     })
     .nullable()
     .optional(),
-  keycafe: z.object({ accountEmail: emailSchema.optional(), apiToken: z.string().min(1).max(500).optional() }).nullable().optional(),
+  keycafe: z
+    .object({ accountEmail: emailSchema.optional(), apiToken: z.string().min(1).max(500).optional(), authType: keycafeAuthTypeSchema.optional() })
+    .nullable()
+    .optional(),
 });
 export type LocationPatchInput = z.input<typeof locationPatchInput>;
 
@@ -459,14 +469,47 @@ export type KeycafeLocation = z.infer<typeof keycafeLocationSchema>;
 export const keycafeConnectionTestInput = z.object({
   accountEmail: emailSchema.optional(),
   apiToken: z.string().min(1).max(500).optional(),
+  /** Which credential `apiToken` is; omitted: the stored one, else both are tried (token first). */
+  authType: keycafeAuthTypeSchema.optional(),
 });
+/** One Keycafe call "Test connection" made, and what came of it (in the Keycafe dashboard's words). */
+export const keycafeTestCallSchema = z.object({
+  call: z.string(),
+  authType: keycafeAuthTypeSchema,
+  ok: z.boolean(),
+  status: z.number().int().nullable(),
+  errorId: z.string().nullable(),
+  message: z.string(),
+});
+export type KeycafeTestCall = z.infer<typeof keycafeTestCallSchema>;
 export const keycafeConnectionTestResult = z.object({
   ok: z.literal(true),
   accountEmail: z.string(),
   keys: z.number().int(),
   locations: z.number().int(),
+  /** The credential type that worked (stored for a saved location when it was not known). */
+  authType: keycafeAuthTypeSchema.optional(),
+  calls: z.array(keycafeTestCallSchema).optional(),
+  /** List items Keycafe sent that did not have the documented shape (skipped). */
+  skipped: z.array(z.object({ list: z.string(), id: z.string().nullable(), reason: z.string() })).optional(),
 });
 export type KeycafeConnectionTestResult = z.infer<typeof keycafeConnectionTestResult>;
+
+/** An access on Keycafe that matches a booking (key, recipient, period) but that no booking tracks. */
+export const keycafeUntrackedAccessSchema = z.object({
+  keycafeAccessId: z.string(),
+  keyId: z.string(),
+  keyName: z.string(),
+  bookingId: id,
+  recipient: z.object({ email: z.string().nullable(), mobile: z.string().nullable() }),
+  start: z.object({ date: z.string(), time: z.string() }).nullable(),
+  end: z.object({ date: z.string(), time: z.string() }).nullable(),
+  bookingCode: z.string().nullable(),
+  /** The booking's key has no Keycafe access (its create failed): it can take this one. */
+  adoptable: z.boolean(),
+});
+export type KeycafeUntrackedAccess = z.infer<typeof keycafeUntrackedAccessSchema>;
+export const keycafeUntrackedActionInput = z.object({ action: z.enum(['adopt', 'cancel']) });
 
 export const recipientSchema = z.union(
   [

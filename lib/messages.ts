@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { browser } from 'wxt/browser';
 import { languages, type Language } from './i18n/catalog.ts';
-import type { Booking, ErrorCode, FieldError, KeycafeBooking, KeycafeKey, Location, Lock, Mapping, MappingConflict, Organization, Unit } from './contract.ts';
+import type { Booking, ErrorCode, FieldError, KeycafeBooking, KeycafeKey, KeycafeTestCall, Location, Lock, Mapping, MappingConflict, Organization, Unit } from './contract.ts';
 import { lockIdSchema } from './lock-id.ts';
 import { isoDateSchema } from './dates.ts';
 import { isSafeLinkUrl } from './safe-url.ts';
@@ -220,6 +220,24 @@ export const keycafeMessageSchemas = {
   keycafeRetry: z.object({ type: z.literal('keycafeRetry'), id: keycafeId() }),
   /** Popup only: the latest captured locks and Keycafe bookings (also cached for its next opening). */
   popupRecent: z.object({ type: z.literal('popupRecent') }),
+  /** Options only: each location's Keycafe account (never its secret). */
+  keycafeConnections: z.object({ type: z.literal('keycafeConnections') }),
+  /** Options only: "Test connection" with the stored secret or one typed in; `authType` absent = try both. */
+  keycafeTestConnection: z.object({
+    type: z.literal('keycafeTestConnection'),
+    locationId: keycafeId(),
+    accountEmail: z.string().trim().email().max(254).optional(),
+    secret: z.string().min(1).max(500).optional(),
+    authType: z.enum(['token', 'key']).optional(),
+  }),
+  /** Options only: saves the account email, the credential type and (when typed) the secret. */
+  keycafeSaveConnection: z.object({
+    type: z.literal('keycafeSaveConnection'),
+    locationId: keycafeId(),
+    accountEmail: z.string().trim().email().max(254),
+    secret: z.string().min(1).max(500).optional(),
+    authType: z.enum(['token', 'key']).optional(),
+  }),
 } as const;
 
 export type KeycafeMessageType = keyof typeof keycafeMessageSchemas;
@@ -250,6 +268,9 @@ export interface KeycafeResponseMap {
   keycafeCancel: KeycafeBooking;
   keycafeRetry: KeycafeBooking;
   popupRecent: PopupRecent;
+  keycafeConnections: { items: KeycafeConnectionView[] };
+  keycafeTestConnection: KeycafeTestView;
+  keycafeSaveConnection: KeycafeConnectionView;
 }
 
 // ---------- mapping proposal review (admin page) ----------
@@ -282,6 +303,19 @@ export interface MappingProposalResponseMap {
   /** `rejected`: applying was refused because rows have errors (nothing was written). */
   applyMappingProposal: { report: ImportReport; rejected: boolean };
 }
+
+export interface KeycafeConnectionView {
+  locationId: string;
+  name: string;
+  accountEmail: string | null;
+  authType: 'token' | 'key' | null;
+  hasSecret: boolean;
+}
+
+/** "Test connection" as the options page shows it: each call tried, and what failed. */
+export type KeycafeTestView =
+  | { ok: true; authType: 'token' | 'key'; keys: number; locations: number; calls: KeycafeTestCall[]; skipped: number }
+  | { ok: false; message: string; calls: KeycafeTestCall[] };
 
 export const messageSchemas = {
   ...managerMessageSchemas,
@@ -459,6 +493,8 @@ export interface BridgeError {
   conflict?: MappingConflict;
   /** For `unreachable`: whether the extension holds a host permission for the API origin. */
   originPermission?: boolean;
+  /** The error body's `details` when it is not a mapping conflict (e.g. Keycafe test calls). */
+  details?: unknown;
 }
 
 export type Reply<T extends MessageType> = { ok: true; data: ResponseMap[T] } | { ok: false; error: BridgeError };

@@ -82,6 +82,19 @@ export function BookingResult({ booking, retrying, onRetry, onCopied, codesHidde
         <p>{t('kcui.result.allKeysLater')}</p>
       ) : null}
       {codesHidden && booking.accesses.some((a) => a.state === 'active') ? <p class="ab-hint">{t('isolation.codesInPopup')}</p> : null}
+      {booking.requireVisitorId || booking.photoVerification || booking.visitors > 1 ? (
+        <p class="ab-hint" data-testid="visitor-checks-recorded">
+          {t('kcconnect.visitors.recorded', {
+            checks: [
+              booking.requireVisitorId && t('kcconnect.visitors.id'),
+              booking.visitors > 1 && t('kcconnect.visitors.count', { count: booking.visitors }),
+              booking.photoVerification && t('kcconnect.visitors.photo'),
+            ]
+              .filter(Boolean)
+              .join(', '),
+          })}
+        </p>
+      ) : null}
       {!settling && codes.length > 1 ? (
         <CopyButton
           text={codes.map((a) => `${a.keyName}: ${a.bookingCode}`).join('\n')}

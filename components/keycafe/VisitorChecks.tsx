@@ -10,10 +10,14 @@ export interface VisitorChecksProps {
   onChange: (patch: { requireVisitorId?: boolean; visitors?: string; photoVerification?: boolean }) => void;
 }
 
+/** Where an operator manages keys and their settings (Keycafe's public site leads to the dashboard). */
+export const KEYCAFE_DASHBOARD_URL = 'https://www.keycafe.com/';
+
 /**
- * Seed 004's visitor checks: "Require visitor ID" (the visitor photographs an ID in the
- * Keycafe app), how many visitors upload one, and "Photo verification" (a selfie matched to
- * that ID). Both need a smartphone, which the hints say.
+ * Seed 004's visitor checks: "Require visitor ID", how many visitors, "Photo verification".
+ * Keycafe's create-access call has no such fields (docs.keycafe.com/reference/create-access;
+ * sandbox/keycafe/SOURCES.md), so nothing here reaches Keycafe: the values are the operator's
+ * record, and the note says so and where they are really set (the key, in the dashboard).
  */
 export function VisitorChecks({ requireVisitorId, visitors, photoVerification, errors, onChange }: VisitorChecksProps) {
   const { t } = useUi();
@@ -21,6 +25,12 @@ export function VisitorChecks({ requireVisitorId, visitors, photoVerification, e
   return (
     <fieldset class="ab-fieldset">
       <legend>{t('kcui.visitors.legend')}</legend>
+      <p class="ab-hint" data-testid="visitor-checks-note">
+        {t('kcconnect.visitors.note')}{' '}
+        <a href={KEYCAFE_DASHBOARD_URL} target="_blank" rel="noopener noreferrer">
+          {t('kcconnect.visitors.link')}
+        </a>
+      </p>
       <div class="ab-check">
         <input
           id={`${id}-id`}

@@ -146,7 +146,7 @@ async function toApiCallError(error: unknown, what: 'health' | 'api'): Promise<A
       status: response.status,
       code: e.code,
       fieldErrors,
-      ...(conflict?.success ? { conflict: conflict.data } : {}),
+      ...(conflict?.success ? { conflict: conflict.data } : details !== undefined ? { details } : {}),
     });
   }
   if (error instanceof TimeoutError) {

@@ -5,9 +5,22 @@
  * is sent, and its field errors keep their paths so the dialog puts them beside its fields.
  */
 import { z } from 'zod';
-import { auditEventSchema, keycafeBookingInput, keycafeBookingSchema, keycafeKeySchema, listOf, locationSchema, lockSchema, type KeycafeBooking, type Lock } from '../../lib/contract.ts';
+import {
+  auditEventSchema,
+  keycafeBookingInput,
+  keycafeBookingSchema,
+  keycafeConnectionTestResult,
+  keycafeKeySchema,
+  keycafeTestCallSchema,
+  listOf,
+  locationSchema,
+  lockSchema,
+  type KeycafeBooking,
+  type Location,
+  type Lock,
+} from '../../lib/contract.ts';
 import type { Language } from '../../lib/i18n/index.ts';
-import type { Handlers, KeycafeMessageType, PopupRecent, SenderKind } from '../../lib/messages.ts';
+import type { Handlers, KeycafeConnectionView, KeycafeMessageType, PopupRecent, SenderKind } from '../../lib/messages.ts';
 import { ApiCallError, type ApiClient } from './api-client.ts';
 import { apiSettingsItem, keycafeLastChoiceItem, popupRecentItem } from '../../lib/storage.ts';
 
@@ -60,7 +73,42 @@ export function createKeycafeHandlers({ withApi, language }: KeycafeDeps): Pick<
   const headers = async () => ({ 'accept-language': await language() });
   const bookingPath = (id: string) => `v1/keycafe/bookings/${encodeURIComponent(id)}`;
 
+  const connectionView = (l: Location): KeycafeConnectionView => ({
+    locationId: l.id,
+    name: l.name,
+    accountEmail: l.keycafe?.accountEmail ?? null,
+    authType: l.keycafe?.authType ?? null,
+    hasSecret: l.keycafe?.hasToken ?? false,
+  });
+
   return {
+    async keycafeConnections() {
+      const { items } = await withApi((c) => c.request(locationList, (http) => http.get('v1/locations')));
+      return { items: items.map(connectionView) };
+    },
+
+    async keycafeTestConnection({ locationId, accountEmail, secret, authType }) {
+      const h = await headers();
+      const json = { ...(accountEmail ? { accountEmail } : {}), ...(secret ? { apiToken: secret } : {}), ...(authType ? { authType } : {}) };
+      try {
+        const r = await withApi((c) =>
+          c.request(keycafeConnectionTestResult, (http) => http.post(`v1/locations/${encodeURIComponent(locationId)}/keycafe/test`, { json, headers: h })),
+        );
+        return { ok: true as const, authType: r.authType ?? 'token', keys: r.keys, locations: r.locations, calls: r.calls ?? [], skipped: r.skipped?.length ?? 0 };
+      } catch (err) {
+        // Keycafe refused or failed: the API still says which calls it made (error body `details.calls`).
+        if (!(err instanceof ApiCallError) || err.info.kind !== 'api') throw err;
+        const calls = z.object({ calls: z.array(keycafeTestCallSchema) }).safeParse(err.info.details);
+        return { ok: false as const, message: err.info.message, calls: calls.success ? calls.data.calls : [] };
+      }
+    },
+
+    async keycafeSaveConnection({ locationId, accountEmail, secret, authType }) {
+      const keycafe = { accountEmail, ...(secret ? { apiToken: secret } : {}), ...(authType ? { authType } : {}) };
+      const saved = await withApi((c) => c.request(locationSchema, (http) => http.patch(`v1/locations/${encodeURIComponent(locationId)}`, { json: { keycafe } })));
+      return connectionView(saved);
+    },
+
     async keycafeAccounts() {
       const { items } = await withApi((c) => c.request(locationList, (http) => http.get('v1/locations')));
       return { items: items.filter((l) => l.keycafe).map((l) => ({ id: l.id, name: l.name })) };

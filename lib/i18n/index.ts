@@ -22,8 +22,9 @@ import mappingProposal from './messages/mapping-proposal.ts';
 import pageIsolation from './messages/page-isolation.ts';
 import admin from './messages/admin.ts';
 import adminLinks from './messages/admin-links.ts';
+import keycafeConnect from './messages/keycafe-connect.ts';
 
-const catalogs = [common, manager, keycafeServer, extension, options, tapkey, tapkeyServer, keycafeUi, apiErrors, setup, mapping, tapkeySync, hardening, siteProfiles, mappingProposal, pageIsolation, admin, adminLinks] as const;
+const catalogs = [common, manager, keycafeServer, extension, options, tapkey, tapkeyServer, keycafeUi, apiErrors, setup, mapping, tapkeySync, hardening, siteProfiles, mappingProposal, pageIsolation, admin, adminLinks, keycafeConnect] as const;
 
 type Keys<C> = C extends { en: infer E } ? keyof E : never;
 export type MessageKey = Keys<(typeof catalogs)[number]>;

@@ -6,10 +6,19 @@
  */
 import { demoUnits } from '../demo-data.ts';
 
+/** Keycafe's location address is an object (docs.keycafe.com/reference/webhook-notifications). */
+export interface SeedAddress {
+  street: string;
+  city: string;
+  province?: string;
+  postalCode: string;
+  country: string;
+}
+
 export interface SeedLocation {
   id: number;
   name: string;
-  address: string;
+  address: SeedAddress;
   timeZone: string;
 }
 
@@ -26,12 +35,34 @@ export const DEMO_KEYCAFE_TOKEN = 'kc_sandbox_demo_token';
 
 export function seedLocations(): SeedLocation[] {
   return [
-    { id: 501, name: 'Berlin Mitte – Storage reception', address: 'Invalidenstraße 112, 10115 Berlin', timeZone: 'Europe/Berlin' },
-    { id: 502, name: 'Lyon Part-Dieu – Accueil', address: '140 Rue Garibaldi, 69003 Lyon', timeZone: 'Europe/Paris' },
-    { id: 503, name: 'Vancouver Yaletown SmartBox', address: '1088 Homer St, Vancouver, BC V6B 2W9', timeZone: 'America/Vancouver' },
-    { id: 504, name: 'Brooklyn Navy Yard – Building 77', address: '141 Flushing Ave, Brooklyn, NY 11205', timeZone: 'America/New_York' },
+    { id: 501, name: 'Berlin Mitte – Storage reception', address: { street: 'Invalidenstraße 112', city: 'Berlin', postalCode: '10115', country: 'DE' }, timeZone: 'Europe/Berlin' },
+    { id: 502, name: 'Lyon Part-Dieu – Accueil', address: { street: '140 Rue Garibaldi', city: 'Lyon', postalCode: '69003', country: 'FR' }, timeZone: 'Europe/Paris' },
+    { id: 503, name: 'Vancouver Yaletown SmartBox', address: { street: '1088 Homer St', city: 'Vancouver', province: 'BC', postalCode: 'V6B 2W9', country: 'CA' }, timeZone: 'America/Vancouver' },
+    { id: 504, name: 'Brooklyn Navy Yard – Building 77', address: { street: '141 Flushing Ave', city: 'Brooklyn', province: 'NY', postalCode: '11205', country: 'US' }, timeZone: 'America/New_York' },
   ];
 }
+
+/**
+ * Other operators' public Keycafe locations: `GET /v0/location` without a filter lists the
+ * whole directory (search-locations: "Omitting the search query will return all locations"),
+ * so a connector that reads it as "the account's locations" shows these.
+ */
+export function publicDirectoryLocations(): SeedLocation[] {
+  const cities: [string, string, string, string][] = [
+    ['Corner Cafe', 'Vancouver', 'America/Vancouver', 'CA'],
+    ['Gastown Coffee', 'Vancouver', 'America/Vancouver', 'CA'],
+    ['Queen St Laundromat', 'Toronto', 'America/Toronto', 'CA'],
+    ['Mission Deli', 'San Francisco', 'America/Los_Angeles', 'US'],
+  ];
+  const out: SeedLocation[] = [];
+  for (let i = 0; i < 60; i++) {
+    const [name, city, tz, country] = cities[i % cities.length]!;
+    out.push({ id: 900 + i, name: `${name} #${i + 1}`, address: { street: `${100 + i} Main St.`, city, postalCode: '00000', country }, timeZone: tz });
+  }
+  return out;
+}
+
+export const formatAddress = (a: SeedAddress) => [a.street, a.city, a.province, a.postalCode, a.country].filter(Boolean).join(', ');
 
 const serial = (n: number) => `KC${(0x3a7f00 + n * 7919).toString(16).toUpperCase()}`;
 

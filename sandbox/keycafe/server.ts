@@ -1,20 +1,33 @@
 /**
- * Sandbox Keycafe API v0 (PROVIDERS.md "Keycafe API v0"): Basic auth `{email}/token:token`,
- * keys and locations listed 50 a page with a `Link` header, accesses created, listed and
- * deleted, Keycafe's error body, the 60-requests-a-minute limit with its one-minute 429
- * lockout, a controllable clock, fault injection and a record of every call and access.
- * Where Keycafe's documentation is silent (error ids, the `page` parameter, DELETE's 204,
- * the lockout counting), the behaviour here is an assumption, marked "assumed".
+ * Sandbox Keycafe API v0, answering in the shapes of Keycafe's public reference
+ * (docs.keycafe.com/reference; every behaviour and its source in SOURCES.md): Basic auth with
+ * `{email}/token:{token}` or `{email}/key:{key}`, keys and locations 50 a page with a `Link`
+ * header, locations with lower-case `timezone` and an address object, the public directory of
+ * locations, accesses created, listed (documented filters only) and cancelled, name-only
+ * accesses without `user`, the `{error: {errorId, errorMessage}, fieldErrors}` body, the
+ * 60-requests-a-minute limit with its one-minute 429 lockout, a controllable clock, fault
+ * injection and a record of every call, access and visitor notification.
+ *
+ * Where the documentation is silent the sandbox has two modes (`mode`, or KEYCAFE_SANDBOX_MODE):
+ * `strict` answers the least a client may rely on, `lenient` the friendliest reading; the
+ * connector's tests run against both.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CallLog, type CallRecord } from './calls.ts';
 import { ControllableClock } from './clock.ts';
-import { DEMO_KEYCAFE_EMAIL, DEMO_KEYCAFE_TOKEN } from './data.ts';
+import { DEMO_KEYCAFE_EMAIL, DEMO_KEYCAFE_TOKEN, formatAddress, publicDirectoryLocations, type SeedLocation } from './data.ts';
 import { Faults, type PickedFault } from './faults.ts';
 import { SandboxState, type SandboxAccess, type SandboxAccount, type SandboxAccountInit } from './state.ts';
 
+/** How the sandbox answers where Keycafe's documentation is silent (SOURCES.md). */
+export type KeycafeSandboxMode = 'strict' | 'lenient';
+
+export const keycafeSandboxModeOf = (env: NodeJS.ProcessEnv = process.env): KeycafeSandboxMode => (env.KEYCAFE_SANDBOX_MODE === 'lenient' ? 'lenient' : 'strict');
+
 export interface KeycafeSandboxOptions {
+  /** Default: KEYCAFE_SANDBOX_MODE, else strict. */
+  mode?: KeycafeSandboxMode;
   host?: string;
   port?: number;
   /** Shared with the connector in tests; else a new clock at `speed`. */
@@ -33,6 +46,7 @@ export interface KeycafeSandbox {
   /** API base, to use as KEYCAFE_API_URL: `http://127.0.0.1:port/v0/`. */
   url: string;
   origin: string;
+  mode: KeycafeSandboxMode;
   state: SandboxState;
   faults: Faults;
   clock: ControllableClock;
@@ -89,6 +103,9 @@ export async function startKeycafeSandbox(opts: KeycafeSandboxOptions = {}): Pro
   const windowMs = opts.rateLimit?.windowMs ?? 60_000;
   const lockoutMs = opts.rateLimit?.lockoutMs ?? 60_000;
   const pageSize = opts.pageSize ?? 50;
+  const mode = opts.mode ?? keycafeSandboxModeOf();
+  const strict = mode === 'strict';
+  const directory = publicDirectoryLocations();
   const state = new SandboxState();
   for (const a of opts.accounts ?? [{ email: DEMO_KEYCAFE_EMAIL, token: DEMO_KEYCAFE_TOKEN }]) state.addAccount(a);
   const calls = new CallLog();
@@ -105,10 +122,14 @@ export async function startKeycafeSandbox(opts: KeycafeSandboxOptions = {}): Pro
     const colon = decoded.indexOf(':');
     const user = decoded.slice(0, colon);
     const password = decoded.slice(colon + 1);
-    const email = user.endsWith('/token') ? user.slice(0, -'/token'.length).toLowerCase() : null;
+    const kind = /\/(token|key)$/.exec(user)?.[1];
+    const email = kind ? user.slice(0, -(kind.length + 1)).toLowerCase() : null;
     const account = email ? state.accounts.get(email) : undefined;
-    if (colon < 0 || !account || account.token !== password)
-      throw new KeycafeFailure(401, 'UNAUTHORIZED', 'Invalid credentials: use HTTP Basic auth with "{account email}/token" and your API token');
+    const secret = kind === 'token' ? account?.token : account?.apiKey;
+    // Documented body: `{"error": {"errorId": "unauthorized", "errorMessage": "Unauthorized"}}`
+    // (keycafe.com/docs/public-api); the status is not documented: strict 400 (Keycafe's usual
+    // error status), lenient 401.
+    if (colon < 0 || !account || !secret || secret !== password) throw new KeycafeFailure(strict ? 400 : 401, 'unauthorized', 'Unauthorized');
     return account;
   }
 
@@ -126,7 +147,7 @@ export async function startKeycafeSandbox(opts: KeycafeSandboxOptions = {}): Pro
   }
 
   const tooMany = (ms: number) =>
-    new KeycafeFailure(429, 'RATE_LIMIT_EXCEEDED', `Rate limit of ${limit} requests per minute exceeded`, [], { 'retry-after': String(Math.max(1, Math.ceil(ms / 1000))) });
+    new KeycafeFailure(429, 'rate.limited', `Rate limit of ${limit} requests per minute exceeded`, [], { 'retry-after': String(Math.max(1, Math.ceil(ms / 1000))) });
 
   function page<T>(items: T[], url: URL): Answer {
     const p = Math.max(1, Number(url.searchParams.get('page') ?? '1') || 1);
@@ -140,6 +161,9 @@ export async function startKeycafeSandbox(opts: KeycafeSandboxOptions = {}): Pro
     return { status: 200, body: slice, headers };
   }
 
+  /** The documented location shape: lower-case `timezone`, `address` an object (webhook-notifications). */
+  const locationJson = (l: SeedLocation) => ({ id: l.id, name: l.name, timezone: l.timeZone, address: { ...l.address } });
+
   const keyJson = (account: SandboxAccount, id: number) => {
     const k = account.keys.get(id)!;
     const home = account.locations.get(k.homeLocationId);
@@ -148,21 +172,25 @@ export async function startKeycafeSandbox(opts: KeycafeSandboxOptions = {}): Pro
       name: k.name,
       serialNumber: k.serialNumber,
       description: k.description,
-      homeLocation: home ? { id: home.id, name: home.name } : null,
+      // key-object documents homeLocation only as "object": strict sends id and name only.
+      homeLocation: home ? (strict ? { id: home.id, name: home.name } : locationJson(home)) : null,
     };
   };
 
   const accessJson = (account: SandboxAccount, a: SandboxAccess) => {
     const key = account.keys.get(a.keyId);
-    const user = account.users.get(a.userId)!;
+    const user = a.userId === null ? null : account.users.get(a.userId)!;
+    const scheduled = a.accessStartDate !== null;
     return {
       id: a.id,
       bookingCode: a.bookingCode,
-      checkinLink: `${origin}/checkin/${a.checkinToken}`,
-      status: a.deletedAt === null ? 'ACTIVE' : 'CANCELLED',
-      ongoing: a.accessStartDate === null,
+      // access-object: checkinLink is "Returned only for scheduled accesses".
+      ...(scheduled ? { checkinLink: `${origin}/checkin/${a.checkinToken}` } : {}),
+      // Not a documented field: only the lenient mode says whether an access is cancelled.
+      ...(strict ? {} : { status: a.deletedAt === null ? 'ACTIVE' : 'CANCELLED' }),
       key: { id: a.keyId, name: key?.name ?? null, serialNumber: key?.serialNumber ?? null },
-      user: { id: user.id, email: user.email, mobile: user.mobile },
+      // Name-only accesses have no user at all.
+      ...(user ? { user: { id: user.id, email: user.email, mobile: user.mobile } } : {}),
       accessStartDate: a.accessStartDate,
       accessStartTime: a.accessStartTime,
       accessEndDate: a.accessEndDate,
@@ -178,14 +206,17 @@ export async function startKeycafeSandbox(opts: KeycafeSandboxOptions = {}): Pro
   };
 
   function createAccess(account: SandboxAccount, body: unknown): Answer {
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new KeycafeFailure(400, 'INVALID_REQUEST', 'The body must be a JSON object');
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new KeycafeFailure(400, 'validation.failed', 'The body must be a JSON object');
     const b = body as Record<string, unknown>;
     const errors: { field: string; errorMessage: string }[] = [];
     const err = (field: string, errorMessage: string) => errors.push({ field, errorMessage });
 
     const user = b.user as Record<string, unknown> | undefined;
     let userRef: { id?: number; email?: string; mobile?: string } | null = null;
-    if (!user || typeof user !== 'object') err('user', 'A user (id, email or mobile) is required');
+    // create-access: `name` is "Required if no user information is specified".
+    const nameOnly = (user === undefined || user === null) && typeof b.name === 'string' && b.name.trim() !== '';
+    if (nameOnly) userRef = null;
+    else if (!user || typeof user !== 'object') err('user', 'A user (id, email or mobile) is required');
     else {
       const given = ['id', 'email', 'mobile'].filter((f) => user[f] !== undefined && user[f] !== null);
       if (given.length !== 1) err('user', 'Give exactly one of user id, email or mobile');
@@ -231,12 +262,12 @@ export async function startKeycafeSandbox(opts: KeycafeSandboxOptions = {}): Pro
     for (const f of ['returnReminder', 'suppressGuestNotifications', 'allowSetup'])
       if (b[f] !== undefined && typeof b[f] !== 'boolean') err(f, 'Must be true or false');
 
-    if (errors.length || !userRef || !key) throw new KeycafeFailure(400, 'VALIDATION_ERROR', 'The access is not valid', errors);
-    const u = userRef.id !== undefined ? account.users.get(userRef.id)! : state.userFor(account, userRef);
+    if (errors.length || (!userRef && !nameOnly) || !key) throw new KeycafeFailure(400, 'validation.failed', 'The access is not valid', errors);
+    const u = !userRef ? null : userRef.id !== undefined ? account.users.get(userRef.id)! : state.userFor(account, userRef);
     const ongoing = present.length === 0;
     const access = state.createAccess(account, {
       keyId: key.id,
-      userId: u.id,
+      userId: u?.id ?? null,
       accessStartDate: ongoing ? null : (b.accessStartDate as string),
       accessStartTime: ongoing ? null : (b.accessStartTime as string),
       accessEndDate: ongoing ? null : (b.accessEndDate as string),
@@ -249,6 +280,9 @@ export async function startKeycafeSandbox(opts: KeycafeSandboxOptions = {}): Pro
       allowSetup: (b.allowSetup as boolean | undefined) ?? false,
       createdAt: clock.now(),
     });
+    // Keycafe sends the visitor the access instructions unless suppressed (create-access).
+    if (u && !access.suppressGuestNotifications)
+      account.notifications.push({ accessId: access.id, keyId: access.keyId, to: u.email ?? u.mobile!, channel: u.email ? 'email' : 'sms', at: clock.now() });
     return { status: 200, body: accessJson(account, access) };
   }
 
@@ -262,32 +296,79 @@ export async function startKeycafeSandbox(opts: KeycafeSandboxOptions = {}): Pro
     }
     const keyMatch = /^\/v0\/key\/(\d+)$/.exec(path);
     if (keyMatch && method === 'GET') {
-      if (!account.keys.has(Number(keyMatch[1]))) throw new KeycafeFailure(404, 'NOT_FOUND', 'Key not found');
+      if (!account.keys.has(Number(keyMatch[1]))) throw new KeycafeFailure(404, 'key.notFound', 'Key not found');
       return { status: 200, body: keyJson(account, Number(keyMatch[1])) };
     }
-    if (path === '/v0/location' && method === 'GET') return page([...account.locations.values()], url);
+    if (path === '/v0/location' && method === 'GET') {
+      // search-locations: no filter lists every location (the public directory); `query` matches
+      // name or address; `access=true` only those where the caller has an access.
+      const q = (url.searchParams.get('query') ?? '').trim().toLowerCase();
+      let list: SeedLocation[] = [...directory, ...[...state.accounts.values()].flatMap((a) => [...a.locations.values()])];
+      if (url.searchParams.get('access') === 'true') {
+        const mine = new Set(
+          [...state.accounts.values()].flatMap((other) =>
+            other
+              .liveAccesses()
+              .filter((a) => a.userId !== null && other.users.get(a.userId)?.email === account.email)
+              .map((a) => other.keys.get(a.keyId)?.homeLocationId),
+          ),
+        );
+        list = list.filter((l) => mine.has(l.id));
+      }
+      if (q) list = list.filter((l) => l.name.toLowerCase().includes(q) || formatAddress(l.address).toLowerCase().includes(q));
+      return page(list.map(locationJson), url);
+    }
+    const locationMatch = /^\/v0\/location\/(\d+)$/.exec(path);
+    if (locationMatch && method === 'GET') {
+      const id = Number(locationMatch[1]);
+      const l = [...state.accounts.values()].map((a) => a.locations.get(id)).find(Boolean) ?? directory.find((d) => d.id === id);
+      if (!l) throw new KeycafeFailure(404, 'location.notFound', 'Location not found');
+      return { status: 200, body: locationJson(l) };
+    }
     if (path === '/v0/access' && method === 'POST') return createAccess(account, body);
     if (path === '/v0/access' && method === 'GET') {
+      // search-accesses: `key` and `user` are IDs; `query` matches the guest's name, email or
+      // mobile and the key's name or serial number; `organization` is accepted (one organization here).
       const keyParam = url.searchParams.get('key');
       const userParam = url.searchParams.get('user');
+      const q = (url.searchParams.get('query') ?? '').trim().toLowerCase();
+      if (userParam !== null && !/^\d+$/.test(userParam)) {
+        // Not documented: strict refuses a user that is not an ID, lenient finds nothing.
+        if (strict) throw new KeycafeFailure(400, 'validation.failed', 'The access search is not valid', [{ field: 'user', errorMessage: 'Invalid user ID' }]);
+        return page([], url);
+      }
       const list = account
         .liveAccesses()
-        .filter((a) => !keyParam || String(a.keyId) === keyParam || account.keys.get(a.keyId)?.serialNumber === keyParam)
-        .filter((a) => !userParam || account.userMatches(account.users.get(a.userId)!, userParam));
+        .filter((a) => !keyParam || String(a.keyId) === keyParam || (!strict && account.keys.get(a.keyId)?.serialNumber === keyParam))
+        .filter((a) => !userParam || String(a.userId) === userParam)
+        .filter((a) => {
+          if (!q) return true;
+          const u = a.userId === null ? null : account.users.get(a.userId);
+          const k = account.keys.get(a.keyId);
+          return [a.name, u?.email, u?.mobile, k?.name, k?.serialNumber].some((v) => !!v && v.toLowerCase().includes(q.replace(/^\+/, '')));
+        });
       return page(list.map((a) => accessJson(account, a)), url);
     }
     const accessMatch = /^\/v0\/access\/(\d+)$/.exec(path);
     if (accessMatch) {
       const access = account.accesses.get(Number(accessMatch[1]));
-      if (!access || access.deletedAt !== null) throw new KeycafeFailure(404, 'NOT_FOUND', 'Access not found');
-      if (method === 'GET') return { status: 200, body: accessJson(account, access) };
-      if (method === 'DELETE') {
-        access.deletedAt = clock.now();
-        return { status: 204 };
+      if (!access) throw new KeycafeFailure(404, 'access.notFound', 'Access not found');
+      const cancelled = access.deletedAt !== null;
+      if (method === 'GET') {
+        // Not documented for a cancelled access: strict answers 404, lenient lists it with status CANCELLED.
+        if (cancelled && strict) throw new KeycafeFailure(404, 'access.notFound', 'Access not found');
+        return { status: 200, body: accessJson(account, access) };
       }
-      throw new KeycafeFailure(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here`);
+      if (method === 'DELETE') {
+        // Not documented for an access cancelled already: strict 400 with an errorId, lenient 404.
+        if (cancelled) throw strict ? new KeycafeFailure(400, 'access.cancelled', 'This access has already been cancelled') : new KeycafeFailure(404, 'access.notFound', 'Access not found');
+        access.deletedAt = clock.now();
+        // "Successful responses will have status code 200" (authentication).
+        return { status: 200, body: accessJson(account, access) };
+      }
+      throw new KeycafeFailure(405, 'method.notAllowed', 'The specified HTTP method is not supported by this endpoint.');
     }
-    throw new KeycafeFailure(404, 'NOT_FOUND', `No endpoint ${method} ${path}`);
+    throw new KeycafeFailure(404, 'operation.notFound', `No endpoint ${method} ${path}`);
   }
 
   /** The visitor's check-in page behind `checkinLink` (no auth, as a link sent by SMS). */
@@ -297,11 +378,12 @@ export async function startKeycafeSandbox(opts: KeycafeSandboxOptions = {}): Pro
         if (a.checkinToken === token) {
           const key = account.keys.get(a.keyId);
           const loc = key ? account.locations.get(key.homeLocationId) : undefined;
+          const address = loc ? formatAddress(loc.address) : '';
           const when = a.accessStartDate ? `${a.accessStartDate} ${a.accessStartTime} – ${a.accessEndDate} ${a.accessEndTime} (${a.timeZone})` : 'Ongoing';
           const status = a.deletedAt === null ? 'Active' : 'Cancelled';
           return {
             status: 200,
-            html: `<!doctype html><meta charset="utf-8"><title>Keycafe check-in</title><h1>Booking code ${escapeHtml(a.bookingCode)}</h1><p>${escapeHtml(key?.name ?? '')}</p><p>${escapeHtml(loc?.name ?? '')}, ${escapeHtml(loc?.address ?? '')}</p><p>${escapeHtml(when)}</p><p>${status}</p>`,
+            html: `<!doctype html><meta charset="utf-8"><title>Keycafe check-in</title><h1>Booking code ${escapeHtml(a.bookingCode)}</h1><p>${escapeHtml(key?.name ?? '')}</p><p>${escapeHtml(loc?.name ?? '')}, ${escapeHtml(address)}</p><p>${escapeHtml(when)}</p><p>${status}</p>`,
           };
         }
     return { status: 404, html: '<!doctype html><title>Not found</title><p>Unknown check-in link</p>' };
@@ -337,7 +419,7 @@ export async function startKeycafeSandbox(opts: KeycafeSandboxOptions = {}): Pro
         return true;
       case 'server_error':
         record.status = 500;
-        send(res, failureAnswer(new KeycafeFailure(500, 'INTERNAL_ERROR', 'Internal server error')));
+        send(res, failureAnswer(new KeycafeFailure(500, 'error.unknown', 'An unexpected error has prevented the request from completing.')));
         return true;
       case 'drop':
         record.status = 'dropped';
@@ -359,14 +441,14 @@ export async function startKeycafeSandbox(opts: KeycafeSandboxOptions = {}): Pro
     let size = 0;
     for await (const chunk of req) {
       size += (chunk as Buffer).length;
-      if (size > 100_000) throw new KeycafeFailure(413, 'PAYLOAD_TOO_LARGE', 'Request body too large');
+      if (size > 100_000) throw new KeycafeFailure(413, 'request.tooLarge', 'Request body too large');
       chunks.push(chunk as Buffer);
     }
     if (size === 0) return undefined;
     try {
       return JSON.parse(Buffer.concat(chunks).toString('utf8'));
     } catch {
-      throw new KeycafeFailure(400, 'INVALID_JSON', 'The body is not valid JSON');
+      throw new KeycafeFailure(400, 'request.invalidJson', 'The body is not valid JSON');
     }
   }
 
@@ -390,7 +472,7 @@ export async function startKeycafeSandbox(opts: KeycafeSandboxOptions = {}): Pro
       record.status = answer.status;
       send(res, answer);
     } catch (err) {
-      const failure = err instanceof KeycafeFailure ? err : new KeycafeFailure(500, 'INTERNAL_ERROR', (err as Error).message);
+      const failure = err instanceof KeycafeFailure ? err : new KeycafeFailure(500, 'error.unknown', (err as Error).message);
       record.status = failure.status;
       send(res, failureAnswer(failure));
     }
@@ -407,6 +489,7 @@ export async function startKeycafeSandbox(opts: KeycafeSandboxOptions = {}): Pro
   return {
     url: `${origin}/v0/`,
     origin,
+    mode,
     state,
     faults,
     clock,

@@ -16,7 +16,8 @@ export interface SandboxAccess {
   bookingCode: string;
   checkinToken: string;
   keyId: number;
-  userId: number;
+  /** Null for a name-only access (create-access: `name` "Required if no user information is specified"). */
+  userId: number | null;
   accessStartDate: string | null;
   accessStartTime: string | null;
   accessEndDate: string | null;
@@ -31,9 +32,21 @@ export interface SandboxAccess {
   deletedAt: number | null;
 }
 
+/** A message Keycafe sent the visitor about an access (email or SMS), as the sandbox records it. */
+export interface SandboxNotification {
+  accessId: number;
+  keyId: number;
+  to: string;
+  channel: 'email' | 'sms';
+  at: number;
+}
+
 export interface SandboxAccountInit {
   email: string;
+  /** API token: `{email}/token:{token}`. */
   token: string;
+  /** API key (docs: deprecated, still issued): `{email}/key:{apiKey}`. */
+  apiKey?: string;
   locations?: SeedLocation[];
   keys?: SeedKey[];
 }
@@ -45,6 +58,8 @@ export class SandboxAccount {
   readonly accesses = new Map<number, SandboxAccess>();
   /** Every access created, in order, deleted ones included. */
   readonly created: SandboxAccess[] = [];
+  /** Every notification sent to a visitor, in order. */
+  readonly notifications: SandboxNotification[] = [];
   /** Arrival times (clock ms) of calls counted against the rate limit. */
   window: number[] = [];
   lockedUntil = 0;
@@ -52,6 +67,7 @@ export class SandboxAccount {
   constructor(
     readonly email: string,
     readonly token: string,
+    readonly apiKey: string | null = null,
   ) {}
 
   findKey(ref: { id?: unknown; serialNumber?: unknown }): SeedKey | undefined {
@@ -59,10 +75,9 @@ export class SandboxAccount {
     return [...this.keys.values()].find((k) => k.serialNumber === ref.serialNumber);
   }
 
-  /** Matches `user=` of GET /v0/access: a user id, an email or mobile digits. */
-  userMatches(user: SandboxUser, ref: string): boolean {
-    const r = ref.trim().toLowerCase();
-    return String(user.id) === r || user.email === r || (user.mobile !== null && user.mobile === r.replace(/^\+/, ''));
+  /** The access's recipient; null for a name-only access. */
+  userOf(access: { userId: number | null }): SandboxUser | null {
+    return access.userId === null ? null : (this.users.get(access.userId) ?? null);
   }
 
   liveAccesses(): SandboxAccess[] {
@@ -77,7 +92,7 @@ export class SandboxState {
   private nextAccessId = 70001;
 
   addAccount(init: SandboxAccountInit): SandboxAccount {
-    const account = new SandboxAccount(init.email.toLowerCase(), init.token);
+    const account = new SandboxAccount(init.email.toLowerCase(), init.token, init.apiKey ?? null);
     for (const l of init.locations ?? seedLocations()) account.locations.set(l.id, l);
     for (const k of init.keys ?? seedKeys()) account.keys.set(k.id, k);
     this.accounts.set(account.email, account);
@@ -127,19 +142,30 @@ export class SandboxState {
    * Accesses created more than once for the same key, user and period, across all accounts
    * (deleted ones count: a duplicate that was sent to the visitor stays a duplicate).
    */
-  duplicates(): { email: string; keyId: number; userId: number; period: string; count: number }[] {
+  duplicates(): { email: string; keyId: number; userId: number | string; period: string; count: number }[] {
     const out = [];
     for (const account of this.accounts.values()) {
       const groups = new Map<string, number>();
       for (const a of account.created) {
-        const k = `${a.keyId}|${a.userId}|${a.accessStartDate} ${a.accessStartTime}|${a.accessEndDate} ${a.accessEndTime}`;
+        const k = `${a.keyId}|${a.userId ?? 'name:' + a.name}|${a.accessStartDate} ${a.accessStartTime}|${a.accessEndDate} ${a.accessEndTime}`;
         groups.set(k, (groups.get(k) ?? 0) + 1);
       }
       for (const [k, count] of groups) {
         if (count < 2) continue;
         const [keyId, userId, start, end] = k.split('|');
-        out.push({ email: account.email, keyId: Number(keyId), userId: Number(userId), period: `${start} → ${end}`, count });
+        out.push({ email: account.email, keyId: Number(keyId), userId: /^\d+$/.test(userId!) ? Number(userId) : userId!, period: `${start} → ${end}`, count });
       }
+    }
+    return out;
+  }
+
+  /** Notifications sent more than once for the same key and recipient (a duplicate SMS or email to a visitor). */
+  duplicateNotifications(): { email: string; keyId: number; to: string; count: number }[] {
+    const out = [];
+    for (const account of this.accounts.values()) {
+      const groups = new Map<string, number>();
+      for (const n of account.notifications) groups.set(`${n.keyId}|${n.to}`, (groups.get(`${n.keyId}|${n.to}`) ?? 0) + 1);
+      for (const [k, count] of groups) if (count > 1) out.push({ email: account.email, keyId: Number(k.split('|')[0]), to: k.split('|')[1]!, count });
     }
     return out;
   }

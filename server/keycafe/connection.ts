@@ -30,5 +30,8 @@ export type KeycafeConnection = { ok: true; account: KeycafeAccount } | { ok: fa
 export function keycafeAccountOf(deps: AppDeps, location: LocationRow): KeycafeConnection {
   if (!location.keycafe) return { ok: false, reason: 'not_connected' };
   if (!location.keycafeToken) return { ok: false, reason: 'no_token' };
-  return { ok: true, account: { email: location.keycafe.accountEmail, token: decryptSecret(deps.secretKey, location.keycafeToken) } };
+  return {
+    ok: true,
+    account: { email: location.keycafe.accountEmail, token: decryptSecret(deps.secretKey, location.keycafeToken), authType: location.keycafe.authType ?? 'token' },
+  };
 }

@@ -2,17 +2,21 @@
  * Outbox handlers of the Keycafe area. Each access is created and cancelled by its own job
  * (idempotency key per access), so a multi-key booking survives a crash key by key:
  *  - create: if an earlier attempt may have reached Keycafe (`createSentAt` set), it first asks
- *    Keycafe for that access (GET /v0/access?key=&user=) and adopts it instead of creating a
- *    second one; otherwise it records `createSentAt`, then POSTs.
+ *    Keycafe for the key's accesses (GET /v0/access?key=, the documented filter) and adopts the
+ *    one with the same recipient and period (match.ts) instead of creating a second one;
+ *    otherwise it records `createSentAt`, then POSTs.
+ *  - every Keycafe call of a job is fenced on the job's current lease (`fence` below): the call
+ *    leaves only while the job is still this worker's, and the lease is extended past the
+ *    call's timeout, so no second worker can take the job over while a call may be answered.
  *  - delete: cancels the Keycafe access (looking it up the same way if its id never came back).
  *  - key sync: refreshes the key cache and grants new keys to "apply to all keys" bookings,
  *    then schedules itself again while such a booking is live.
  */
-import { and, eq, inArray, ne } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppDeps } from '../env.ts';
 import { recordAudit } from '../audit.ts';
-import { keycafeAccesses, keycafeBookings, locations } from '../db/schema/index.ts';
+import { keycafeAccesses, keycafeBookings, locations, outboxJobs } from '../db/schema/index.ts';
 import { PermanentError, type DbOrTx, type JobHandler, type OutboxJob } from '../outbox/outbox.ts';
 import { storeKeys } from './catalog.ts';
 import {
@@ -31,12 +35,20 @@ import {
 import type { CreateAccessBody, KeycafeApiAccess, KeycafeApiKey, KeycafeClient } from './client.ts';
 import { keycafeAccountOf, keycafeServiceOf } from './connection.ts';
 import { mapFieldErrors, KeycafeError, toOutboxError } from './errors.ts';
+import { matchesBooking } from './match.ts';
+
+/** The job was taken over by another worker (its lease ran out): this run must not call Keycafe. */
+export class LeaseLost extends Error {
+  constructor(jobId: string) {
+    super(`outbox job ${jobId} is no longer ours (lease taken over); not calling Keycafe`);
+  }
+}
 
 const accessPayload = z.object({ accessId: z.string().uuid() });
 const syncPayload = z.object({ locationId: z.string().uuid() });
 
 type CreateResult =
-  | { outcome: 'created'; keycafeAccessId: string; bookingCode: string | null; checkinLink: string | null; adopted: boolean }
+  | { outcome: 'created'; keycafeAccessId: string; keycafeUserId?: string | null; bookingCode: string | null; checkinLink: string | null; adopted: boolean }
   | { outcome: 'skipped' | 'noop' };
 type DeleteResult = { outcome: 'cancelled'; keycafeAccessId: string | null } | { outcome: 'noop' };
 
@@ -64,26 +76,43 @@ export function keycafeJobHandlers(deps: AppDeps): Record<string, JobHandler<any
     return row ?? null;
   }
 
-  function clientFor(location: typeof locations.$inferSelect): KeycafeClient {
+  /**
+   * Proves the job is still this worker's and extends its lease past the coming call (the
+   * configured lease may be shorter than a Keycafe call can take: ACCESSBRIDGE_OUTBOX_LEASE_MS).
+   */
+  function fence(job: OutboxJob) {
+    return async () => {
+      if (!job.lease) return;
+      const s = service();
+      const ms = s.callBudgetMs;
+      const rows = await db
+        .update(outboxJobs)
+        .set({ lockedUntil: sql`greatest(${outboxJobs.lockedUntil}, now() + ${ms} * interval '1 millisecond')` })
+        .where(and(eq(outboxJobs.id, job.id), eq(outboxJobs.lease, job.lease), eq(outboxJobs.state, 'running')))
+        .returning({ id: outboxJobs.id });
+      if (rows.length === 0) throw new LeaseLost(job.id);
+    };
+  }
+
+  function clientFor(location: typeof locations.$inferSelect, job: OutboxJob): KeycafeClient {
     const conn = keycafeAccountOf(deps, location);
     if (!conn.ok) throw new PermanentError(`Location "${location.name}" has no Keycafe account connected any more`);
-    return service().client(conn.account, 'job');
+    return service().client(conn.account, 'job', { fence: fence(job) });
   }
 
   const userOf = (b: BookingRow) => (b.recipientEmail ? { email: b.recipientEmail } : { mobile: b.recipientMobile!.replace(/^\+/, '') });
 
-  /** The access an earlier attempt of ours created, if Keycafe has it (same key, visitor, period). */
+  /** The access an earlier attempt of ours created, if Keycafe has it (same key, recipient, period). */
   async function findExisting(client: KeycafeClient, access: AccessRow, booking: BookingRow): Promise<KeycafeApiAccess | null> {
-    const user = userOf(booking);
-    const list = await client.listAccesses({ key: access.keyId, user: 'email' in user ? user.email : user.mobile });
-    const samePeriod = (a: KeycafeApiAccess) =>
-      booking.type === 'ongoing'
-        ? !a.accessStartDate && !a.accessEndDate
-        : a.accessStartDate === booking.startLocal?.date &&
-          a.accessStartTime === booking.startLocal?.time &&
-          a.accessEndDate === booking.endLocal?.date &&
-          a.accessEndTime === booking.endLocal?.time;
-    const candidates = list.filter((a) => a.key.id === access.keyId && samePeriod(a));
+    const list = await client.listAccesses({ key: access.keyId });
+    // Keycafe's user ID, once a create of this booking has returned one, identifies the visitor best.
+    const [known] = await db
+      .select({ userId: keycafeAccesses.keycafeUserId })
+      .from(keycafeAccesses)
+      .where(and(eq(keycafeAccesses.organizationId, access.organizationId), eq(keycafeAccesses.bookingId, booking.id), sql`${keycafeAccesses.keycafeUserId} is not null`))
+      .limit(1);
+    const target = { ...booking, keyId: access.keyId, keycafeUserId: known?.userId ?? null, startLocal: booking.startLocal ?? null, endLocal: booking.endLocal ?? null };
+    const candidates = list.filter((a) => matchesBooking(a, target));
     if (candidates.length === 0) return null;
     // An access another of our bookings already owns is not this one's.
     const owned = await db
@@ -150,18 +179,33 @@ export function keycafeJobHandlers(deps: AppDeps): Record<string, JobHandler<any
       const ctx = await context(job);
       if (!ctx || (ctx.access.state !== 'pending' && ctx.access.state !== 'cancelling')) return { outcome: 'noop' };
       const { access, booking, location } = ctx;
-      const client = clientFor(location);
+      const client = clientFor(location, job);
       try {
         if (access.createSentAt) {
           const found = await findExisting(client, access, booking);
-          if (found) return { outcome: 'created', keycafeAccessId: found.id, bookingCode: found.bookingCode, checkinLink: found.checkinLink, adopted: true };
+          if (found)
+            return {
+              outcome: 'created',
+              keycafeAccessId: found.id,
+              keycafeUserId: found.user?.id ?? null,
+              bookingCode: found.bookingCode,
+              checkinLink: found.checkinLink,
+              adopted: true,
+            };
         }
         if (access.desired === 'cancelled') return { outcome: 'skipped' };
-        // Written once the POST is about to leave (token held): from then on a retry must look first.
+        // Written once the POST is about to leave (token held, lease proven): from then on a retry must look first.
         const created = await client.createAccess(createBody(access, booking), {
           beforeSend: async () => void (await db.update(keycafeAccesses).set({ createSentAt: new Date() }).where(eq(keycafeAccesses.id, access.id))),
         });
-        return { outcome: 'created', keycafeAccessId: created.id, bookingCode: created.bookingCode, checkinLink: created.checkinLink, adopted: false };
+        return {
+          outcome: 'created',
+          keycafeAccessId: created.id,
+          keycafeUserId: created.user?.id ?? null,
+          bookingCode: created.bookingCode,
+          checkinLink: created.checkinLink,
+          adopted: false,
+        };
       } catch (err) {
         const mapped = toOutboxError(err, service().clock);
         if (mapped instanceof PermanentError) throw new PermanentError(reasonOf(err));
@@ -179,7 +223,10 @@ export function keycafeJobHandlers(deps: AppDeps): Record<string, JobHandler<any
         const cancel = access.desired === 'cancelled';
         const state = cancel ? 'cancelling' : 'active';
         const fields = { keycafeAccessId: result.keycafeAccessId, bookingCode: result.bookingCode, checkinLink: result.checkinLink };
-        await tx.update(keycafeAccesses).set({ ...fields, state, reason: null, updatedAt: new Date() }).where(eq(keycafeAccesses.id, access.id));
+        await tx
+          .update(keycafeAccesses)
+          .set({ ...fields, keycafeUserId: result.keycafeUserId ?? null, state, reason: null, updatedAt: new Date() })
+          .where(eq(keycafeAccesses.id, access.id));
         if (cancel) await enqueueDeleteAccess(tx, access);
         await audit(tx, access, 'keycafe.access.created', { state, ...fields, adopted: result.adopted });
       }
@@ -207,7 +254,7 @@ export function keycafeJobHandlers(deps: AppDeps): Record<string, JobHandler<any
       const ctx = await context(job);
       if (!ctx || ctx.access.state === 'cancelled') return { outcome: 'noop' };
       const { access, booking, location } = ctx;
-      const client = clientFor(location);
+      const client = clientFor(location, job);
       try {
         let id = access.keycafeAccessId;
         if (!id && access.createSentAt) id = (await findExisting(client, access, booking))?.id ?? null;
@@ -252,7 +299,7 @@ export function keycafeJobHandlers(deps: AppDeps): Record<string, JobHandler<any
       const [location] = await db.select().from(locations).where(and(eq(locations.organizationId, job.organizationId), eq(locations.id, locationId)));
       if (!location || !(await hasLiveAllKeysBooking(db, job.organizationId, locationId))) return { outcome: 'noop' };
       try {
-        return { keys: await clientFor(location).listKeys(), accountEmail: location.keycafe!.accountEmail };
+        return { keys: await clientFor(location, job).listKeys(), accountEmail: location.keycafe!.accountEmail };
       } catch (err) {
         throw toOutboxError(err, service().clock);
       }

@@ -13,10 +13,12 @@ import { toApiError } from './errors.ts';
 export async function refreshCatalog(deps: AppDeps, account: KeycafeAccount, scope: CatalogScope, what: { keys: boolean; locations: boolean }, lang: Language) {
   const client = keycafeServiceOf(deps).client(account, 'route');
   let keys: Awaited<ReturnType<typeof client.listKeys>> | undefined;
-  let places: Awaited<ReturnType<typeof client.listLocations>> | undefined;
+  let places: Awaited<ReturnType<typeof client.listOwnLocations>> | undefined;
   try {
-    places = what.locations ? await client.listLocations() : undefined;
-    keys = what.keys ? await client.listKeys() : undefined;
+    // The account's locations are its keys' home locations (client.ts, listOwnLocations).
+    const listed = what.keys || what.locations ? await client.listKeys() : undefined;
+    keys = what.keys ? listed : undefined;
+    places = what.locations ? await client.listOwnLocations(listed) : undefined;
   } catch (err) {
     throw toApiError(err, lang);
   }

@@ -13,6 +13,8 @@ import {
   keycafeConnectionTestResult,
   keycafeKeySchema,
   keycafeLocationSchema,
+  keycafeUntrackedAccessSchema,
+  keycafeUntrackedActionInput,
   listOf,
 } from '../../lib/contract.ts';
 import { matchLanguage, translate, type Language } from '../../lib/i18n/index.ts';
@@ -38,6 +40,8 @@ import {
 import { cachedKeys, cachedLocations, storeKeys, storeLocations, syncStateOf } from '../keycafe/catalog.ts';
 import { keycafeAccountOf, keycafeServiceOf } from '../keycafe/connection.ts';
 import { toApiError } from '../keycafe/errors.ts';
+import { testKeycafeConnection } from '../keycafe/connection-test.ts';
+import { findUntrackedAccesses } from '../keycafe/sweep.ts';
 import { planBooking } from '../keycafe/plan.ts';
 import { refreshCatalog } from '../keycafe/refresh.ts';
 import { asSeenBy, bookingViewerOf, creatorTokenOf, mayChange } from '../keycafe/widget-scope.ts';
@@ -65,8 +69,10 @@ const testRoute = createRoute({
   tags,
   summary: "Test the location's Keycafe connection (or credentials before saving them)",
   description:
-    'Lists the SmartBox locations and keys of the account. Without a body the stored account email and token are used (and the key cache is refreshed); ' +
-    '`accountEmail` / `apiToken` in the body test other credentials without storing anything.',
+    'Lists the keys of the account and their SmartBox (home) locations, and reports every Keycafe call it made (`calls`). Without a body the stored ' +
+    'account email and secret are used (and the key cache is refreshed); `accountEmail` / `apiToken` / `authType` in the body test other credentials ' +
+    'without storing anything. Without a known `authType` both Keycafe credentials are tried (API token, then API key) and the one that works is reported ' +
+    '(and kept for a stored account). Limited per organization (429 with Retry-After).',
   request: {
     params: z.object({ id: uuidParam('id') }),
     body: { content: { 'application/json': { schema: keycafeConnectionTestInput.openapi('KeycafeConnectionTestInput') } }, required: false },
@@ -167,6 +173,43 @@ const retryRoute = createRoute({
 });
 
 /** The organization's locations with a Keycafe account, or the one asked for (404 if not ours). */
+const untrackedRoute = createRoute({
+  method: 'get',
+  path: '/v1/locations/{id}/keycafe/untracked',
+  tags,
+  summary: 'Keycafe accesses that match a booking (key, recipient, period) but that no booking tracks',
+  description:
+    'Left behind when Keycafe acted on a create after AccessBridge had given up waiting for its answer. One Keycafe call per key of the ' +
+    "location's live bookings (at most 40). Adopt one into the booking, or cancel it on Keycafe, with the POST below.",
+  request: { params: z.object({ id: uuidParam('id') }) },
+  responses: { 200: json(z.object({ items: z.array(keycafeUntrackedAccessSchema.openapi('KeycafeUntrackedAccess')) }), 'Untracked accesses'), ...errors(400, 401, 404), ...providerErrors },
+});
+
+const untrackedActionRoute = createRoute({
+  method: 'post',
+  path: '/v1/locations/{id}/keycafe/untracked/{accessId}',
+  tags,
+  summary: 'Adopt an untracked Keycafe access into its booking, or cancel it on Keycafe',
+  request: {
+    params: z.object({ id: uuidParam('id'), accessId: z.string().regex(/^\d{1,20}$/, 'A Keycafe access ID') }),
+    ...jsonBody(keycafeUntrackedActionInput.openapi('KeycafeUntrackedAction')),
+  },
+  responses: {
+    200: json(z.object({ done: z.enum(['adopted', 'cancelled']) }), 'Done'),
+    ...errors(400, 401, 404, 409),
+    ...providerErrors,
+  },
+});
+
+async function untrackedContext(c: Context<AppEnv>) {
+  const deps = c.get('deps');
+  const location = await findLocation(deps.database.db, c.get('organizationId'), c.req.param('id')!);
+  if (!location) throw notFound('Location');
+  const conn = keycafeAccountOf(deps, location);
+  if (!conn.ok) throw new ApiError('validation_failed', translate(langOf(c), conn.reason === 'not_connected' ? 'keycafe.location.notConnected' : 'keycafe.location.noToken'));
+  return { location, client: keycafeServiceOf(deps).client(conn.account, 'route') };
+}
+
 async function connectedLocations(c: Context<AppEnv>, locationId: string | undefined): Promise<LocationRow[]> {
   const { db } = c.get('deps').database;
   const organizationId = c.get('organizationId');
@@ -199,6 +242,59 @@ async function ensureCatalog(c: Context<AppEnv>, rows: LocationRow[], force: boo
 }
 
 export const keycafeRouter = createRouter()
+  .openapi(untrackedRoute, async (c) => {
+    const { location, client } = await untrackedContext(c);
+    const items = await findUntrackedAccesses(c.get('deps'), client, c.get('organizationId'), location).catch((err) => {
+      throw toApiError(err, langOf(c));
+    });
+    return c.json({ items }, 200);
+  })
+  .openapi(untrackedActionRoute, async (c) => {
+    const deps = c.get('deps');
+    const organizationId = c.get('organizationId');
+    const { accessId } = c.req.valid('param');
+    const { action } = c.req.valid('json');
+    const { location, client } = await untrackedContext(c);
+    let item;
+    try {
+      // Checked again now: only an access that still matches a booking and is still untracked.
+      item = (await findUntrackedAccesses(deps, client, organizationId, location)).find((i) => i.keycafeAccessId === accessId);
+    } catch (err) {
+      throw toApiError(err, langOf(c));
+    }
+    if (!item) throw notFound('Untracked Keycafe access');
+    const audit = (tx: Parameters<typeof recordAudit>[0], what: string, after: Record<string, unknown>) =>
+      recordAudit(tx, { organizationId, actor: c.get('actor'), action: what, entity: 'keycafe_booking', entityId: item.bookingId, after: { keyId: item.keyId, keycafeAccessId: accessId, ...after } });
+    if (action === 'cancel') {
+      try {
+        await client.deleteAccess(accessId);
+      } catch (err) {
+        throw toApiError(err, langOf(c));
+      }
+      await deps.database.db.transaction((tx) => audit(tx, 'keycafe.access.untracked_cancelled', {}));
+      return c.json({ done: 'cancelled' as const }, 200);
+    }
+    if (!item.adoptable) throw new ApiError('conflict', 'This key of the booking already has a Keycafe access (or is being created); cancel the untracked one instead');
+    await deps.database.db.transaction(async (tx) => {
+      const updated = await tx
+        .update(keycafeAccesses)
+        .set({ keycafeAccessId: accessId, bookingCode: item.bookingCode, state: 'active', reason: null, updatedAt: new Date() })
+        .where(
+          and(
+            eq(keycafeAccesses.organizationId, organizationId),
+            eq(keycafeAccesses.bookingId, item.bookingId),
+            eq(keycafeAccesses.keyId, item.keyId),
+            eq(keycafeAccesses.state, 'failed'),
+            sql`${keycafeAccesses.keycafeAccessId} is null`,
+          ),
+        )
+        .returning({ id: keycafeAccesses.id });
+      if (updated.length === 0) throw new ApiError('conflict', 'This key of the booking changed meanwhile; look again');
+      await audit(tx, 'keycafe.access.adopted', { state: 'active' });
+      await refreshBookingState(tx, organizationId, item.bookingId);
+    });
+    return c.json({ done: 'adopted' as const }, 200);
+  })
   .openapi(testRoute, async (c) => {
     const deps = c.get('deps');
     const lang = langOf(c);
@@ -222,24 +318,36 @@ export const keycafeRouter = createRouter()
       !token && { path: 'keycafe.apiToken', message: translate(lang, 'keycafe.location.noToken') },
     ].filter((f): f is { path: string; message: string } => Boolean(f));
     if (missing.length) throw new ApiError('validation_failed', missing[0]!.message, missing);
-    const client = keycafeServiceOf(deps).client({ email: email!, token: token! }, 'route');
-    let places, keys;
-    try {
-      places = await client.listLocations();
-      keys = await client.listKeys();
-    } catch (err) {
-      throw toApiError(err, lang);
-    }
+    // The stored credential type applies only to the stored secret; new credentials say theirs or try both.
+    const usingStored = input.apiToken === undefined && location.keycafe && email === location.keycafe.accountEmail;
+    const authType = input.authType ?? (usingStored ? location.keycafe!.authType : undefined);
+    const outcome = await testKeycafeConnection(keycafeServiceOf(deps), organizationId, { email: email!, secret: token!, authType }, lang);
     // Only the stored account's lists belong in its cache.
-    const stored = location.keycafe && email === location.keycafe.accountEmail && input.apiToken === undefined;
-    if (stored) {
+    if (usingStored) {
       const scope = { organizationId, locationId: location.id, accountEmail: email! };
       await deps.database.db.transaction(async (tx) => {
-        await storeLocations(tx, scope, places);
-        await storeKeys(tx, scope, keys, c.get('actor'));
+        await storeLocations(tx, scope, outcome.locations);
+        await storeKeys(tx, scope, outcome.keys, c.get('actor'));
+        // Keep the credential type that worked, so jobs send it.
+        if (location.keycafe!.authType !== outcome.authType)
+          await tx
+            .update(locations)
+            .set({ keycafe: { accountEmail: location.keycafe!.accountEmail, authType: outcome.authType }, updatedAt: new Date() })
+            .where(and(eq(locations.organizationId, organizationId), eq(locations.id, location.id)));
       });
     }
-    return c.json({ ok: true as const, accountEmail: email!, keys: keys.length, locations: places.length }, 200);
+    return c.json(
+      {
+        ok: true as const,
+        accountEmail: email!,
+        keys: outcome.keys.length,
+        locations: outcome.locations.length,
+        authType: outcome.authType,
+        calls: outcome.calls,
+        skipped: outcome.skipped,
+      },
+      200,
+    );
   })
   .openapi(keysRoute, async (c) => {
     const { locationId, search, refresh, limit, offset } = c.req.valid('query');

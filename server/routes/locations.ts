@@ -99,7 +99,8 @@ function mergePatch(row: LocationRow, input: z.infer<typeof locationPatchInput>,
   else if (input.keycafe) {
     const accountEmail = input.keycafe.accountEmail ?? row.keycafe?.accountEmail;
     if (!accountEmail) throw new ApiError('validation_failed', 'Some fields are not valid', [{ path: 'keycafe.accountEmail', message: 'Required' }]);
-    changes.keycafe = { accountEmail };
+    const authType = input.keycafe.authType ?? (input.keycafe.apiToken === undefined ? row.keycafe?.authType : undefined);
+    changes.keycafe = authType ? { accountEmail, authType } : { accountEmail };
     if (input.keycafe.apiToken !== undefined) changes.keycafeToken = encryptSecret(key, input.keycafe.apiToken);
   }
   return changes;
@@ -140,7 +141,7 @@ export const locationsRouter = createRouter()
               }
             : null,
           tapkeySecret: tapkey?.clientSecret ? encryptSecret(secretKey, tapkey.clientSecret) : null,
-          keycafe: keycafe ? { accountEmail: keycafe.accountEmail } : null,
+          keycafe: keycafe ? { accountEmail: keycafe.accountEmail, ...(keycafe.authType ? { authType: keycafe.authType } : {}) } : null,
           keycafeToken: keycafe?.apiToken ? encryptSecret(secretKey, keycafe.apiToken) : null,
         })
         .returning();

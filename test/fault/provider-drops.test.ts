@@ -105,6 +105,6 @@ describe('Keycafe drops on cancel', () => {
     expect(end.state).toBe('cancelled');
     expect(end.accesses.map((a) => a.state)).toEqual(['cancelled', 'cancelled']);
     const account = w.sandbox.state.account(DEMO_KEYCAFE_EMAIL);
-    expect(account.liveAccesses().filter((a) => account.users.get(a.userId)!.email === email)).toEqual([]);
+    expect(account.liveAccesses().filter((a) => account.userOf(a)!.email === email)).toEqual([]);
   });
 });

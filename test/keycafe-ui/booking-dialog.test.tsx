@@ -226,6 +226,16 @@ describe('validation beside the fields', () => {
     await waitFor(() => expect(errorOf(field('Number of visitors'))).toBe('Enter a whole number from 1 to 20'));
   });
 
+  it("says plainly that visitor checks are not sent to Keycafe, and links to the Keycafe dashboard", async () => {
+    renderDialog();
+    const note = await screen.findByTestId('visitor-checks-note', {}, WAIT);
+    expect(note.textContent).toMatch(/^Keycafe's API cannot set visitor ID, the number of visitors or photo verification for a booking\./);
+    const link = within(note).getByRole('link', { name: 'Open the Keycafe dashboard' });
+    expect(link.getAttribute('href')).toBe('https://www.keycafe.com/');
+    expect(link.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(document.body.textContent).not.toMatch(/asked to install|selfie is matched/);
+  });
+
   it('a booking name longer than 200 characters', async () => {
     renderDialog();
     await fillValidOneTime();
@@ -392,6 +402,10 @@ describe('submitting', () => {
     const codes = within(keysList).getAllByText(/^C\d{3}\d{2}$/).map((c) => c.textContent);
     expect(codes).toHaveLength(2);
     expect(screen.getByRole('status').textContent).toBe(`Access granted. Booking code: ${codes.join(', ')}`);
+    // Keycafe's API has no visitor-check fields: the result says they are only recorded.
+    expect(screen.getByTestId('visitor-checks-recorded').textContent).toBe(
+      'Visitor checks recorded (not sent to Keycafe; set them on the key in the Keycafe dashboard): visitor ID, 2 visitors, photo verification',
+    );
 
     fireEvent.click(screen.getByRole('button', { name: 'Copy booking code for Unit A-01 – spare key' }));
     await waitFor(() => expect(writeText).toHaveBeenCalledWith(codes[1]));

@@ -2,7 +2,8 @@
  * Keycafe through the API, end to end against the sandbox: connection test, cached key and
  * location lists, every booking validation rule, one-time and ongoing bookings with their
  * per-key state, codes and links, DST, reminder boundaries, all-keys with later keys, crash
- * windows, cancel, retry, idempotent replays, list filters, audit and tenant isolation.
+ * windows, cancel, retry, idempotent replays, list filters, audit and tenant isolation. Both
+ * sandbox modes (sandbox/keycafe/SOURCES.md).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { count } from 'drizzle-orm';
@@ -11,6 +12,7 @@ import { outboxJobs } from '../../server/db/schema/index.ts';
 import { DEMO_KEYCAFE_EMAIL } from '../../sandbox/keycafe/index.ts';
 import { seedKeys } from '../../sandbox/keycafe/data.ts';
 import { startKeycafeWorld, waitFor, type KeycafeWorld } from './helpers.ts';
+import type { KeycafeSandboxMode } from '../../sandbox/keycafe/server.ts';
 
 const SMALL = { email: 'small@accessbridge.test', token: 'kc_small_token' };
 const smallKeys = [
@@ -18,6 +20,7 @@ const smallKeys = [
   { id: 30002, name: 'Bike room fob', serialNumber: 'SM0002', homeLocationId: 601, description: null },
 ];
 
+describe.each(['strict', 'lenient'] as KeycafeSandboxMode[])('%s sandbox', (mode) => {
 let w: KeycafeWorld;
 let smallLocationId: string;
 
@@ -26,9 +29,10 @@ beforeAll(async () => {
     speed: 30,
     keySyncIntervalMs: 30_000,
     sandbox: {
+      mode,
       accounts: [
         { email: DEMO_KEYCAFE_EMAIL, token: 'kc_sandbox_demo_token' },
-        { ...SMALL, locations: [{ id: 601, name: 'Toronto Queen West', address: '600 Queen St W', timeZone: 'America/Toronto' }], keys: smallKeys },
+        { ...SMALL, locations: [{ id: 601, name: 'Toronto Queen West', address: { street: '600 Queen St W', city: 'Toronto', postalCode: 'M5V 2B5', country: 'CA' }, timeZone: 'America/Toronto' }], keys: smallKeys },
       ],
     },
   });
@@ -55,13 +59,25 @@ describe('connection and catalog', () => {
   it('tests the stored connection and fills the cache', async () => {
     const res = await w.api.json('POST', `/v1/locations/${w.locationId}/keycafe/test`);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ ok: true, accountEmail: DEMO_KEYCAFE_EMAIL, keys: seedKeys().length, locations: 4 });
+    // Changed deliberately: the answer now says which credential worked and lists every call made.
+    expect(res.body).toMatchObject({ ok: true, accountEmail: DEMO_KEYCAFE_EMAIL, keys: seedKeys().length, locations: 4, authType: 'token', skipped: [] });
+    expect(res.body.calls[0]).toEqual({ call: 'GET /v0/key', authType: 'token', ok: true, status: 200, errorId: null, message: 'answered' });
+    // The account's own locations come from its keys, never from Keycafe's public directory.
+    expect(res.body.calls.every((c: { call: string }) => c.call === 'GET /v0/key' || c.call.startsWith('GET /v0/location/'))).toBe(true);
   });
 
   it('tests other credentials without storing them: a wrong token is a 422 on keycafe.apiToken', async () => {
     const res = await w.api.json('POST', `/v1/locations/${w.locationId}/keycafe/test`, { apiToken: 'wrong' });
     expect(res.status).toBe(422);
-    expect(res.body.fieldErrors).toEqual([{ path: 'keycafe.apiToken', message: 'Keycafe did not accept the account email and API token' }]);
+    // Changed deliberately: without a known credential type both are tried, each call reported.
+    const none = `Keycafe accepted neither an API token nor an API key for ${DEMO_KEYCAFE_EMAIL}`;
+    expect(res.body.fieldErrors).toEqual([{ path: 'keycafe.apiToken', message: none }]);
+    expect(res.body.details.calls.map((c: { call: string; authType: string; ok: boolean }) => [c.call, c.authType, c.ok])).toEqual([
+      ['GET /v0/key', 'token', false],
+      ['GET /v0/key', 'key', false],
+    ]);
+    expect(res.body.details.calls[0].message).toMatch(/^Keycafe did not accept this email with this API token \("demo@accessbridge.test\/token"\)/);
+    expect(res.body.details.calls[0].errorId).toBe('unauthorized');
     const malformed = await w.api.fetch(`/v1/locations/${w.locationId}/keycafe/test`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ error: { code: expect.stringMatching(/bad_request|validation_failed/) } });
@@ -222,7 +238,7 @@ describe('one-time bookings', () => {
     expect(w.sandbox.calls.list.filter((c) => c.fault?.endsWith(':after'))).toHaveLength(3);
     // Keycafe holds exactly one access per key for this visitor: the ones the booking shows.
     const account = w.sandbox.state.account(DEMO_KEYCAFE_EMAIL);
-    const created = account.created.filter((a) => account.users.get(a.userId)!.email === 'crash@example.com');
+    const created = account.created.filter((a) => account.userOf(a)!.email === 'crash@example.com');
     expect(created.map((a) => String(a.id)).sort()).toEqual(done.accesses.map((a) => a.keycafeAccessId).sort());
     const audit = await w.api.json('GET', `/v1/audit-events?entity=keycafe_booking&entityId=${res.body.id}`);
     expect(audit.body.items.filter((e: { after: { adopted?: boolean } }) => e.after?.adopted === true)).toHaveLength(3);
@@ -272,7 +288,7 @@ describe('ongoing access', () => {
     const done = await w.waitForBooking(res.body.id);
     const remote = sandboxAccess(done.accesses[0]!.keycafeAccessId)!;
     expect(remote).toMatchObject({ accessStartDate: null, accessEndDate: null, locale: 'es' });
-    expect(w.sandbox.state.account(DEMO_KEYCAFE_EMAIL).users.get(remote.userId)!.mobile).toBe('16042656073');
+    expect(w.sandbox.state.account(DEMO_KEYCAFE_EMAIL).userOf(remote)!.mobile).toBe('16042656073');
   });
 
   it('a national number with its country is accepted', async () => {
@@ -311,6 +327,16 @@ describe('cancel', () => {
     expect(audit.body.items.filter((e: { action: string }) => e.action === 'keycafe.booking.cancel_requested')).toHaveLength(1);
   });
 
+  it('an access already cancelled in the Keycafe dashboard counts as cancelled, whatever Keycafe answers', async () => {
+    const res = await book(oneTime({ keyIds: ['10030'], recipient: { email: `gone-${mode}@example.com` } }));
+    const done = await w.waitForBooking(res.body.id);
+    // Revoked on Keycafe's side first: strict answers the DELETE 400 access.cancelled, lenient 404.
+    sandboxAccess(done.accesses[0]!.keycafeAccessId)!.deletedAt = Date.now();
+    await w.api.json('POST', `/v1/keycafe/bookings/${res.body.id}/cancel`);
+    const cancelled = await w.waitForBooking(res.body.id);
+    expect(cancelled).toMatchObject({ state: 'cancelled', accesses: [{ state: 'cancelled', reason: null }] });
+  });
+
   it('cancelling while Keycafe is still creating leaves nothing live on Keycafe', async () => {
     await w.idle();
     // The first POST hangs after Keycafe acted (the access exists, the answer never comes).
@@ -322,7 +348,7 @@ describe('cancel', () => {
     const end = await w.waitForBooking(res.body.id);
     expect(end.state).toBe('cancelled');
     const account = w.sandbox.state.account(DEMO_KEYCAFE_EMAIL);
-    const live = account.liveAccesses().filter((a) => account.users.get(a.userId)!.email === 'early-cancel@example.com');
+    const live = account.liveAccesses().filter((a) => account.userOf(a)!.email === 'early-cancel@example.com');
     expect(live).toEqual([]);
   });
 });
@@ -381,4 +407,5 @@ describe('replays, lists and tenants', () => {
       expect.arrayContaining(['/v1/locations/{id}/keycafe/test', '/v1/keycafe/keys', '/v1/keycafe/locations', '/v1/keycafe/bookings', '/v1/keycafe/bookings/{id}', '/v1/keycafe/bookings/{id}/cancel', '/v1/keycafe/bookings/{id}/retry']),
     );
   });
+});
 });

@@ -39,10 +39,12 @@ export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>
 
 export const settled = (b: KeycafeBooking) => b.state !== 'pending' && b.state !== 'cancelling';
 
-export async function startKeycafeWorld(opts: { speed?: number; sandbox?: KeycafeSandboxOptions; worker?: WorkerOptions; timeoutMs?: number; keySyncIntervalMs?: number } = {}): Promise<KeycafeWorld> {
+export async function startKeycafeWorld(
+  opts: { speed?: number; sandbox?: KeycafeSandboxOptions; worker?: WorkerOptions; timeoutMs?: number; keySyncIntervalMs?: number; leaseMarginMs?: number } = {},
+): Promise<KeycafeWorld> {
   const clock = new ControllableClock({ speed: opts.speed ?? 30 });
   const sandbox = await startKeycafeSandbox({ clock, ...opts.sandbox });
-  const service = new KeycafeService({ apiUrl: sandbox.url, clock, timeoutMs: opts.timeoutMs ?? 1_000, keySyncIntervalMs: opts.keySyncIntervalMs });
+  const service = new KeycafeService({ apiUrl: sandbox.url, clock, timeoutMs: opts.timeoutMs ?? 1_000, keySyncIntervalMs: opts.keySyncIntervalMs, leaseMarginMs: opts.leaseMarginMs });
   const api = await startTestApi({ deps: { keycafe: service } });
   const worker = new OutboxWorker(api.database.db, createJobHandlers(api.deps), { ...fastWorker, ...opts.worker });
   api.deps.kickOutbox = () => worker.kick();

@@ -1,23 +1,28 @@
 /**
- * The sandbox Keycafe against Keycafe API v0's documented request and response shapes
- * (PROVIDERS.md), with plain fetch so the connector's own parsing is not what is tested.
+ * The sandbox Keycafe against the shapes of Keycafe's public reference (sandbox/keycafe/
+ * SOURCES.md), in both modes, with plain fetch so the connector's own parsing is not what is
+ * tested. Where the modes differ (undocumented points) each expectation says which.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ControllableClock, DEMO_KEYCAFE_EMAIL, DEMO_KEYCAFE_TOKEN, startKeycafeSandbox, type KeycafeSandbox } from '../../sandbox/keycafe/index.ts';
+import type { KeycafeSandboxMode } from '../../sandbox/keycafe/server.ts';
 
 const errorBody = z.object({
   error: z.object({ errorId: z.string(), errorMessage: z.string() }),
   fieldErrors: z.array(z.object({ field: z.string(), errorMessage: z.string() })),
 });
 const keyShape = z.object({ id: z.number(), name: z.string(), serialNumber: z.string(), homeLocation: z.object({ id: z.number(), name: z.string() }) });
-const locationShape = z.object({ id: z.number(), name: z.string(), address: z.string(), timeZone: z.string() });
+// webhook-notifications: `timezone` lower case, `address` an object.
+const locationShape = z.strictObject({ id: z.number(), name: z.string(), timezone: z.string(), address: z.object({ street: z.string() }).passthrough() });
 const accessShape = z.object({
   id: z.number(),
   bookingCode: z.string().regex(/^\d{6}$/),
-  checkinLink: z.string().url(),
+  // "Returned only for scheduled accesses".
+  checkinLink: z.string().url().optional(),
   key: z.object({ id: z.number() }),
-  user: z.object({ id: z.number(), email: z.string().nullable(), mobile: z.string().nullable() }),
+  // Absent for a name-only access.
+  user: z.object({ id: z.number(), email: z.string().nullable(), mobile: z.string().nullable() }).optional(),
   accessStartDate: z.string().nullable(),
   accessStartTime: z.string().nullable(),
   accessEndDate: z.string().nullable(),
@@ -41,9 +46,11 @@ const post = (body: unknown) => call('access', { method: 'POST', body });
 
 const oneTime = { user: { email: 'visitor@example.com' }, key: { id: 10001 }, accessStartDate: '2026-07-01', accessStartTime: '09:00', accessEndDate: '2026-07-02', accessEndTime: '18:00', timeZone: 'Europe/Berlin', locale: 'fr' };
 
+describe.each(['strict', 'lenient'] as KeycafeSandboxMode[])('%s sandbox', (mode) => {
+const strict = mode === 'strict';
 beforeAll(async () => {
   // Frozen clock: the rate-limit minute only passes when a test advances it.
-  sandbox = await startKeycafeSandbox({ clock: new ControllableClock({ speed: 0 }) });
+  sandbox = await startKeycafeSandbox({ mode, clock: new ControllableClock({ speed: 0 }), accounts: [{ email: DEMO_KEYCAFE_EMAIL, token: DEMO_KEYCAFE_TOKEN, apiKey: 'demo-api-key' }] });
 });
 afterAll(() => sandbox.close());
 beforeEach(() => {
@@ -53,13 +60,21 @@ beforeEach(() => {
 });
 
 describe('sandbox Keycafe: auth and errors', () => {
-  it('wants Basic auth with "{email}/token" and the token, else 401 with the error body', async () => {
-    for (const header of [undefined, basic(DEMO_KEYCAFE_EMAIL, DEMO_KEYCAFE_TOKEN), basic(`${DEMO_KEYCAFE_EMAIL}/token`, 'wrong'), basic('other@x.com/token', DEMO_KEYCAFE_TOKEN)]) {
+  it('wants Basic auth with "{email}/token" or "{email}/key", else the documented "unauthorized" body (strict 400, lenient 401)', async () => {
+    for (const header of [
+      undefined,
+      basic(DEMO_KEYCAFE_EMAIL, DEMO_KEYCAFE_TOKEN),
+      basic(`${DEMO_KEYCAFE_EMAIL}/token`, 'wrong'),
+      basic('other@x.com/token', DEMO_KEYCAFE_TOKEN),
+      basic(`${DEMO_KEYCAFE_EMAIL}/key`, DEMO_KEYCAFE_TOKEN),
+      basic(`${DEMO_KEYCAFE_EMAIL}/token`, 'demo-api-key'),
+    ]) {
       const res = await fetch(new URL('key', sandbox.url), { headers: header ? { authorization: header } : {} });
-      expect(res.status).toBe(401);
-      expect(errorBody.parse(await res.json()).error.errorId).toBe('UNAUTHORIZED');
+      expect(res.status).toBe(strict ? 400 : 401);
+      expect(errorBody.parse(await res.json()).error).toEqual({ errorId: 'unauthorized', errorMessage: 'Unauthorized' });
     }
     expect((await call('key')).status).toBe(200);
+    expect((await fetch(new URL('key', sandbox.url), { headers: { authorization: basic(`${DEMO_KEYCAFE_EMAIL}/key`, 'demo-api-key') } })).status).toBe(200);
   });
 
   it('answers unknown endpoints with 404 and the error body', async () => {
@@ -90,11 +105,24 @@ describe('sandbox Keycafe: keys and locations', () => {
     expect(bySerial.map((k) => k.id)).toEqual([res[0]!.id]);
   });
 
-  it('lists locations with a time zone each, in Europe and North America', async () => {
-    const locations = z.array(locationShape).parse(await (await call('location')).json());
-    const zones = locations.map((l) => l.timeZone);
-    expect(zones.some((z) => z.startsWith('Europe/'))).toBe(true);
-    expect(zones.some((z) => z.startsWith('America/'))).toBe(true);
+  it('lists the public directory of locations without a filter, each with `timezone` and an address object', async () => {
+    const first = await call('location');
+    const locations = z.array(locationShape).parse(await first.json());
+    // Other operators' locations come first and the list pages: this is not the account's list.
+    expect(locations).toHaveLength(50);
+    expect(first.headers.get('link')).toMatch(/rel="next"/);
+    expect(locations.some((l) => l.name.startsWith('Corner Cafe'))).toBe(true);
+    const one = locationShape.parse(await (await call('location/501')).json());
+    expect(one).toEqual({ id: 501, name: 'Berlin Mitte – Storage reception', timezone: 'Europe/Berlin', address: { street: 'Invalidenstraße 112', city: 'Berlin', postalCode: '10115', country: 'DE' } });
+    const byQuery = z.array(locationShape).parse(await (await call('location?query=Invalidenstra')).json());
+    expect(byQuery.map((l) => l.id)).toEqual([501]);
+    // access=true: locations where the caller has an access, not the ones it owns.
+    expect(await (await call('location?access=true')).json()).toEqual([]);
+  });
+
+  it("a key's home location is id and name (strict) or the whole location (lenient)", async () => {
+    const key = (await (await call('key/10001')).json()) as { homeLocation: Record<string, unknown> };
+    expect(Object.keys(key.homeLocation).sort()).toEqual(strict ? ['id', 'name'] : ['address', 'id', 'name', 'timezone']);
   });
 });
 
@@ -104,7 +132,7 @@ describe('sandbox Keycafe: accesses', () => {
     expect(res.status).toBe(200);
     const access = accessShape.parse(await res.json());
     expect(access).toMatchObject({ key: { id: 10001 }, user: { email: 'visitor@example.com' }, accessStartDate: '2026-07-01', accessEndTime: '18:00', timeZone: 'Europe/Berlin', locale: 'fr' });
-    const page = await fetch(access.checkinLink);
+    const page = await fetch(access.checkinLink!);
     expect(await page.text()).toContain(access.bookingCode);
   });
 
@@ -112,6 +140,16 @@ describe('sandbox Keycafe: accesses', () => {
     const serial = keyShape.parse((await (await call('key/10002')).json())).serialNumber;
     const access = accessShape.parse(await (await post({ user: { mobile: '16042656073' }, key: { serialNumber: serial } })).json());
     expect(access).toMatchObject({ key: { id: 10002 }, user: { mobile: '16042656073' }, accessStartDate: null, accessEndDate: null });
+    expect(access.checkinLink).toBeUndefined();
+  });
+
+  it('creates a name-only access (no user), listed without `user`, and notifies nobody', async () => {
+    const notes = sandbox.state.account(DEMO_KEYCAFE_EMAIL).notifications.length;
+    const access = accessShape.parse(await (await post({ ...oneTime, user: undefined, name: 'Locksmith', key: { id: 10003 } })).json());
+    expect(access.user).toBeUndefined();
+    expect(sandbox.state.account(DEMO_KEYCAFE_EMAIL).notifications.length).toBe(notes);
+    const listed = (await (await call('access?key=10003')).json()) as Record<string, unknown>[];
+    expect(listed.find((a) => a.id === access.id)).not.toHaveProperty('user');
   });
 
   it('rejects bad accesses with 400 and a field error per field', async () => {
@@ -142,16 +180,32 @@ describe('sandbox Keycafe: accesses', () => {
     expect(sandbox.state.createdCount()).toBe(before);
   });
 
-  it('lists accesses by key and by user, and DELETE cancels (then 404)', async () => {
+  it('lists accesses by key ID, user ID or query; a user that is not an ID is refused (strict) or finds nothing (lenient)', async () => {
     const a = accessShape.parse(await (await post({ ...oneTime, user: { email: 'list-me@example.com' }, key: { id: 10005 } })).json());
     await post({ ...oneTime, user: { email: 'someone-else@example.com' }, key: { id: 10005 } });
-    const byBoth = z.array(accessShape).parse(await (await call(`access?key=10005&user=${encodeURIComponent('list-me@example.com')}`)).json());
-    expect(byBoth.map((x) => x.id)).toEqual([a.id]);
     const byKey = z.array(accessShape).parse(await (await call('access?key=10005')).json());
     expect(byKey).toHaveLength(2);
-    expect((await call(`access/${a.id}`, { method: 'DELETE' })).status).toBe(204);
-    expect((await call(`access/${a.id}`, { method: 'DELETE' })).status).toBe(404);
-    const after = z.array(accessShape).parse(await (await call('access?key=10005')).json());
+    const byUser = z.array(accessShape).parse(await (await call(`access?user=${a.user!.id}`)).json());
+    expect(byUser.map((x) => x.id)).toEqual([a.id]);
+    const byQuery = z.array(accessShape).parse(await (await call('access?query=list-me')).json());
+    expect(byQuery.map((x) => x.id)).toEqual([a.id]);
+    const byEmail = await call(`access?key=10005&user=${encodeURIComponent('list-me@example.com')}`);
+    if (strict) {
+      expect(byEmail.status).toBe(400);
+      expect(errorBody.parse(await byEmail.json()).fieldErrors.map((f) => f.field)).toEqual(['user']);
+    } else expect(await byEmail.json()).toEqual([]);
+  });
+
+  it('DELETE cancels with 200; cancelling again is 400 access.cancelled (strict) or 404 (lenient)', async () => {
+    const a = accessShape.parse(await (await post({ ...oneTime, user: { email: 'cancel-me@example.com' }, key: { id: 10006 } })).json());
+    expect((await call(`access/${a.id}`, { method: 'DELETE' })).status).toBe(200);
+    const again = await call(`access/${a.id}`, { method: 'DELETE' });
+    expect(again.status).toBe(strict ? 400 : 404);
+    expect(errorBody.parse(await again.json()).error.errorId).toBe(strict ? 'access.cancelled' : 'access.notFound');
+    const read = await call(`access/${a.id}`);
+    expect(read.status).toBe(strict ? 404 : 200);
+    if (!strict) expect(await read.json()).toMatchObject({ status: 'CANCELLED' });
+    const after = z.array(accessShape).parse(await (await call('access?key=10006')).json());
     expect(after.map((x) => x.id)).not.toContain(a.id);
   });
 });
@@ -162,7 +216,7 @@ describe('sandbox Keycafe: rate limit and clock', () => {
     const limited = await call('location');
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('60');
-    expect(errorBody.parse(await limited.json()).error.errorId).toBe('RATE_LIMIT_EXCEEDED');
+    expect(errorBody.parse(await limited.json()).error.errorId).toBe('rate.limited');
     sandbox.clock.advance(59_000);
     expect((await call('key/10001')).status).toBe(429);
     sandbox.clock.advance(1_000);
@@ -245,4 +299,5 @@ describe('sandbox Keycafe: fault injection', () => {
     expect(a.filter((s) => s !== 200).length).toBeGreaterThan(0);
     expect(await run()).toEqual(a);
   });
+});
 });

@@ -137,6 +137,9 @@ const examples: Record<MessageType, unknown> = {
   adminHealth: { locationId: '6f1b2c9e-1111-4222-8333-944455556666' },
   adminRetryGrant: { bookingExternalId: 'B1' },
   adminAudit: {},
+  keycafeConnections: {},
+  keycafeTestConnection: { locationId: '6f1b2c9e-1111-4222-8333-944455556666' },
+  keycafeSaveConnection: { locationId: '6f1b2c9e-1111-4222-8333-944455556666', accountEmail: 'a@example.com' },
 };
 
 /**

@@ -60,11 +60,11 @@ const en = {
 
   'kcui.visitors.legend': 'Visitor checks',
   'kcui.visitors.requireId': 'Require visitor ID',
-  'kcui.visitors.requireIdHint': 'Visitors are asked to install the Keycafe app and photograph an ID. They need a smartphone.',
+  'kcui.visitors.requireIdHint': 'Your record only: Keycafe is not told. Turn it on for the key in the Keycafe dashboard.',
   'kcui.visitors.count': 'Number of visitors',
-  'kcui.visitors.countHint': 'How many visitors upload an ID.',
+  'kcui.visitors.countHint': 'Your record only: how many visitors you expect to show an ID.',
   'kcui.visitors.photo': 'Photo verification',
-  'kcui.visitors.photoHint': 'Before the keys are released, a selfie is matched to the uploaded ID.',
+  'kcui.visitors.photoHint': 'Your record only: Keycafe is not told. Turn it on for the key in the Keycafe dashboard.',
 
   'kcui.name.label': 'Booking name (optional)',
   'kcui.name.hint': 'Shown in Keycafe, e.g. the tenant or the job.',
@@ -230,11 +230,11 @@ export default {
 
     'kcui.visitors.legend': 'Besucherprüfung',
     'kcui.visitors.requireId': 'Ausweis verlangen',
-    'kcui.visitors.requireIdHint': 'Besucher werden gebeten, die Keycafe-App zu installieren und einen Ausweis zu fotografieren. Dafür brauchen sie ein Smartphone.',
+    'kcui.visitors.requireIdHint': 'Nur Ihre Notiz: Keycafe erfährt davon nichts. Schalten Sie es am Schlüssel im Keycafe-Dashboard ein.',
     'kcui.visitors.count': 'Anzahl der Besucher',
-    'kcui.visitors.countHint': 'Wie viele Besucher einen Ausweis hochladen.',
+    'kcui.visitors.countHint': 'Nur Ihre Notiz: wie viele Besucher einen Ausweis zeigen sollen.',
     'kcui.visitors.photo': 'Fotoverifizierung',
-    'kcui.visitors.photoHint': 'Bevor die Schlüssel freigegeben werden, wird ein Selfie mit dem hochgeladenen Ausweis abgeglichen.',
+    'kcui.visitors.photoHint': 'Nur Ihre Notiz: Keycafe erfährt davon nichts. Schalten Sie es am Schlüssel im Keycafe-Dashboard ein.',
 
     'kcui.name.label': 'Name der Buchung (optional)',
     'kcui.name.hint': 'Wird in Keycafe angezeigt, z. B. der Mieter oder der Auftrag.',
@@ -397,11 +397,11 @@ export default {
 
     'kcui.visitors.legend': 'Contrôles des visiteurs',
     'kcui.visitors.requireId': "Exiger une pièce d'identité",
-    'kcui.visitors.requireIdHint': "Les visiteurs doivent installer l'application Keycafe et photographier une pièce d'identité. Il leur faut un smartphone.",
+    'kcui.visitors.requireIdHint': "Simple note : Keycafe n'en est pas informé. Activez-le sur la clé dans le tableau de bord Keycafe.",
     'kcui.visitors.count': 'Nombre de visiteurs',
-    'kcui.visitors.countHint': "Combien de visiteurs téléchargent une pièce d'identité.",
+    'kcui.visitors.countHint': "Simple note : combien de visiteurs doivent présenter une pièce d'identité.",
     'kcui.visitors.photo': 'Vérification par photo',
-    'kcui.visitors.photoHint': "Avant la remise des clés, un selfie est comparé à la pièce d'identité téléchargée.",
+    'kcui.visitors.photoHint': "Simple note : Keycafe n'en est pas informé. Activez-le sur la clé dans le tableau de bord Keycafe.",
 
     'kcui.name.label': 'Nom de la réservation (facultatif)',
     'kcui.name.hint': "Affiché dans Keycafe, par exemple le locataire ou l'intervention.",

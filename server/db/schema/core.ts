@@ -43,7 +43,7 @@ export const locations = pgTable(
       noticeTriggers?: ('booking_creation' | 'move_in_reached')[];
     } | null>(),
     tapkeySecret: text('tapkey_secret_enc'),
-    keycafe: jsonb('keycafe').$type<{ accountEmail: string } | null>(),
+    keycafe: jsonb('keycafe').$type<{ accountEmail: string; authType?: 'token' | 'key' } | null>(),
     keycafeToken: text('keycafe_token_enc'),
     createdAt: ts('created_at'),
     updatedAt: ts('updated_at'),

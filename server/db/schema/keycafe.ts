@@ -121,6 +121,8 @@ export const keycafeAccesses = pgTable(
     state: text('state').$type<KeycafeAccessState>().notNull().default('pending'),
     reason: text('reason'),
     keycafeAccessId: text('keycafe_access_id'),
+    /** Keycafe's user ID from the create answer: the visitor's identity for later lookups (match.ts). */
+    keycafeUserId: text('keycafe_user_id'),
     bookingCode: text('booking_code'),
     checkinLink: text('checkin_link'),
     createSentAt: tsNull('create_sent_at'),

@@ -1,0 +1,1 @@
+ALTER TABLE "keycafe_accesses" ADD COLUMN IF NOT EXISTS "keycafe_user_id" text;
