@@ -1,5 +1,5 @@
 import { useSignal } from '@preact/signals';
-import { useEffect, useId } from 'preact/hooks';
+import { useEffect, useId, useMemo } from 'preact/hooks';
 import type { LocationSummary } from '../../lib/admin-messages.ts';
 import { describeError } from '../describe-error.ts';
 import { useUi } from '../ui-context.ts';
@@ -9,7 +9,9 @@ import { KeycafeSection } from './KeycafeSection.tsx';
 import { LocationsSection } from './LocationsSection.tsx';
 import { LocksSection } from './LocksSection.tsx';
 import { NoticesSection } from './NoticesSection.tsx';
-import { Section, type AdminSectionId, type AdminState } from './shared.tsx';
+import { createMessageMappingProposalApi } from './mapping-proposal-message-api.ts';
+import { MappingReview } from './MappingReview.tsx';
+import { currentLocation, type AdminSectionId, type AdminState } from './shared.tsx';
 import { SyncModeSection } from './SyncModeSection.tsx';
 import { TapkeySection } from './TapkeySection.tsx';
 
@@ -126,7 +128,7 @@ export function AdminPage({ openOptions, initialLocationId = null, onLocationCha
       <KeycafeSection state={state} />
       <SyncModeSection state={state} />
       <LocksSection state={state} />
-      <SiteMappingSection />
+      <SiteMappingSection state={state} />
       <FullSyncSection state={state} />
       <NoticesSection state={state} />
       <HealthSection state={state} />
@@ -135,17 +137,23 @@ export function AdminPage({ openOptions, initialLocationId = null, onLocationCha
 }
 
 /**
- * Mount point of the whole-site mapping review. The lead engineer wires
- * components/admin/MappingReview.tsx here, with props `api` and `locationId` (the location
- * chosen at the top of the page).
+ * The whole-site mapping review (components/admin/MappingReview.tsx) for the location chosen
+ * at the top; its own section heading names it in the page's outline.
  */
-function SiteMappingSection() {
-  const { t } = useUi();
+function SiteMappingSection({ state }: { state: AdminState }) {
+  const { t, send } = useUi();
+  const api = useMemo(() => createMessageMappingProposalApi(send, t), [send, t]);
+  const location = currentLocation(state);
   return (
-    <Section id="site-mapping" title={t('admin.siteMapping.heading')}>
-      <div data-mount="mapping-review">
-        <p class="hint">{t('admin.siteMapping.placeholder')}</p>
-      </div>
-    </Section>
+    <div id="site-mapping" tabIndex={-1}>
+      {location ? (
+        <MappingReview key={location.id} api={api} locationId={location.id} />
+      ) : (
+        <section aria-labelledby="site-mapping-heading">
+          <h2 id="site-mapping-heading">{t('admin.siteMapping.heading')}</h2>
+          <p class="hint">{t('admin.location.chooseFirst')}</p>
+        </section>
+      )}
+    </div>
   );
 }

@@ -367,13 +367,13 @@ describe('the page as a whole', () => {
     expect(openOptions).toHaveBeenCalled();
   });
 
-  it.each(['en', 'de', 'fr'] as const)('in %s: every section has its heading, no raw key shows, and a mount point waits for the mapping review', async (lang) => {
+  it.each(['en', 'de', 'fr'] as const)('in %s: every section has its heading, no raw key shows, and the whole-site mapping review is mounted', async (lang) => {
     renderWithUi(<AdminPage openOptions={() => undefined} />, background([summary(connected())]), lang);
     await screen.findAllByRole('option', { name: 'Berlin Mitte' });
     const t = (await import('../../lib/i18n/index.ts')).translate;
     for (const key of ['admin.locations.heading', 'admin.tapkey.heading', 'admin.keycafe.heading', 'admin.syncMode.heading', 'admin.locks.heading', 'admin.siteMapping.heading', 'admin.fullSync.heading', 'admin.notices.heading', 'admin.health.heading'] as const)
       expect(screen.getByRole('region', { name: t(lang, key) })).toBeTruthy();
     expect(document.body.textContent).not.toMatch(/admin\.[a-z]/);
-    expect(document.querySelector('#site-mapping [data-mount="mapping-review"]')).not.toBeNull();
+    expect(document.querySelector('#site-mapping .ab-mapping-review')).not.toBeNull();
   });
 });

@@ -141,7 +141,6 @@ const en = {
   'admin.locks.untitled': '(no name)',
 
   'admin.siteMapping.heading': 'Map the whole site',
-  'admin.siteMapping.placeholder': 'The review of every unit and lock of the location, side by side, appears here once the lead engineer has wired it in. Until then, map units on the Tapkey portal or with the mapping files above.',
 
   'admin.fullSync.heading': 'Full sync',
   'admin.fullSync.intro': 'Checks every booking of the location against Tapkey and creates, moves or revokes its access. It runs in the AccessBridge API: you can close this page and come back to it.',
@@ -383,8 +382,7 @@ export default {
     'admin.locks.notMapped': 'Nicht zugeordnet',
     'admin.locks.untitled': '(ohne Namen)',
 
-    'admin.siteMapping.heading': 'Ganzen Standort zuordnen',
-    'admin.siteMapping.placeholder': 'Die Übersicht aller Einheiten und Schlösser des Standorts nebeneinander erscheint hier, sobald der leitende Entwickler sie eingebunden hat. Bis dahin Einheiten im Tapkey-Portal oder mit den Zuordnungsdateien oben zuordnen.',
+    'admin.siteMapping.heading': 'Den ganzen Standort zuordnen',
 
     'admin.fullSync.heading': 'Vollständige Synchronisierung',
     'admin.fullSync.intro': 'Prüft jede Buchung des Standorts gegen Tapkey und legt ihren Zugang an, verschiebt oder entzieht ihn. Sie läuft in der AccessBridge-API: Sie können diese Seite schließen und später zurückkehren.',
@@ -624,7 +622,6 @@ export default {
     'admin.locks.untitled': '(sans nom)',
 
     'admin.siteMapping.heading': 'Associer tout le site',
-    'admin.siteMapping.placeholder': 'La revue de toutes les unités et serrures du site, côte à côte, apparaîtra ici dès que l’ingénieur principal l’aura branchée. En attendant, associez les unités sur le portail Tapkey ou avec les fichiers d’association ci-dessus.',
 
     'admin.fullSync.heading': 'Synchronisation complète',
     'admin.fullSync.intro': 'Vérifie chaque réservation du site auprès de Tapkey et crée, déplace ou révoque son accès. Elle tourne dans l’API AccessBridge : vous pouvez fermer cette page et y revenir.',
