@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { browser } from 'wxt/browser';
 import { languages, type Language } from './i18n/catalog.ts';
-import type { Booking, ErrorCode, FieldError, KeycafeBooking, KeycafeKey, Location, Lock, Mapping, MappingConflict, Organization, Unit } from './contract.ts';
+import type { Booking, BookingIntakeResult, ErrorCode, FieldError, KeycafeBooking, KeycafeKey, Location, Lock, Mapping, MappingConflict, Organization, Unit } from './contract.ts';
 import { lockIdSchema } from './lock-id.ts';
 import type { ImportReport } from './mapping-file.ts';
 import type { PageReading, SiteProfile } from './site-profile.ts';
@@ -99,6 +99,24 @@ const managerMessageSchemas = {
       state: z.enum(['reserved', 'active', 'ended', 'cancelled']).nullable(),
     }),
   }),
+  /** Every booking read from a manager list page ("Capture all bookings on this page"). */
+  captureBookings: z.object({
+    type: z.literal('captureBookings'),
+    bookings: z
+      .array(
+        z.object({
+          externalId: pageText(),
+          unitExternalId: pageText(),
+          tenantEmail: z.string().trim().toLowerCase().email().max(254).nullable(),
+          tenantPhone: z.string().max(40).nullable(),
+          moveIn: isoDate(),
+          moveOut: z.nullable(isoDate()),
+          state: z.enum(['reserved', 'active', 'ended', 'cancelled']).nullable(),
+        }),
+      )
+      .min(1)
+      .max(2000),
+  }),
   /** Re-reads a pushed booking's access (while a grant or revocation is under way). */
   bookingAccess: z.object({ type: z.literal('bookingAccess'), externalId: externalIdField() }),
   revokeBookingAccess: z.object({ type: z.literal('revokeBookingAccess'), externalId: externalIdField() }),
@@ -119,6 +137,7 @@ export const managerScriptTypes: ReadonlySet<MessageType> = new Set<MessageType>
   'saveMapping',
   'unmapUnit',
   'pushBooking',
+  'captureBookings',
   'bookingAccess',
   'revokeBookingAccess',
   'restoreBookingAccess',
@@ -178,6 +197,7 @@ export interface ManagerResponseMap {
   listLocks: { items: LockChoice[]; total: number; truncated: boolean };
   unmapUnit: { removed: boolean };
   pushBooking: { booking: Booking };
+  captureBookings: { result: BookingIntakeResult };
   bookingAccess: { booking: Booking };
   revokeBookingAccess: { booking: Booking };
   restoreBookingAccess: { booking: Booking };

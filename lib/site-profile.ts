@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { bookingStateSchema, emailSchema } from './contract.ts';
 import { dateOrders, normalizeDate, type DateOrder } from './dates.ts';
 import { translate, type Language, type MessageKey } from './i18n/index.ts';
+import { demoManagerList, kinnovisManagerList } from './site-profile-list-templates.ts';
 
 // ---------- schema ----------
 
@@ -133,6 +134,26 @@ export const bookingPageSchema = z
   })
   .superRefine((p, ctx) => checkUrlGroups(p.urlPattern, p.fields, ctx));
 
+/**
+ * A booking list page ("Capture all bookings on this page"): each element matching `rows` is
+ * one booking, its fields read inside the row (a row has no URL of its own, so no `url`
+ * strategies). Reading: lib/site-profile-list.ts.
+ */
+export const bookingListSchema = z
+  .object({
+    urlPattern: urlPatternField,
+    rows: cssSelector,
+    fields: bookingPageSchema.shape.fields,
+    stateLabels: z.record(z.string().trim().min(1).max(60), bookingStateSchema).default({}),
+    anchor: anchorSchema,
+  })
+  .superRefine((p, ctx) => {
+    for (const [field, strategies] of Object.entries(p.fields))
+      strategies?.forEach((s, i) => {
+        if (s.from === 'url') ctx.addIssue({ code: 'custom', path: ['fields', field, i, 'from'], message: 'A list row has no address of its own: read it with a selector or a label' });
+      });
+  });
+
 /** `https://manager.example.com` or `http://127.0.0.1:4100`: scheme, host and port, nothing else. */
 export const originSchema = z
   .string()
@@ -164,6 +185,7 @@ export const siteProfileSchema = z.object({
   dateOrder: z.enum(dateOrders).default('DMY'),
   unitPage: unitPageSchema,
   bookingPage: bookingPageSchema.optional(),
+  list: bookingListSchema.optional(),
 });
 export type SiteProfile = z.output<typeof siteProfileSchema>;
 export type SiteProfileInput = z.input<typeof siteProfileSchema>;
@@ -629,6 +651,7 @@ export function demoManagerProfile(origin: string): SiteProfile {
       stateLabels: { Active: 'active', Reserved: 'reserved', 'Moved out': 'ended', Cancelled: 'cancelled' },
       anchor: { selectors: ['#booking-card', 'main h1'], position: 'after' },
     },
+    list: demoManagerList,
   });
 }
 
@@ -666,5 +689,6 @@ export function kinnovisManagerTemplate(origin: string): SiteProfile {
       },
       anchor: { selectors: ['main h1', 'h1'], position: 'after' },
     },
+    list: kinnovisManagerList,
   });
 }

@@ -100,6 +100,9 @@ const examples: Record<MessageType, unknown> = {
   pushBooking: {
     booking: { externalId: 'B1', unitExternalId: 'U1', tenantName: null, tenantEmail: null, tenantPhone: null, moveIn: '2026-01-01', moveOut: null, state: null },
   },
+  captureBookings: {
+    bookings: [{ externalId: 'B1', unitExternalId: 'U1', tenantEmail: null, tenantPhone: null, moveIn: '2026-01-01', moveOut: null, state: null }],
+  },
   revokeBookingAccess: { externalId: 'B1' },
   restoreBookingAccess: { externalId: 'B1' },
   setBookingSync: { externalId: 'B1', syncEnabled: true },
@@ -123,7 +126,7 @@ const allowed: Record<string, (t: MessageType) => boolean> = {
   extensionPage: () => true,
   portalScript: (t) => ['ping', 'status', 'listUnits', 'getMappingForLock', 'saveMapping', 'captureLocks'].includes(t),
   managerScript: (t) =>
-    ['ping', 'status', 'managerPage', 'upsertUnit', 'unitMapping', 'listLocks', 'saveMapping', 'unmapUnit', 'pushBooking', 'bookingAccess', 'revokeBookingAccess', 'restoreBookingAccess', 'setBookingSync'].includes(t) ||
+    ['ping', 'status', 'managerPage', 'upsertUnit', 'unitMapping', 'listLocks', 'saveMapping', 'unmapUnit', 'pushBooking', 'captureBookings', 'bookingAccess', 'revokeBookingAccess', 'restoreBookingAccess', 'setBookingSync'].includes(t) ||
     // The Keycafe booking dialog opens on manager booking pages.
     ['keycafeAccounts', 'keycafeKeys', 'keycafeBookings', 'keycafeBooking', 'keycafeBook', 'keycafeCancel', 'keycafeRetry'].includes(t),
 };
