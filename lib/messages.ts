@@ -83,7 +83,8 @@ const managerMessageSchemas = {
     unit: z.object({ externalId: pageText(), name: pageText(), location: z.nullable(pageText()) }),
   }),
   unitMapping: z.object({ type: z.literal('unitMapping'), unitExternalId: externalIdField() }),
-  listLocks: z.object({ type: z.literal('listLocks') }),
+  /** With the unit: only locks of its location (a lock of another location cannot be mapped). */
+  listLocks: z.object({ type: z.literal('listLocks'), unitExternalId: externalIdField().optional() }),
   unmapUnit: z.object({ type: z.literal('unmapUnit'), unitExternalId: externalIdField() }),
   /** A booking as the page shows it (`BookingPageData`). */
   pushBooking: z.object({

@@ -45,6 +45,22 @@ export function planMapping(current: readonly Mapping[], unit: UnitRow, lock: Lo
   return { action: unitMappedTo || lockMappedTo ? 'replace' : 'create', unit, lock, lockMappedTo, unitMappedTo };
 }
 
+/**
+ * Why `unit` must not be mapped to `lock`, or null: both have a location and they differ. Its
+ * grants would be requested from the other location's Tapkey account (locking system). A
+ * lock or unit without a location is not refused: nothing says it is elsewhere.
+ */
+export function locationMismatch(unit: UnitRow, lock: LockRow, nameOf: (locationId: string) => string = (id) => id): { lockLocation: string; unitLocation: string; message: string } | null {
+  if (!unit.locationId || !lock.locationId || unit.locationId === lock.locationId) return null;
+  const lockLocation = nameOf(lock.locationId);
+  const unitLocation = nameOf(unit.locationId);
+  return {
+    lockLocation,
+    unitLocation,
+    message: `Lock ${lock.id} belongs to location ${lockLocation}, unit ${unit.name} (${unit.externalId}) to ${unitLocation}: map a unit only to a lock of its own location`,
+  };
+}
+
 // PostgreSQL allows 65,535 bind parameters per statement; stay well below with any row width.
 const CHUNK = 1000;
 const chunks = <T>(items: T[]) => Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));

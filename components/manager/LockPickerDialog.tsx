@@ -42,7 +42,7 @@ export function LockPickerDialog({ unit, current, onClose }: LockPickerDialogPro
     locks.value = { status: 'loading' };
     notice.value = null;
     try {
-      locks.value = { status: 'ready', ...(await send({ type: 'listLocks' })) };
+      locks.value = { status: 'ready', ...(await send({ type: 'listLocks', unitExternalId: unit.externalId })) };
     } catch (error) {
       locks.value = { status: 'error' };
       notice.value = { tone: 'error', text: describeError(t, error) };

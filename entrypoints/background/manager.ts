@@ -274,10 +274,17 @@ export function createManagerHandlers({ withApi, language }: ManagerDeps): Manag
       return { mapping: items.find((m) => m.unit.externalId === unitExternalId) ?? null };
     },
 
-    async listLocks() {
+    async listLocks({ unitExternalId }) {
       return withApi(async (client) => {
+        // Filtered where the data comes from: a unit of a location sees only that location's locks.
+        const unit = unitExternalId
+          ? await client
+              .raw((http) => http.get(`v1/units/${encodeURIComponent(unitExternalId)}`, { throwHttpErrors: (status) => status !== 404 }))
+              .then(async (res) => (res.status === 404 ? null : unitSchema.parse(await res.json())))
+          : null;
+        const where = unit?.locationId ? { locationId: unit.locationId } : {};
         const [locks, mappings] = await Promise.all([
-          allPages<Lock>(MAX_LOCKS, (offset) => client.request(lockList, (http) => http.get('v1/locks', { searchParams: { limit: PAGE, offset } }))),
+          allPages<Lock>(MAX_LOCKS, (offset) => client.request(lockList, (http) => http.get('v1/locks', { searchParams: { limit: PAGE, offset, ...where } }))),
           allPages<Mapping>(MAX_LOCKS, (offset) => client.request(mappingList, (http) => http.get('v1/mappings', { searchParams: { limit: PAGE, offset } }))),
         ]);
         const byLock = new Map(mappings.items.map((m) => [m.lockId, m.unit]));

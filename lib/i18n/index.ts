@@ -14,8 +14,9 @@ import tapkeyServer from './messages/tapkey-server.ts';
 import keycafeUi from './messages/keycafe-ui.ts';
 import apiErrors from './messages/api-errors.ts';
 import setup from './messages/setup.ts';
+import bookings from './messages/bookings.ts';
 
-const catalogs = [common, manager, keycafeServer, extension, options, tapkey, tapkeyServer, keycafeUi, apiErrors, setup] as const;
+const catalogs = [common, manager, keycafeServer, extension, options, tapkey, tapkeyServer, keycafeUi, apiErrors, setup, bookings] as const;
 
 type Keys<C> = C extends { en: infer E } ? keyof E : never;
 export type MessageKey = Keys<(typeof catalogs)[number]>;
