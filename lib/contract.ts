@@ -312,6 +312,25 @@ export const bookingBatchInput = z.object({
 });
 export type BookingBatchInput = z.input<typeof bookingBatchInput>;
 
+/**
+ * POST /v1/hooks/bookings/{locationId}: a manager pushing bookings. Signed, not token
+ * authenticated (server/routes/hooks.ts); `eventId` makes a delivery count once.
+ */
+export const bookingHookInput = z.object({
+  eventId: z.string().trim().min(1, 'Required').max(200, 'At most 200 characters'),
+  bookings: z.array(bookingIntakeItem).min(1, 'At least one booking').max(1000, 'At most 1000 bookings per event'),
+});
+export type BookingHookInput = z.input<typeof bookingHookInput>;
+
+/** The per-location webhook secret, shown once when created or rotated. */
+export const bookingHookSecretSchema = z.object({
+  locationId: id,
+  secret: z.string(),
+  createdAt: isoDateTime,
+  /** Where to send events, relative to the API's base URL. */
+  path: z.string(),
+});
+
 export const bookingIntakeResultSchema = z.object({
   total: z.number().int(),
   created: z.number().int(),

@@ -23,6 +23,8 @@ import { keycafeRouter } from './routes/keycafe.ts';
 import { tapkeyRouter } from './routes/tapkey.ts';
 import { sandboxRouter } from './routes/sandbox.ts';
 import { widgetCors, widgetRouter } from './routes/widget.ts';
+import { HOOK_PATH_PREFIX, hooksRouter } from './routes/hooks.ts';
+import { bookingImportRouter, isBookingImportPath } from './routes/booking-import.ts';
 
 export { createRouter };
 
@@ -78,9 +80,10 @@ export function createApp(deps: AppDeps) {
       return sendError(c, new ApiError('payload_too_large', `Request body is larger than ${MAX_BODY_BYTES} bytes`));
     },
   });
-  // The mapping file import has its own, larger cap (routes/mapping-files.ts).
-  app.use('*', (c, next) => (c.req.path === MAPPING_IMPORT_PATH ? next() : generalBodyLimit(c, next)));
-  app.use('/v1/*', requireApiToken);
+  // The mapping file import has its own, larger cap (routes/mapping-files.ts), as has the bookings file import.
+  app.use('*', (c, next) => (c.req.path === MAPPING_IMPORT_PATH || isBookingImportPath(c.req.path) ? next() : generalBodyLimit(c, next)));
+  // Booking webhooks are signed with a per-location secret instead (routes/hooks.ts).
+  app.use('/v1/*', (c, next) => (c.req.path.startsWith(HOOK_PATH_PREFIX) ? next() : requireApiToken(c, next)));
   app.notFound((c) => sendError(c, new ApiError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
   app.onError((err, c) => {
     if (err instanceof ApiError) return sendError(c, err);
@@ -112,6 +115,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', tapkeyRouter);
   app.route('/', sandboxRouter);
   app.route('/', widgetRouter);
+  app.route('/', hooksRouter);
+  app.route('/', bookingImportRouter);
 
   // Last, so the document lists every route mounted above.
   mountDocs(app, deps);
