@@ -23,16 +23,27 @@ export function signHook(secret: string, timestamp: string, rawBody: string): st
   return 'sha256=' + createHmac('sha256', secret).update(`${timestamp}.${rawBody}`, 'utf8').digest('hex');
 }
 
-export type HookCheck = { ok: true } | { ok: false; reason: 'missing_headers' | 'bad_timestamp' | 'expired' | 'bad_signature' };
+export type HookRefusal = 'missing_headers' | 'bad_timestamp' | 'expired' | 'bad_signature';
+export type HookCheck = { ok: true } | { ok: false; reason: HookRefusal };
 
-/** Checks the headers of a delivery against the location's secret; constant time on the signature. */
-export function verifyHook(secret: string, headers: { timestamp?: string; signature?: string }, rawBody: string, nowMs: number): HookCheck {
+/**
+ * The checks that need no secret (headers present, timestamp in the window): run first for
+ * every location id, so the answers reveal nothing about which ids exist or have a secret.
+ */
+export function checkHookHeaders(headers: { timestamp?: string; signature?: string }, nowMs: number): HookCheck {
   const { timestamp, signature } = headers;
   if (!timestamp || !signature) return { ok: false, reason: 'missing_headers' };
   if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'bad_timestamp' };
   if (Math.abs(nowMs / 1000 - Number(timestamp)) > REPLAY_WINDOW_SECONDS) return { ok: false, reason: 'expired' };
-  const expected = Buffer.from(signHook(secret, timestamp, rawBody), 'utf8');
-  const given = Buffer.from(signature.trim(), 'utf8');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_signature' };
+  return { ok: true };
+}
+
+/** Checks a delivery against the location's secret (null: none, refused like a wrong one); constant time on the signature. */
+export function verifyHook(secret: string | null, headers: { timestamp?: string; signature?: string }, rawBody: string, nowMs: number): HookCheck {
+  const first = checkHookHeaders(headers, nowMs);
+  if (!first.ok) return first;
+  const expected = Buffer.from(signHook(secret ?? newHookSecret(), headers.timestamp!, rawBody), 'utf8');
+  const given = Buffer.from(headers.signature!.trim(), 'utf8');
+  if (!secret || given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_signature' };
   return { ok: true };
 }

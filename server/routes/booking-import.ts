@@ -73,7 +73,11 @@ const importRoute = createRoute({
   middleware: [
     bodyLimit({
       maxSize: MAX_IMPORT_BYTES,
-      onError: (c) => sendError(c, new ApiError('payload_too_large', `The file is larger than ${MiB} MiB. Split it into several files.`)),
+      onError: (c) => {
+        // The rest of the body is never read: no client may reuse a socket that still carries it.
+        c.header('Connection', 'close');
+        return sendError(c, new ApiError('payload_too_large', `The file is larger than ${MiB} MiB. Split it into several files.`));
+      },
     }),
   ] as const,
   responses: {

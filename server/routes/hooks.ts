@@ -12,7 +12,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { bookingHookInput, bookingHookSecretSchema, bookingIntakeResultSchema, errorBodySchema, type BookingIntakeResult } from '../../lib/contract.ts';
 import type { AppEnv } from '../app.ts';
 import { recordAudit } from '../audit.ts';
-import { HOOK_SECRET_PREFIX, newHookSecret, REPLAY_WINDOW_SECONDS, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyHook, type HookCheck } from '../bookings/hook-signature.ts';
+import { HOOK_SECRET_PREFIX, newHookSecret, REPLAY_WINDOW_SECONDS, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyHook, type HookRefusal } from '../bookings/hook-signature.ts';
 import { applyWrites, ConcurrentCreate, planWrites } from '../bookings/write.ts';
 import { bookingHookEvents, bookingHookSecrets, locations } from '../db/schema/index.ts';
 import { ApiError, validationError } from '../errors.ts';
@@ -78,11 +78,11 @@ const hook = createRoute({
   },
 });
 
-const refusal: Record<Exclude<HookCheck, { ok: true }>['reason'], string> = {
+const refusal: Record<HookRefusal, string> = {
   missing_headers: `Sign the request: send ${TIMESTAMP_HEADER} and ${SIGNATURE_HEADER}`,
   bad_timestamp: `${TIMESTAMP_HEADER} must be unix time in seconds`,
   expired: `The timestamp is more than ${REPLAY_WINDOW_SECONDS / 60} minutes from the server clock: sign each delivery when sending it (and check the sender's clock)`,
-  bad_signature: 'The signature does not match: sign "<timestamp>.<raw body>" with the location secret (HMAC-SHA256, hex)',
+  bad_signature: 'The signature does not match: sign "<timestamp>.<raw body>" with the location secret (HMAC-SHA256, hex; POST /v1/locations/{id}/booking-hook/secret creates it)',
 };
 
 export const hooksRouter = createRouter();
@@ -114,12 +114,12 @@ hooksRouter.post('/v1/hooks/bookings/:locationId', async (c) => {
   const { db } = deps.database;
   const locationId = c.req.param('locationId');
   const rawBody = await c.req.text();
-  const unsigned = new ApiError('unauthorized', 'No webhook secret for this location: create one with POST /v1/locations/{id}/booking-hook/secret');
-  if (!z.string().uuid().safeParse(locationId).success) throw unsigned;
-  const [row] = await db.select().from(bookingHookSecrets).where(eq(bookingHookSecrets.locationId, locationId));
-  if (!row) throw unsigned;
-  const check = verifyHook(decryptSecret(deps.secretKey, row.secretEnc), { timestamp: c.req.header(TIMESTAMP_HEADER), signature: c.req.header(SIGNATURE_HEADER) }, rawBody, Date.now());
-  if (!check.ok) throw new ApiError('unauthorized', refusal[check.reason]);
+  // An unknown location, one without a secret and a wrong signature answer alike.
+  const [row] = z.string().uuid().safeParse(locationId).success
+    ? await db.select().from(bookingHookSecrets).where(eq(bookingHookSecrets.locationId, locationId))
+    : [];
+  const check = verifyHook(row ? decryptSecret(deps.secretKey, row.secretEnc) : null, { timestamp: c.req.header(TIMESTAMP_HEADER), signature: c.req.header(SIGNATURE_HEADER) }, rawBody, Date.now());
+  if (!check.ok || !row) throw new ApiError('unauthorized', refusal[check.ok ? 'bad_signature' : check.reason]);
 
   let json: unknown;
   try {
