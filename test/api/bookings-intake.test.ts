@@ -6,6 +6,9 @@
  * all or nothing, stale bookings are flagged (never revoked), and a unit cannot be mapped to a
  * lock of another location.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUnits } from '../../sandbox/demo-data.ts';
 import { signHook } from '../../server/bookings/hook-signature.ts';
@@ -255,6 +258,21 @@ describe('signed webhook', () => {
     await w.api.json('POST', `/v1/locations/${locationId}/booking-hook/secret`);
     const stale = JSON.stringify({ eventId: 'evt-3', bookings: [{ externalId: 'W3', unitExternalId: u(3).externalId, moveIn: '2026-05-01' }] });
     expect((await send(path, stale, signed(now(), stale))).status).toBe(401);
+  });
+
+  it("README's copy-paste example works as written (bash, openssl, curl, jq)", async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('**Signed webhook**'));
+    const script = section.slice(section.indexOf('```sh') + 5, section.indexOf('```', section.indexOf('```sh') + 5));
+    expect(script).toContain('openssl dgst -sha256 -hmac');
+    // Asynchronous: the API answering curl runs in this very process.
+    const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], {
+      env: { ...process.env, API: w.api.url, TOKEN: w.api.token, LOCATION_ID: locationId },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(JSON.parse(stdout)).toMatchObject({ total: 1, refused: [] });
+    expect((await w.api.json('GET', '/v1/bookings/B5000')).body).toMatchObject({ unitExternalId: 'U1000', tenantEmail: 'anna@example.com', lastSeenVia: 'webhook' });
   });
 
   it('is documented with its signature headers in /openapi.json', async () => {
