@@ -276,6 +276,8 @@ export const messageSchemas = {
     lock: z.optional(z.object(lockOnPageShape())),
   }),
   captureLocks: z.object({ type: z.literal('captureLocks'), locks: z.array(capturedLockSchema).min(1).max(1000) }),
+  /** Which of the UUIDs a portal URL carries are locks the organization knows (a page is a lock page then). */
+  knownLocks: z.object({ type: z.literal('knownLocks'), ids: z.array(lockIdSchema).min(1).max(10) }),
   getSettings: z.object({ type: z.literal('getSettings') }),
   saveSettings: z.object({
     type: z.literal('saveSettings'),
@@ -326,6 +328,7 @@ export const contentScriptTypes: ReadonlySet<MessageType> = new Set<MessageType>
   'getMappingForLock',
   'saveMapping',
   'captureLocks',
+  'knownLocks',
 ]);
 
 // ---------- queued operations (stored in the queue, shown in options) ----------
@@ -395,6 +398,7 @@ export interface ResponseMap extends ManagerResponseMap, KeycafeResponseMap {
   getMappingForLock: { mapping: Mapping | null; stale: boolean; queued: { unitExternalId: string; unitName: string | null } | null };
   saveMapping: SaveResult<{ mapping: Mapping }>;
   captureLocks: SaveResult<{ created: number; updated: number; unchanged: number }>;
+  knownLocks: { known: string[] };
   getSettings: SettingsView;
   saveSettings: SettingsView;
   savePreferences: SettingsView;

@@ -72,6 +72,7 @@ const examples: Record<MessageType, unknown> = {
   getMappingForLock: { lockId: LOCK },
   saveMapping: { unitExternalId: 'U1', lockId: LOCK },
   captureLocks: { locks: [{ id: LOCK, title: 'A', pageUrl: `${PORTAL}/x` }] },
+  knownLocks: { ids: [LOCK] },
   getSettings: {},
   saveSettings: { apiUrl: 'https://evil.example' },
   savePreferences: { language: 'de' },
@@ -124,7 +125,7 @@ const examples: Record<MessageType, unknown> = {
  */
 const allowed: Record<string, (t: MessageType) => boolean> = {
   extensionPage: () => true,
-  portalScript: (t) => ['ping', 'status', 'listUnits', 'getMappingForLock', 'saveMapping', 'captureLocks'].includes(t),
+  portalScript: (t) => ['ping', 'status', 'listUnits', 'getMappingForLock', 'saveMapping', 'captureLocks', 'knownLocks'].includes(t),
   managerScript: (t) =>
     ['ping', 'status', 'managerPage', 'upsertUnit', 'unitMapping', 'listLocks', 'saveMapping', 'unmapUnit', 'pushBooking', 'captureBookings', 'bookingAccess', 'revokeBookingAccess', 'restoreBookingAccess', 'setBookingSync'].includes(t) ||
     // The Keycafe booking dialog opens on manager booking pages.

@@ -106,7 +106,7 @@ const fixtures: Record<string, Attack[]> = {
     },
   ],
   'PUT /v1/bookings/{externalId}': [
-    { expect: 'refused', body: (a) => ({ unitExternalId: a.unitExternalId, tenantEmail: 'bravo@example.com', moveIn: today }) },
+    { expect: 'refused', body: (a) => ({ unitExternalId: a.unitExternalId, tenantEmail: 'bravo@example.com', moveIn: today, state: 'active' }) },
   ],
   'PATCH /v1/bookings/{externalId}': [{ expect: 'not_found', body: () => ({ syncEnabled: false }) }],
   // B reporting A's booking id on A's unit id: B has no such unit, so the row is refused in B's
