@@ -11,9 +11,9 @@ import { extractLockId, lockIdSchema } from '../../lib/lock-id.ts';
 import { importProblem, MAPPING_FILE_HEADERS, normalizeHeader, type ImportProblem, type ImportReport, type ImportRow } from '../../lib/mapping-file.ts';
 import { recordAudit } from '../audit.ts';
 import type { Db } from '../db/client.ts';
-import { locations, locks, mappings, units } from '../db/schema/index.ts';
+import { locks, mappings, units } from '../db/schema/index.ts';
 import { ApiError } from '../errors.ts';
-import { applyMappingChanges, locationMismatch, planMapping, type MappingChange } from '../mappings.ts';
+import { applyMappingChanges, locationInfos, locationMismatch, planMapping, type LocationInfo, type MappingChange } from '../mappings.ts';
 import type { DbOrTx } from '../outbox/outbox.ts';
 import { selectMappings, toMapping, type LockRow, type UnitRow } from '../resources.ts';
 import type { Table, TableRow } from './table-read.ts';
@@ -71,7 +71,7 @@ interface OrgState {
   locks: Map<string, LockRow>;
   mappingByUnit: Map<string, Mapping>;
   mappingByLock: Map<string, Mapping>;
-  locationNames: Map<string, string>;
+  locations: Map<string, LocationInfo>;
 }
 
 function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
@@ -95,9 +95,8 @@ async function loadState(db: DbOrTx, organizationId: string, lock: boolean): Pro
   const lockQuery = db.select().from(locks).where(eq(locks.organizationId, organizationId)).orderBy(asc(locks.id));
   const lockRows = lock ? await lockQuery.for('update') : await lockQuery;
   const current = (await selectMappings(db).where(eq(mappings.organizationId, organizationId))).map(toMapping);
-  const locationRows = await db.select({ id: locations.id, name: locations.name }).from(locations).where(eq(locations.organizationId, organizationId));
   return {
-    locationNames: new Map(locationRows.map((l) => [l.id, l.name])),
+    locations: await locationInfos(db, organizationId),
     byName: groupBy(unitRows, (u) => u.name.trim()),
     byFoldedName: groupBy(unitRows, (u) => fold(u.name)),
     locks: new Map(lockRows.map((l) => [l.id, l])),
@@ -181,7 +180,7 @@ function judgeRows(table: Table, cols: { lock: number; unit: number }, state: Or
       problems: x.problems,
     };
     if (x.problems.length || !x.unit || !x.lock) return { report, change: null };
-    const mismatch = locationMismatch(x.unit, x.lock, (id) => state.locationNames.get(id) ?? id);
+    const mismatch = locationMismatch(x.unit, x.lock, (id) => state.locations.get(id));
     if (mismatch)
       return {
         report: { ...report, problems: [importProblem('other_location', { lockId: x.lock.id, unit: `${x.unit.name} (${x.unit.externalId})`, lockLocation: mismatch.lockLocation, unitLocation: mismatch.unitLocation })] },

@@ -80,7 +80,12 @@ async function locateByOwnerAccount(tx: DbOrTx, organizationId: string, byId: Ma
   }
   if (!owners.size) return;
   const connected = await tx.select({ id: locations.id, tapkey: locations.tapkey }).from(locations).where(eq(locations.organizationId, organizationId));
-  const byOwner = new Map(connected.filter((l) => l.tapkey).map((l) => [l.tapkey!.ownerAccountId.toLowerCase(), l.id]));
+  // An owner account several locations share names none of them in particular.
+  const byOwner = new Map<string, string | null>();
+  for (const l of connected.filter((l) => l.tapkey)) {
+    const owner = l.tapkey!.ownerAccountId.toLowerCase();
+    byOwner.set(owner, byOwner.has(owner) ? null : l.id);
+  }
   for (const [lockId, owner] of owners) {
     const locationId = byOwner.get(owner);
     if (locationId) byId.get(lockId)!.ownerLocationId = locationId;

@@ -7,9 +7,9 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { and, asc, count, eq, or, sql, type SQL } from 'drizzle-orm';
 import { fieldErrorSchema, lockIdSchema, mappingConflictSchema, mappingInput } from '../../lib/contract.ts';
 import { recordAudits } from '../audit.ts';
-import { locations, locks, mappings, units } from '../db/schema/index.ts';
+import { locks, mappings, units } from '../db/schema/index.ts';
 import { ApiError } from '../errors.ts';
-import { applyMappingChanges, locationMismatch, planMapping } from '../mappings.ts';
+import { applyMappingChanges, locationInfos, locationMismatch, planMapping } from '../mappings.ts';
 import { onMappingChanged } from '../tapkey/grants.ts';
 import { selectMappings, toMapping } from '../resources.ts';
 import { createRouter } from '../router.ts';
@@ -110,10 +110,8 @@ export const mappingsRouter = createRouter()
           [{ path: 'lockId', message: 'Unknown lock' }],
         );
 
-      const names = new Map(
-        (await tx.select({ id: locations.id, name: locations.name }).from(locations).where(eq(locations.organizationId, organizationId))).map((l) => [l.id, l.name]),
-      );
-      const mismatch = locationMismatch(unit, lock, (id) => names.get(id) ?? id);
+      const infos = await locationInfos(tx, organizationId);
+      const mismatch = locationMismatch(unit, lock, (id) => infos.get(id));
       if (mismatch) throw new ApiError('unprocessable', mismatch.message, [{ path: 'lockId', message: mismatch.message }]);
       const current = (
         await selectMappings(tx).where(and(eq(mappings.organizationId, organizationId), or(eq(mappings.unitId, unit.id), eq(mappings.lockId, lockId))))
