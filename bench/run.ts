@@ -250,6 +250,34 @@ async function bulk() {
   add({ area, name: 'export as XLSX', value: f.exportXlsx, unit: 'ms', baseline: parse });
 }
 
+/** Bookings intake: list capture of a 500-row page, a bookings file, webhook throughput (PGlite, then PostgreSQL). */
+async function bookingsIntake() {
+  const { runBookingsBench } = await import('./bookings-intake.ts');
+  const opts = { listRows: 500, fileRows: quick ? 1_000 : 5_000, events: quick ? 100 : 500 };
+  const record = (f: Awaited<ReturnType<typeof runBookingsBench>>, db: string) => {
+    const area = `Bookings intake (${db})`;
+    const read = { name: 'reading the list rows alone', value: f.listRead, unit: 'ms' };
+    add({ area, name: `capture of a ${f.listRows}-row booking list page, page to counts (all new)`, value: f.captureFirst, unit: 'ms', baseline: read });
+    add({ area, name: `capture of the same page again (all unchanged)`, value: f.captureAgain, unit: 'ms', baseline: read });
+    add({ area, name: `bookings file dry run (${f.fileRows.toLocaleString('en')} rows, XLSX ${kib(f.fileBytes)} KiB)`, value: f.fileDryRun, unit: 'ms' });
+    add({ area, name: `bookings file apply (${f.fileRows.toLocaleString('en')} rows, one transaction)`, value: f.fileApply, unit: 'ms' });
+    add({ area, name: `signed webhook events, one sender (${f.events} events)`, value: f.webhookSequential, unit: 'events/s' });
+    add({ area, name: `signed webhook events, 8 concurrent senders (${f.events} events)`, value: f.webhookConcurrent, unit: 'events/s' });
+  };
+  const lite = await runBookingsBench(opts);
+  raw.bookings = { pglite: lite };
+  record(lite, 'PGlite');
+  const pg = await benchPostgres();
+  if ('skipped' in pg) return `PostgreSQL part: ${pg.skipped}`;
+  try {
+    const f = await runBookingsBench({ ...opts, databaseUrl: pg.url });
+    (raw.bookings as Record<string, unknown>).postgres = f;
+    record(f, `PostgreSQL via ${pg.source}`);
+  } finally {
+    await pg.stop();
+  }
+}
+
 /** bench/tapkey-full-sync.ts as a child process with a time budget; its JSON figures, or null. */
 function tapkeySync(bookings: number): Promise<{ figures: Record<string, any> | null; output: string }> {
   return new Promise((resolve) => {
@@ -382,6 +410,7 @@ await step('sizes', extensionSizes);
 await step('chromium', chromium);
 await step('api', apiLoad);
 await step('bulk', bulk);
+await step('bookings', bookingsIntake);
 await step('tapkey', tapkey);
 await step('keycafe', keycafe);
 await step('startup', startup);

@@ -63,8 +63,10 @@ export const tapkeySettingsSchema = z.object({
   hasSecret: z.boolean(),
   syncMode: syncModeSchema,
   accessTrigger: accessTriggerSchema,
-  /** The manager's email triggers ("Booking creation", "Move-in date reached") the access-ready text is set up for. */
-  noticeTriggers: z.array(accessTriggerSchema).optional(),
+  /** Every trigger switched on ("Booking creation" and/or "Move-in date reached"). */
+  accessTriggers: z.array(accessTriggerSchema),
+  /** When Tapkey was connected: gradual mode manages bookings made after it. */
+  connectedAt: isoDateTime.nullable(),
 });
 /**
  * Keycafe's two API credentials (docs.keycafe.com/reference/authentication-1): an API token
@@ -103,7 +105,8 @@ export const tapkeySettingsInput = z.object({
   ownerAccountId: name(200),
   syncMode: syncModeSchema.default('gradual'),
   accessTrigger: accessTriggerSchema.default('booking_creation'),
-  noticeTriggers: z.array(accessTriggerSchema).max(2).optional(),
+  /** Both triggers can be on; wins over `accessTrigger` when sent. */
+  accessTriggers: z.array(accessTriggerSchema).min(1, 'At least one trigger').max(2).optional(),
 });
 export const keycafeSettingsInput = z.object({
   accountEmail: emailSchema,
@@ -137,7 +140,7 @@ export const locationPatchInput = z.object({
       ownerAccountId: name(200).optional(),
       syncMode: syncModeSchema.optional(),
       accessTrigger: accessTriggerSchema.optional(),
-      noticeTriggers: z.array(accessTriggerSchema).max(2).optional(),
+      accessTriggers: z.array(accessTriggerSchema).min(1, 'At least one trigger').max(2).optional(),
     })
     .nullable()
     .optional(),
@@ -252,8 +255,17 @@ export const bookingSchema = z.object({
   moveIn: z.string(),
   moveOut: z.string().nullable(),
   state: bookingStateSchema,
-  /** Gradual sync mode: only bookings switched on get a grant. */
+  /** Whether sync applies to this booking now (the mode's rule, or the override). */
   syncEnabled: z.boolean(),
+  /** Switched on/off by hand, or null: the location's mode decides. */
+  syncOverride: z.boolean().nullable(),
+  /** When the booking was made in the manager, if an intake said so. */
+  bookedAt: isoDateTime.nullable(),
+  /** The last time an intake (page, list, file, webhook, API) reported the booking. */
+  lastSeenAt: isoDateTime,
+  lastSeenVia: z.string().nullable(),
+  /** Not reported by any intake for the stale threshold: check it in the manager (never revoked automatically). */
+  stale: z.boolean(),
   grant: grantSchema.nullable(),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
@@ -269,19 +281,99 @@ export type Booking = z.infer<typeof bookingSchema>;
 /** Real calendar dates in a sane year range (lib/dates.ts), the same schema everywhere. */
 const isoDate = isoDateSchema;
 
-/** PUT /v1/bookings/{externalId}, pushed by the manager side. */
+const bookingFields = {
+  unitExternalId: identifierSchema(200),
+  tenantEmail: emailSchema.nullable().optional(),
+  tenantPhone: tenantPhoneSchema.nullable().optional(),
+  moveIn: isoDate,
+  moveOut: isoDate.nullable().optional(),
+  /** When the booking was made in the manager (gradual mode manages those made after the connection). */
+  bookedAt: isoDateTime.nullable().optional(),
+};
+const moveOutAfterMoveIn = { path: ['moveOut'], message: 'Move-out must not be before move-in' };
+
+/**
+ * PUT /v1/bookings/{externalId}: a full replace, so `state` is required (a missing state must
+ * never turn an ended booking active again). Partial changes: PATCH.
+ */
 export const bookingInput = z
   .object({
-    unitExternalId: identifierSchema(200),
-    tenantEmail: emailSchema.nullable().optional(),
-    tenantPhone: tenantPhoneSchema.nullable().optional(),
-    moveIn: isoDate,
-    moveOut: isoDate.nullable().optional(),
-    state: bookingStateSchema.default('active'),
-    syncEnabled: z.boolean().optional(),
+    ...bookingFields,
+    state: bookingStateSchema,
+    /** Override of the location's sync mode; omit to keep, null to let the mode decide. */
+    syncEnabled: z.boolean().nullable().optional(),
   })
-  .refine((b) => !b.moveOut || b.moveOut >= b.moveIn, { path: ['moveOut'], message: 'Move-out must not be before move-in' });
+  .refine((b) => !b.moveOut || b.moveOut >= b.moveIn, moveOutAfterMoveIn);
 export type BookingInput = z.input<typeof bookingInput>;
+
+/** PATCH /v1/bookings/{externalId}: only the fields sent change. */
+export const bookingPatchInput = z
+  .object({
+    unitExternalId: bookingFields.unitExternalId.optional(),
+    tenantEmail: bookingFields.tenantEmail,
+    tenantPhone: bookingFields.tenantPhone,
+    moveIn: isoDate.optional(),
+    moveOut: bookingFields.moveOut,
+    bookedAt: bookingFields.bookedAt,
+    state: bookingStateSchema.optional(),
+    syncEnabled: z.boolean().nullable().optional(),
+  })
+  .strict();
+export type BookingPatchInput = z.input<typeof bookingPatchInput>;
+
+/**
+ * One booking as an intake reports it (list capture, file import, webhook): by the manager's
+ * booking id. A missing state keeps the stored one (new bookings: active); an ended or
+ * cancelled booking is never made active by an intake (restore is explicit).
+ */
+export const bookingIntakeItem = z
+  .object({ externalId: name(200), ...bookingFields, state: bookingStateSchema.optional() })
+  .refine((b) => !b.moveOut || b.moveOut >= b.moveIn, moveOutAfterMoveIn);
+export type BookingIntakeItem = z.input<typeof bookingIntakeItem>;
+
+export const bookingIntakeSourceSchema = z.enum(['list', 'page', 'file', 'webhook', 'api']);
+export const bookingBatchInput = z.object({
+  source: bookingIntakeSourceSchema.default('api'),
+  bookings: z.array(bookingIntakeItem).min(1, 'At least one booking').max(1000, 'At most 1000 bookings per request'),
+});
+export type BookingBatchInput = z.input<typeof bookingBatchInput>;
+
+/**
+ * POST /v1/hooks/bookings/{locationId}: a manager pushing bookings. Signed, not token
+ * authenticated (server/routes/hooks.ts); `eventId` makes a delivery count once.
+ */
+export const bookingHookInput = z.object({
+  eventId: z.string().trim().min(1, 'Required').max(200, 'At most 200 characters'),
+  bookings: z.array(bookingIntakeItem).min(1, 'At least one booking').max(1000, 'At most 1000 bookings per event'),
+});
+export type BookingHookInput = z.input<typeof bookingHookInput>;
+
+/** The per-location webhook secret, shown once when created or rotated. */
+export const bookingHookSecretSchema = z.object({
+  locationId: id,
+  secret: z.string(),
+  createdAt: isoDateTime,
+  /** Where to send events, relative to the API's base URL. */
+  path: z.string(),
+});
+
+export const bookingIntakeResultSchema = z.object({
+  total: z.number().int(),
+  created: z.number().int(),
+  changed: z.number().int(),
+  unchanged: z.number().int(),
+  /** Rows not applied, with why (unknown unit, an ended booking reported active, ...). */
+  refused: z.array(
+    z.object({
+      externalId: z.string(),
+      /** unknown_unit, other_location, restore_needed (ended or cancelled: restore is explicit), invalid, duplicate. */
+      code: z.string(),
+      field: z.string().nullable(),
+      message: z.string(),
+    }),
+  ),
+});
+export type BookingIntakeResult = z.infer<typeof bookingIntakeResultSchema>;
 
 export const grantEventSchema = z.object({
   at: isoDateTime,

@@ -42,6 +42,8 @@ export const importProblemCodes = [
   'duplicate_lock',
   'duplicate_unit',
   'conflict',
+  /** The unit and the lock belong to different locations (server/mappings.ts). */
+  'other_location',
 ] as const;
 /** `message` is the English text; `code` and `params` let a client say it in its language. */
 export const importProblemSchema = z.object({

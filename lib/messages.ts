@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { browser } from 'wxt/browser';
 import { languages, type Language } from './i18n/catalog.ts';
-import type { Booking, ErrorCode, FieldError, KeycafeBooking, KeycafeKey, KeycafeTestCall, Location, Lock, Mapping, MappingConflict, Organization, Unit } from './contract.ts';
+import type { Booking, BookingIntakeResult, ErrorCode, FieldError, KeycafeBooking, KeycafeKey, KeycafeTestCall, Location, Lock, Mapping, MappingConflict, Organization, Unit } from './contract.ts';
 import { lockIdSchema } from './lock-id.ts';
 import { isoDateSchema } from './dates.ts';
 import { isSafeLinkUrl } from './safe-url.ts';
@@ -91,7 +91,8 @@ const managerMessageSchemas = {
     unit: z.object({ externalId: pageText(), name: pageText(), location: z.nullable(pageText()) }),
   }),
   unitMapping: z.object({ type: z.literal('unitMapping'), unitExternalId: externalIdField() }),
-  listLocks: z.object({ type: z.literal('listLocks') }),
+  /** With the unit: only locks of its location (a lock of another location cannot be mapped). */
+  listLocks: z.object({ type: z.literal('listLocks'), unitExternalId: externalIdField().optional() }),
   unmapUnit: z.object({ type: z.literal('unmapUnit'), unitExternalId: externalIdField() }),
   /** A booking as the page shows it (`BookingPageData`). */
   pushBooking: z.object({
@@ -106,6 +107,24 @@ const managerMessageSchemas = {
       moveOut: z.nullable(isoDate()),
       state: z.enum(['reserved', 'active', 'ended', 'cancelled']).nullable(),
     }),
+  }),
+  /** Every booking read from a manager list page ("Capture all bookings on this page"). */
+  captureBookings: z.object({
+    type: z.literal('captureBookings'),
+    bookings: z
+      .array(
+        z.object({
+          externalId: pageText(),
+          unitExternalId: pageText(),
+          tenantEmail: z.string().trim().toLowerCase().email().max(254).nullable(),
+          tenantPhone: z.string().max(40).nullable(),
+          moveIn: isoDate(),
+          moveOut: z.nullable(isoDate()),
+          state: z.enum(['reserved', 'active', 'ended', 'cancelled']).nullable(),
+        }),
+      )
+      .min(1)
+      .max(2000),
   }),
   /** Re-reads a pushed booking's access (while a grant or revocation is under way). */
   bookingAccess: z.object({ type: z.literal('bookingAccess'), externalId: externalIdField() }),
@@ -127,6 +146,7 @@ export const managerScriptTypes: ReadonlySet<MessageType> = new Set<MessageType>
   'saveMapping',
   'unmapUnit',
   'pushBooking',
+  'captureBookings',
   'bookingAccess',
   'revokeBookingAccess',
   'restoreBookingAccess',
@@ -192,6 +212,7 @@ export interface ManagerResponseMap {
   listLocks: { items: LockChoice[]; total: number; truncated: boolean };
   unmapUnit: { removed: boolean };
   pushBooking: { booking: Booking };
+  captureBookings: { result: BookingIntakeResult };
   bookingAccess: { booking: Booking };
   revokeBookingAccess: { booking: Booking };
   restoreBookingAccess: { booking: Booking };
@@ -337,6 +358,8 @@ export const messageSchemas = {
     lock: z.optional(z.object(lockOnPageShape())),
   }),
   captureLocks: z.object({ type: z.literal('captureLocks'), locks: z.array(capturedLockSchema).min(1).max(1000) }),
+  /** Which of the UUIDs a portal URL carries are locks the organization knows (a page is a lock page then). */
+  knownLocks: z.object({ type: z.literal('knownLocks'), ids: z.array(lockIdSchema).min(1).max(10) }),
   getSettings: z.object({ type: z.literal('getSettings') }),
   saveSettings: z.object({
     type: z.literal('saveSettings'),
@@ -387,6 +410,7 @@ export const contentScriptTypes: ReadonlySet<MessageType> = new Set<MessageType>
   'getMappingForLock',
   'saveMapping',
   'captureLocks',
+  'knownLocks',
 ]);
 
 // ---------- queued operations (stored in the queue, shown in options) ----------
@@ -456,6 +480,7 @@ export interface ResponseMap extends ManagerResponseMap, KeycafeResponseMap, Map
   getMappingForLock: { mapping: Mapping | null; stale: boolean; queued: { unitExternalId: string; unitName: string | null } | null };
   saveMapping: SaveResult<{ mapping: Mapping }>;
   captureLocks: SaveResult<{ created: number; updated: number; unchanged: number }>;
+  knownLocks: { known: string[] };
   getSettings: SettingsView;
   saveSettings: SettingsView;
   savePreferences: SettingsView;

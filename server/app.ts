@@ -22,6 +22,8 @@ import { unitsRouter } from './routes/units.ts';
 import { keycafeRouter } from './routes/keycafe.ts';
 import { tapkeyRouter } from './routes/tapkey.ts';
 import { widgetCors, widgetRouter } from './routes/widget.ts';
+import { HOOK_PATH_PREFIX, hooksRouter } from './routes/hooks.ts';
+import { bookingImportRouter, isBookingImportPath } from './routes/booking-import.ts';
 
 export { createRouter };
 // Transitional: the types live in env.ts (imported from there inside the server).
@@ -47,9 +49,10 @@ export function createApp(deps: AppDeps) {
       return sendError(c, new ApiError('payload_too_large', `Request body is larger than ${MAX_BODY_BYTES} bytes`));
     },
   });
-  // The mapping file import has its own, larger cap (routes/mapping-files.ts).
-  app.use('*', (c, next) => (c.req.path === MAPPING_IMPORT_PATH ? next() : generalBodyLimit(c, next)));
-  app.use('/v1/*', requireApiToken);
+  // The mapping file import has its own, larger cap (routes/mapping-files.ts), as has the bookings file import.
+  app.use('*', (c, next) => (c.req.path === MAPPING_IMPORT_PATH || isBookingImportPath(c.req.path) ? next() : generalBodyLimit(c, next)));
+  // Booking webhooks are signed with a per-location secret instead (routes/hooks.ts).
+  app.use('/v1/*', (c, next) => (c.req.path.startsWith(HOOK_PATH_PREFIX) ? next() : requireApiToken(c, next)));
   app.notFound((c) => sendError(c, new ApiError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
   app.onError((err, c) => {
     if (err instanceof ApiError) return sendError(c, err);
@@ -84,6 +87,8 @@ export function createApp(deps: AppDeps) {
   // Areas the host process adds (the sandbox dev entry's discovery route, sandbox/dev.ts).
   for (const router of deps.extraRoutes ?? []) app.route('/', router);
   app.route('/', widgetRouter);
+  app.route('/', hooksRouter);
+  app.route('/', bookingImportRouter);
 
   // Last, so the document lists every route mounted above.
   mountDocs(app, deps);

@@ -27,6 +27,8 @@ export interface AppDeps {
   tapkey?: TapkeyDeps;
   /** Keycafe connector (API URL, clock, per-account rate limits); default from KEYCAFE_API_URL. */
   keycafe?: KeycafeService;
+  /** Bookings not reported by any intake for this many days are flagged stale (default 14, env BOOKINGS_STALE_DAYS). */
+  bookings?: { staleDays?: number };
   /** The widget bundle served at /widget.js (default: .output/widget/accessbridge-widget.js). */
   widget?: { scriptPath?: string };
 }

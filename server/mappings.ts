@@ -6,7 +6,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Mapping } from '../lib/contract.ts';
 import { recordAudits, type AuditInput } from './audit.ts';
-import { mappings } from './db/schema/index.ts';
+import { locations, mappings } from './db/schema/index.ts';
 import type { DbOrTx } from './outbox/outbox.ts';
 import { toMapping, type LockRow, type UnitRow } from './resources.ts';
 import { onMappingChanged } from './tapkey/grants.ts';
@@ -43,6 +43,43 @@ export function planMapping(current: readonly Mapping[], unit: UnitRow, lock: Lo
     return { action: 'conflict', lockMappedTo, unitMappedTo, message: `Cannot map: ${parts.join(' and ')}. Send "replace": true to move it.` };
   }
   return { action: unitMappedTo || lockMappedTo ? 'replace' : 'create', unit, lock, lockMappedTo, unitMappedTo };
+}
+
+export interface LocationInfo {
+  name: string;
+  /** The Tapkey locking system (owner account) the location is connected to, if any. */
+  ownerAccountId: string | null;
+}
+
+/**
+ * Why `unit` must not be mapped to `lock`, or null: both have a location, they differ, and the
+ * two are not connected to one and the same Tapkey locking system (then the unit's grants
+ * would be requested from the wrong Tapkey account). A lock or unit without a location is not
+ * refused: nothing says it is elsewhere.
+ */
+export function locationMismatch(
+  unit: UnitRow,
+  lock: LockRow,
+  infoOf: (locationId: string) => LocationInfo | undefined = () => undefined,
+): { lockLocation: string; unitLocation: string; message: string } | null {
+  if (!unit.locationId || !lock.locationId || unit.locationId === lock.locationId) return null;
+  const lockInfo = infoOf(lock.locationId);
+  const unitInfo = infoOf(unit.locationId);
+  const sameSystem = lockInfo?.ownerAccountId && unitInfo?.ownerAccountId && lockInfo.ownerAccountId.toLowerCase() === unitInfo.ownerAccountId.toLowerCase();
+  if (sameSystem) return null;
+  const lockLocation = lockInfo?.name ?? lock.locationId;
+  const unitLocation = unitInfo?.name ?? unit.locationId;
+  return {
+    lockLocation,
+    unitLocation,
+    message: `Lock ${lock.id} belongs to location ${lockLocation}, unit ${unit.name} (${unit.externalId}) to ${unitLocation}: map a unit only to a lock of its own location`,
+  };
+}
+
+/** The organization's locations as `locationMismatch` needs them. */
+export async function locationInfos(tx: DbOrTx, organizationId: string): Promise<Map<string, LocationInfo>> {
+  const rows = await tx.select({ id: locations.id, name: locations.name, tapkey: locations.tapkey }).from(locations).where(eq(locations.organizationId, organizationId));
+  return new Map(rows.map((l) => [l.id, { name: l.name, ownerAccountId: l.tapkey?.ownerAccountId ?? null }]));
 }
 
 // PostgreSQL allows 65,535 bind parameters per statement; stay well below with any row width.

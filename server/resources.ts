@@ -9,6 +9,7 @@ import { locations, locks, mappings, units } from './db/schema/index.ts';
 import { ApiError } from './errors.ts';
 import type { DbOrTx } from './outbox/outbox.ts';
 import { safeLinkUrl } from '../lib/safe-url.ts';
+import { triggersOf } from './tapkey/access.ts';
 
 export type LocationRow = typeof locations.$inferSelect;
 export type UnitRow = typeof units.$inferSelect;
@@ -21,7 +22,17 @@ export function toLocation(row: LocationRow): Location {
     name: row.name,
     timeZone: row.timeZone,
     address: row.address ?? null,
-    tapkey: row.tapkey ? { ...row.tapkey, hasSecret: row.tapkeySecret !== null } : null,
+    tapkey: row.tapkey
+      ? {
+          clientId: row.tapkey.clientId,
+          ownerAccountId: row.tapkey.ownerAccountId,
+          hasSecret: row.tapkeySecret !== null,
+          syncMode: row.tapkey.syncMode,
+          accessTrigger: row.tapkey.accessTrigger,
+          accessTriggers: triggersOf(row.tapkey),
+          connectedAt: row.tapkey.connectedAt ?? null,
+        }
+      : null,
     keycafe: row.keycafe ? { ...row.keycafe, hasToken: row.keycafeToken !== null } : null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

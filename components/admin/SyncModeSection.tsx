@@ -21,12 +21,12 @@ export function SyncModeSection({ state }: { state: AdminState }) {
           location.tapkey ? (
             <SyncModeForm
               // Saved settings that change (here or elsewhere) start the form again from them.
-              key={`${location.id}:${location.tapkey.syncMode}:${(location.tapkey.noticeTriggers ?? [location.tapkey.accessTrigger]).join()}`}
+              key={`${location.id}:${location.tapkey.syncMode}:${location.tapkey.accessTriggers.join()}`}
               state={state}
               action={action}
               locationId={location.id}
               mode={location.tapkey.syncMode}
-              triggers={location.tapkey.noticeTriggers ?? [location.tapkey.accessTrigger]}
+              triggers={location.tapkey.accessTriggers}
             />
           ) : (
             <p class="hint">{t('admin.syncMode.connectFirst')}</p>

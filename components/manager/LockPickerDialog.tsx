@@ -28,7 +28,7 @@ export function LockPickerDialog({ unit, current, onClose, api: givenApi }: Lock
     <MappingDialog
       title={t('manager.locks.title', { unit: unit.name })}
       description={current ? t('manager.locks.current', { unit: unit.name, lock: lockName(current.lock) }) : t('manager.locks.currentNone', { unit: unit.name })}
-      load={() => api.locks('')}
+      load={() => api.locks('', unit.externalId)}
       items={(list) => lockChoices(list.items, unit.externalId, t)}
       notes={(list) => (list.truncated ? <p class="ab-hint">{t('manager.locks.truncated', { count: list.items.length, total: list.total })}</p> : null)}
       picker={{ kind: 'lock', target: unit.name, sortByMatch: true }}

@@ -38,8 +38,11 @@ export type MappingSaved = { status: 'saved'; mapping: Mapping } | { status: 'qu
 
 /** Picking a lock for a unit (manager pages, widget). */
 export interface MappingApi {
-  /** `search` narrows on the host's side where it searches its server (the widget). */
-  locks(search: string): Promise<LockChoices>;
+  /**
+   * `search` narrows on the host's side where it searches its server (the widget); the unit,
+   * where given, limits the locks to its location's.
+   */
+  locks(search: string, unitExternalId?: string): Promise<LockChoices>;
   save(change: MappingChange): Promise<MappingSaved>;
 }
 

@@ -6,8 +6,8 @@ import { MappingConflictError, type UnitMappingApi } from './api.ts';
 export function messageMappingApi(send: Send): UnitMappingApi {
   return {
     units: () => send({ type: 'listUnits' }),
-    // The background lists every lock; the picker narrows them as the user types.
-    locks: () => send({ type: 'listLocks' }),
+    // The background lists every lock (of the unit's location); the picker narrows them as the user types.
+    locks: (_search, unitExternalId) => send({ type: 'listLocks', ...(unitExternalId ? { unitExternalId } : {}) }),
     async save(change) {
       try {
         const result = await send({ type: 'saveMapping', ...change });

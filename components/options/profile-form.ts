@@ -51,6 +51,8 @@ export interface ProfileForm {
   unit: PageForm<UnitField>;
   hasBookings: boolean;
   booking: PageForm<BookingField> & { stateLabels: { word: string; state: BookingState }[] };
+  /** The booking list mode (lib/site-profile-list.ts), kept as it is: the form does not edit it. */
+  list?: SiteProfile['list'];
 }
 
 export const emptyStrategy = (from: StrategyKind = 'selector'): StrategyForm => ({ from, group: '', selector: '', attribute: '', label: '', within: '', regex: '' });
@@ -114,6 +116,7 @@ export function formFromProfile(p: SiteProfile): ProfileForm {
       position: b?.anchor.position ?? 'after',
       stateLabels: Object.entries(b?.stateLabels ?? {}).map(([word, state]) => ({ word, state })),
     },
+    ...(p.list ? { list: p.list } : {}),
   };
 }
 
@@ -156,6 +159,7 @@ export function profileInput(f: ProfileForm): SiteProfileInput {
           },
         }
       : {}),
+    ...(f.list ? { list: f.list } : {}),
   };
 }
 

@@ -135,11 +135,9 @@ export function createAdminHandlers({ withApi, language }: AdminDeps): Pick<Hand
     },
 
     async adminSaveSyncMode({ locationId, syncMode, triggers }) {
-      // Grants follow the earliest trigger chosen: "Booking creation" creates the grant at once
-      // (valid from move-in); only "Move-in date reached" waits for the move-in date.
-      const accessTrigger = triggers.includes('booking_creation') ? 'booking_creation' : 'move_in_reached';
-      const noticeTriggers = (['booking_creation', 'move_in_reached'] as const).filter((t) => triggers.includes(t));
-      return { location: await patchLocation(locationId, { tapkey: { syncMode, accessTrigger, noticeTriggers } }) };
+      // Both triggers may be on; the API keeps them in the seed's order.
+      const accessTriggers = (['booking_creation', 'move_in_reached'] as const).filter((t) => triggers.includes(t));
+      return { location: await patchLocation(locationId, { tapkey: { syncMode, accessTriggers } }) };
     },
 
     async adminImportLocks({ locationId }) {

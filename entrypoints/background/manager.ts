@@ -6,6 +6,7 @@
  */
 import { browser } from 'wxt/browser';
 import {
+  bookingIntakeResultSchema,
   bookingSchema,
   listOf,
   locationSchema,
@@ -244,10 +245,17 @@ export function createManagerHandlers({ withApi, language }: ManagerDeps): Manag
       return { mapping: items.find((m) => m.unit.externalId === unitExternalId) ?? null };
     },
 
-    async listLocks() {
+    async listLocks({ unitExternalId }) {
       return withApi(async (client) => {
+        // Filtered where the data comes from: a unit of a location sees only that location's locks.
+        const unit = unitExternalId
+          ? await client
+              .raw((http) => http.get(`v1/units/${encodeURIComponent(unitExternalId)}`, { throwHttpErrors: (status) => status !== 404 }))
+              .then(async (res) => (res.status === 404 ? null : unitSchema.parse(await res.json())))
+          : null;
+        const where = unit?.locationId ? { locationId: unit.locationId } : {};
         const [locks, mappings] = await Promise.all([
-          allPages<Lock>(MAX_LOCKS, (offset) => client.request(lockList, (http) => http.get('v1/locks', { searchParams: { limit: PAGE, offset } }))),
+          allPages<Lock>(MAX_LOCKS, (offset) => client.request(lockList, (http) => http.get('v1/locks', { searchParams: { limit: PAGE, offset, ...where } }))),
           allPages<Mapping>(MAX_LOCKS, (offset) => client.request(mappingList, (http) => http.get('v1/mappings', { searchParams: { limit: PAGE, offset } }))),
         ]);
         const byLock = new Map(mappings.items.map((m) => [m.lockId, m.unit]));
@@ -269,7 +277,11 @@ export function createManagerHandlers({ withApi, language }: ManagerDeps): Manag
     },
 
     async pushBooking({ booking: b }) {
-      const body = {
+      // The page is one intake among several: reported by the booking id, a state the page does
+      // not show keeps the stored one, and an ended booking is never made active from a page
+      // (restore is explicit), so the batch intake's rules apply, not PUT's full replace.
+      const item = {
+        externalId: b.externalId,
         unitExternalId: b.unitExternalId,
         tenantEmail: b.tenantEmail,
         tenantPhone: b.tenantPhone,
@@ -278,8 +290,32 @@ export function createManagerHandlers({ withApi, language }: ManagerDeps): Manag
         ...(b.state ? { state: b.state } : {}),
       };
       const searchParams = await bookingQuery();
-      const booking = await withApi((c) => c.request(bookingSchema, (http) => http.put(`v1/bookings/${encodeURIComponent(b.externalId)}`, { json: body, searchParams })));
+      const result = await withApi((c) =>
+        c.request(bookingIntakeResultSchema, (http) => http.post('v1/bookings/batch', { json: { source: 'page', bookings: [item] }, searchParams })),
+      );
+      const refused = result.refused[0];
+      if (refused) {
+        const restore = refused.code === 'restore_needed';
+        throw new ApiCallError({
+          kind: 'api',
+          message: restore ? refused.message : 'Some fields are not valid',
+          status: restore ? 409 : 400,
+          code: restore ? 'conflict' : 'validation_failed',
+          fieldErrors: refused.field ? [{ path: refused.field, message: refused.message }] : [],
+        });
+      }
+      const booking = await withApi((c) => c.request(bookingSchema, (http) => http.get(`v1/bookings/${encodeURIComponent(b.externalId)}`, { searchParams })));
       return { booking };
+    },
+
+    async captureBookings({ bookings: rows }) {
+      const searchParams = await bookingQuery();
+      // A state the list does not show keeps the stored one.
+      const items = rows.map(({ state, ...b }) => (state ? { ...b, state } : b));
+      const result = await withApi((c) =>
+        c.request(bookingIntakeResultSchema, (http) => http.post('v1/bookings/batch', { json: { source: 'list', bookings: items }, searchParams })),
+      );
+      return { result };
     },
 
     async bookingAccess({ externalId }) {

@@ -278,6 +278,24 @@ export function createBackgroundService(options: ServiceOptions = {}) {
       return mutate(op, async (client) => ({ mapping: await putMapping(client, op) }));
     },
 
+    async knownLocks({ ids }) {
+      // Asked one by one (a URL carries a few UUIDs): the page learns only about the ids it shows.
+      try {
+        return await withApi(async (client) => {
+          const known: string[] = [];
+          for (const id of ids) {
+            const res = await client.raw((http) => http.get(`v1/locks/${id}`, { throwHttpErrors: (status) => status !== 404 }));
+            if (res.status === 200) known.push(id);
+          }
+          return { known };
+        });
+      } catch (error) {
+        // Offline or not set up: no lock is known, the page is classified by its URL alone.
+        if (error instanceof ApiCallError) return { known: [] };
+        throw error;
+      }
+    },
+
     async captureLocks({ locks }) {
       const op: QueuedOp = { kind: 'captureLocks', locks };
       return mutate(op, async (client) => {

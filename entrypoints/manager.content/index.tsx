@@ -1,7 +1,8 @@
 /**
  * The manager content script, registered at run time for the origins of granted site profiles
  * (entrypoints/background/profiles.ts). On a unit page it offers "Map to Tapkey lock"; on a
- * booking page the tenant's Tapkey access and "Grant Keycafe access"; on a page it cannot read
+ * booking page the tenant's Tapkey access and "Grant Keycafe access"; on a booking list page
+ * (the profile's list mode) "Capture all bookings on this page"; on a page it cannot read
  * it says why. It follows the manager's client-side navigation and is never injected twice.
  */
 import { signal } from '@preact/signals';
@@ -18,6 +19,8 @@ import { watchPage } from '../../lib/watch-page.ts';
 import { translate } from '../../lib/i18n/index.ts';
 import { sendMessage } from '../../lib/messages.ts';
 import { findAnchor, readPage, type Anchor, type SiteProfile } from '../../lib/site-profile/index.ts';
+import { readBookingList, type ListReading } from '../../lib/site-profile-list.ts';
+import { CaptureBookingsButton } from '../../components/manager/CaptureBookingsButton.tsx';
 import { managerCss } from './style.ts';
 
 /** The tag of our shadow-root host; never read as page content. */
@@ -63,11 +66,15 @@ export default defineContentScript({
     if (!profiles.length || ctx.isInvalid) return;
 
     const page = signal<ManagerPage>({ kind: 'none' });
+    const listPage = signal<ListReading | null>(null);
     const ui = createUi(setup.language, sendMessage, translate);
     // The page could read booking codes shown here: the background leaves them out and the
     // dialog points to the toolbar popup instead.
     const keycafe = createMessageKeycafeApi(sendMessage, ui.t, { codesHidden: true });
     let placement: Placement = null;
+
+    // A list page shows the capture button; any other page the unit or booking panel.
+    const Root = () => (listPage.value ? <CaptureBookingsButton key={JSON.stringify(listPage.value)} list={listPage.value} /> : <ManagerPanel page={page} keycafe={keycafe} />);
 
     const shadow = await createShadowRootUi<HTMLElement>(ctx, {
       name: UI_TAG,
@@ -83,7 +90,7 @@ export default defineContentScript({
       onMount: (container) => {
         render(
           <UiContext.Provider value={ui}>
-            <ManagerPanel page={page} keycafe={keycafe} />
+            <Root />
           </UiContext.Provider>,
           container,
         );
@@ -97,8 +104,24 @@ export default defineContentScript({
     // Only the user's own events act: the page may dispatch events at our elements.
     ctx.onInvalidated(acceptTrustedEventsOnly(shadow.shadow));
 
+    function placeAt(anchor: Anchor | undefined) {
+      const found = anchor ? findAnchor(document, anchor) : null;
+      const want: Placement = found?.ok ? { element: found.element, position: found.position } : null;
+      // The SPA replaced the part of the page we sat in, or the anchor moved: place it again.
+      const moved = want?.element !== placement?.element || want?.position !== placement?.position;
+      if (shadow.mounted && (moved || !shadow.shadowHost.isConnected)) shadow.remove();
+      placement = want;
+      if (!shadow.mounted) shadow.mount();
+    }
+
     function update() {
       if (ctx.isInvalid) return;
+      const list = readBookingList(document, location.href, profiles);
+      if (JSON.stringify(list) !== JSON.stringify(listPage.value)) listPage.value = list;
+      if (list) {
+        if (page.value.kind !== 'none') page.value = { kind: 'none' };
+        return placeAt(profiles.find((p) => p.id === list.profileId)?.list?.anchor);
+      }
       const reading = readPage(document, location.href, profiles);
       const next = pageFromReading(reading, profiles);
       if (!samePage(page.value, next)) page.value = next;
@@ -108,14 +131,7 @@ export default defineContentScript({
         return;
       }
       const profile = profiles.find((p) => p.id === reading.profileId)!;
-      const anchor = anchorOf(profile, reading.kind);
-      const found = anchor ? findAnchor(document, anchor) : null;
-      const want: Placement = found?.ok ? { element: found.element, position: found.position } : null;
-      // The SPA replaced the part of the page we sat in, or the anchor moved: place it again.
-      const moved = want?.element !== placement?.element || want?.position !== placement?.position;
-      if (shadow.mounted && (moved || !shadow.shadowHost.isConnected)) shadow.remove();
-      placement = want;
-      if (!shadow.mounted) shadow.mount();
+      placeAt(anchorOf(profile, reading.kind));
     }
 
     watchPage(ctx, update, UPDATE_DEBOUNCE_MS);

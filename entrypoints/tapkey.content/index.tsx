@@ -19,6 +19,7 @@ import mapping from '../../lib/i18n/messages/mapping.ts';
 import tapkey from '../../lib/i18n/messages/tapkey.ts';
 import { sendMessage, type CapturedLock } from '../../lib/messages.ts';
 import { classifyPage, mainHeading, samePage, UI_TAG } from './page.ts';
+import { candidateUuids, namedLockId } from '../../lib/lock-id.ts';
 import { panelCss } from '../../components/panel-style.ts';
 
 /** How long an untrusted title must stay unchanged before the lock is recorded with it. */
@@ -96,9 +97,27 @@ export default defineContentScript({
       }, CAPTURE_SETTLE_MS);
     }
 
+    // Locks the organization knows among the URL's bare UUIDs (no `locks` segment), asked once per URL.
+    const knownLocks = new Set<string>();
+    const askedFor = new Set<string>();
+    function askKnown(url: string) {
+      if (askedFor.has(url) || namedLockId(url)) return;
+      askedFor.add(url);
+      const ids = [...new Set(candidateUuids(url))].slice(-10);
+      if (!ids.length) return;
+      sendMessage({ type: 'knownLocks', ids })
+        .then(({ known }) => {
+          if (!known.length) return;
+          known.forEach((id) => knownLocks.add(id));
+          if (ctx.isValid) update();
+        })
+        .catch(() => undefined);
+    }
+
     function update() {
       if (ctx.isInvalid) return;
-      const next = classifyPage(document, location.href);
+      askKnown(location.href);
+      const next = classifyPage(document, location.href, knownLocks);
       if (!samePage(page.value, next)) page.value = next;
       if (next.kind !== 'lock') {
         lockId = null;

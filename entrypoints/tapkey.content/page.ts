@@ -4,7 +4,7 @@
  * what any lock page has: a lock ID in the URL and a main heading.
  */
 import type { PortalPage } from '../../components/TapkeyPortalPanel.tsx';
-import { extractLockId } from '../../lib/lock-id.ts';
+import { candidateUuids, extractLockId, namedLockId } from '../../lib/lock-id.ts';
 import type { CapturedLock } from '../../lib/messages.ts';
 
 /** The tag of our shadow-root host; never read as page content. */
@@ -67,16 +67,21 @@ export function lockLinks(doc: Document, pageUrl: string): CapturedLock[] {
 }
 
 /**
- * A URL that names a lock is its detail page; otherwise a page linking to two or more locks
- * is a list; otherwise a URL that merely carries a UUID is taken as a detail page.
+ * A URL that names a lock (a UUID after a `locks`/`boundlocks` segment, `lockId=`, the old
+ * `lock-details?id=`) is its detail page, and so is a URL carrying the UUID of a lock the
+ * organization knows (`knownLocks`); otherwise a page linking to two or more locks is a list.
+ * A UUID alone is not a lock: the locking system's settings page and a user's page carry the
+ * owner's and the user's UUIDs, and recording those as locks would be wrong.
  */
-export function classifyPage(doc: Document, url: string): PortalPage {
-  const lockId = extractLockId(url);
+export function classifyPage(doc: Document, url: string, knownLocks: ReadonlySet<string> = new Set()): PortalPage {
   const lockPage = (id: string): PortalPage => ({ kind: 'lock', lock: { id, title: pageTitle(doc), pageUrl: url } });
-  if (lockId && namesLock(url, lockId)) return lockPage(lockId);
-  const links = lockLinks(doc, url).filter((l) => l.id !== lockId);
+  const named = namedLockId(url);
+  if (named) return lockPage(named);
+  const known = candidateUuids(url).reverse().find((id) => knownLocks.has(id));
+  if (known) return lockPage(known);
+  const links = lockLinks(doc, url);
   if (links.length >= 2) return { kind: 'list', locks: links };
-  return lockId ? lockPage(lockId) : { kind: 'none' };
+  return { kind: 'none' };
 }
 
 export function samePage(a: PortalPage, b: PortalPage): boolean {

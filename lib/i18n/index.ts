@@ -23,8 +23,9 @@ import pageIsolation from './messages/page-isolation.ts';
 import admin from './messages/admin.ts';
 import adminLinks from './messages/admin-links.ts';
 import keycafeConnect from './messages/keycafe-connect.ts';
+import bookings from './messages/bookings.ts';
 
-const catalogs = [common, manager, keycafeServer, extension, options, tapkey, tapkeyServer, keycafeUi, apiErrors, setup, mapping, tapkeySync, hardening, siteProfiles, mappingProposal, pageIsolation, admin, adminLinks, keycafeConnect] as const;
+const catalogs = [common, manager, keycafeServer, extension, options, tapkey, tapkeyServer, keycafeUi, apiErrors, setup, mapping, tapkeySync, hardening, siteProfiles, mappingProposal, pageIsolation, admin, adminLinks, keycafeConnect, bookings] as const;
 
 type Keys<C> = C extends { en: infer E } ? keyof E : never;
 export type MessageKey = Keys<(typeof catalogs)[number]>;

@@ -133,6 +133,26 @@ export const bookingPageSchema = z
   })
   .superRefine((p, ctx) => checkUrlGroups(p.urlPattern, p.fields, ctx));
 
+/**
+ * A booking list page ("Capture all bookings on this page"): each element matching `rows` is
+ * one booking, its fields read inside the row (a row has no URL of its own, so no `url`
+ * strategies). Reading: lib/site-profile-list.ts.
+ */
+export const bookingListSchema = z
+  .object({
+    urlPattern: urlPatternField,
+    rows: cssSelector,
+    fields: bookingPageSchema.shape.fields,
+    stateLabels: z.record(z.string().trim().min(1).max(60), bookingStateSchema).default({}),
+    anchor: anchorSchema,
+  })
+  .superRefine((p, ctx) => {
+    for (const [field, strategies] of Object.entries(p.fields))
+      strategies?.forEach((s, i) => {
+        if (s.from === 'url') ctx.addIssue({ code: 'custom', path: ['fields', field, i, 'from'], message: 'A list row has no address of its own: read it with a selector or a label' });
+      });
+  });
+
 /** `https://manager.example.com` or `http://127.0.0.1:4100`: scheme, host and port, nothing else. */
 export const originSchema = z
   .string()
@@ -175,8 +195,10 @@ export const siteProfileSchema = z.object({
   scope: z.enum(pageScopes).optional(),
   unitPage: unitPageSchema,
   bookingPage: bookingPageSchema.optional(),
+  /** The booking list page, read whole by "Capture all bookings on this page". */
+  list: bookingListSchema.optional(),
   // Further kinds of page a profile may describe go here, each optional so stored profiles
-  // stay valid (e.g. a booking list page: `list: listPageSchema.optional()` in its own module).
+  // stay valid.
 });
 export type SiteProfile = z.output<typeof siteProfileSchema>;
 export type SiteProfileInput = z.input<typeof siteProfileSchema>;

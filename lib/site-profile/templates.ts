@@ -1,4 +1,5 @@
 /** Built-in profiles: the sandbox's demo manager, and a starting point for Kinnovis Manager. */
+import { demoManagerList, kinnovisManagerList } from '../site-profile-list-templates.ts';
 import { siteProfileSchema, type SiteProfile } from './schema.ts';
 
 /**
@@ -41,6 +42,7 @@ export function demoManagerProfile(origin: string): SiteProfile {
       stateLabels: { Active: 'active', Reserved: 'reserved', 'Moved out': 'ended', Cancelled: 'cancelled' },
       anchor: { selectors: ['#booking-card', 'main h1'], position: 'after' },
     },
+    list: demoManagerList,
   });
 }
 
@@ -80,5 +82,6 @@ export function kinnovisManagerTemplate(origin: string): SiteProfile {
       },
       anchor: { selectors: ['main h1', 'h1'], position: 'after' },
     },
+    list: kinnovisManagerList,
   });
 }

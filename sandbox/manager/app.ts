@@ -54,7 +54,10 @@ export function createManagerApp(world: ManagerWorld, opts: ManagerAppOptions = 
     return c.redirect(`${back}?saved=1`, 303);
   });
 
-  app.get('/bookings', (c) => c.html(bookingListPage(world, c.req.query('state') ?? '')));
+  app.get('/bookings', (c) => {
+    const int = (v: string | undefined, max: number) => (v && /^\d{1,5}$/.test(v) ? Math.min(Math.max(1, Number(v)), max) : undefined);
+    return c.html(bookingListPage(world, c.req.query('state') ?? '', int(c.req.query('page'), 100_000) ?? 1, int(c.req.query('perPage'), 1000)));
+  });
   app.get('/bookings/:id', (c) => {
     const booking = world.booking(c.req.param('id'));
     return booking ? c.html(bookingPage(world, booking)) : c.html(notFoundPage(`Booking ${c.req.param('id')}`), 404);

@@ -132,9 +132,16 @@ ${saved ? html`<p class="flash" role="status">Changes saved.</p>` : ''}
   );
 }
 
-export function bookingListPage(world: ManagerWorld, state: string): string {
-  const bookings = state ? world.bookings.filter((b) => b.state === state) : world.bookings;
+/** Rows per page of the booking list unless `perPage` says otherwise (as a manager's list pages). */
+export const BOOKINGS_PER_PAGE = 50;
+
+export function bookingListPage(world: ManagerWorld, state: string, page = 1, perPage = BOOKINGS_PER_PAGE): string {
+  const matching = state ? world.bookings.filter((b) => b.state === state) : world.bookings;
+  const pages = Math.max(1, Math.ceil(matching.length / perPage));
+  const current = Math.min(Math.max(1, page), pages);
+  const bookings = matching.slice((current - 1) * perPage, current * perPage);
   const filter = (value: string, label: string) => html`<option value="${value}" ${value === state ? html`selected` : ''}>${label}</option>`;
+  const pageHref = (n: number) => `/bookings?${new URLSearchParams({ ...(state ? { state } : {}), page: String(n), ...(perPage !== BOOKINGS_PER_PAGE ? { perPage: String(perPage) } : {}) })}`;
   return layout(
     'Bookings',
     'bookings',
@@ -144,13 +151,15 @@ export function bookingListPage(world: ManagerWorld, state: string): string {
   <select id="booking-state" name="state">${filter('', 'All')}${Object.entries(stateLabel).map(([v, l]) => filter(v, l))}</select>
   <button type="submit">Filter</button>
 </form>
+<p class="count">${matching.length} bookings</p>
 <table class="list">
   <thead><tr><th scope="col">Booking</th><th scope="col">Unit</th><th scope="col">Tenant</th><th scope="col">Email</th><th scope="col">Move-in</th><th scope="col">Move-out</th><th scope="col">Status</th></tr></thead>
   <tbody>${bookings.map((b) => {
     const unit = world.unit(b.unitExternalId);
-    return html`<tr><td><a href="/bookings/${encodeURIComponent(b.externalId)}">${b.externalId}</a></td><td>${unit?.name ?? b.unitExternalId}</td><td>${b.tenantName}</td><td>${b.tenantEmail ?? '—'}</td><td>${formatDate(b.moveIn)}</td><td>${b.moveOut ? formatDate(b.moveOut) : '—'}</td><td>${stateLabel[b.state]}</td></tr>`;
+    return html`<tr><td><a href="/bookings/${encodeURIComponent(b.externalId)}">${b.externalId}</a></td><td>${unit ? html`<a href="/units/${encodeURIComponent(unit.externalId)}">${unit.name}</a>` : b.unitExternalId}</td><td>${b.tenantName}</td><td>${b.tenantEmail ? html`<a href="mailto:${b.tenantEmail}">${b.tenantEmail}</a>` : '—'}</td><td>${formatDate(b.moveIn)}</td><td>${b.moveOut ? formatDate(b.moveOut) : '—'}</td><td>${stateLabel[b.state]}</td></tr>`;
   })}</tbody>
-</table>`,
+</table>
+${pages > 1 ? html`<nav class="pager" aria-label="Pages">${current > 1 ? html`<a rel="prev" href="${pageHref(current - 1)}">‹ Previous page</a>` : ''} <span>Page ${String(current)} of ${String(pages)}</span> ${current < pages ? html`<a rel="next" href="${pageHref(current + 1)}">Next page ›</a>` : ''}</nav>` : ''}`,
   );
 }
 

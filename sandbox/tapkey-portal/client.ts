@@ -6,6 +6,10 @@
  *   /owners/<ownerId>/locks/<lockId>      (history API)
  *   /#/owners/<ownerId>/locks/<lockId>    (hash routing)
  *   /lock-details?id=<lockId>             (no `locks` segment: the extractor's fallback)
+ * Pages that carry a UUID but show no lock, which the extension must not take for lock pages:
+ *   /owners/<ownerId>/settings            (the seed's "Locking System Settings", showing the
+ *                                          "Locking system id"; the path is an assumption)
+ *   /owners/<ownerId>/users/<userId>      (a user of the locking system; path assumed alike)
  * All page data is set with textContent.
  */
 interface PortalLock {
@@ -19,7 +23,7 @@ interface PortalData {
   renderDelayMs: number;
 }
 
-type Route = { page: 'list' } | { page: 'lock'; lockId: string } | { page: 'home' } | { page: 'missing' };
+type Route = { page: 'list' } | { page: 'lock'; lockId: string } | { page: 'home' } | { page: 'settings' } | { page: 'user'; userId: string } | { page: 'missing' };
 
 const data = JSON.parse(document.getElementById('portal-data')!.textContent!) as PortalData;
 const app = document.getElementById('app')!;
@@ -41,6 +45,9 @@ function route(): Route {
   const lock = new RegExp(`^/owners/[^/]+/locks/(${UUID})/?$`, 'i').exec(path);
   if (lock) return { page: 'lock', lockId: lock[1]!.toLowerCase() };
   if (/^\/owners\/[^/]+\/locks\/?$/.test(path)) return { page: 'list' };
+  if (/^\/owners\/[^/]+\/settings\/?$/.test(path)) return { page: 'settings' };
+  const user = new RegExp(`^/owners/[^/]+/users/(${UUID})/?$`, 'i').exec(path);
+  if (user) return { page: 'user', userId: user[1]!.toLowerCase() };
   if (path === '/lock-details') {
     const id = new URLSearchParams(location.search).get('id');
     return id && new RegExp(`^${UUID}$`, 'i').test(id) ? { page: 'lock', lockId: id.toLowerCase() } : { page: 'missing' };
@@ -118,6 +125,11 @@ async function render() {
   const main = el('main');
   if (r.page === 'list') renderList(main);
   else if (r.page === 'lock') renderLock(main, r.lockId);
+  else if (r.page === 'settings') {
+    const dl = el('dl');
+    dl.append(el('dt', 'Locking system id'), el('dd', data.ownerId), el('dt', 'Name'), el('dd', data.ownerName));
+    main.append(el('h1', 'Locking System Settings'), dl, spaLink('Locks', listPath()));
+  } else if (r.page === 'user') main.append(el('h1', 'User'), el('p', `User ID: ${r.userId}`), spaLink('Locks', listPath()));
   else main.append(el('h1', 'Page not found'), spaLink('Back to locks', listPath()));
   app.replaceChildren(main);
   document.title = `${main.querySelector('h1')?.textContent ?? 'Tapkey'} – Tapkey Portal`;

@@ -13,7 +13,7 @@ import { recordAudit } from '../audit.ts';
 import type { Db } from '../db/client.ts';
 import { locks, mappings, units } from '../db/schema/index.ts';
 import { ApiError } from '../errors.ts';
-import { applyMappingChanges, planMapping, type MappingChange } from '../mappings.ts';
+import { applyMappingChanges, locationInfos, locationMismatch, planMapping, type LocationInfo, type MappingChange } from '../mappings.ts';
 import type { DbOrTx } from '../outbox/outbox.ts';
 import { selectMappings, toMapping, type LockRow, type UnitRow } from '../resources.ts';
 import type { Table, TableRow } from './table-read.ts';
@@ -80,6 +80,7 @@ interface OrgState {
   locks: Map<string, LockRow>;
   mappingByUnit: Map<string, Mapping>;
   mappingByLock: Map<string, Mapping>;
+  locations: Map<string, LocationInfo>;
 }
 
 function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
@@ -105,6 +106,7 @@ async function loadState(db: DbOrTx, organizationId: string, lock: boolean, loca
   const lockRows = lock ? await lockQuery.for('update') : await lockQuery;
   const current = (await selectMappings(db).where(eq(mappings.organizationId, organizationId))).map(toMapping);
   return {
+    locations: await locationInfos(db, organizationId),
     byName: groupBy(unitRows, (u) => u.name.trim()),
     byFoldedName: groupBy(unitRows, (u) => fold(u.name)),
     locks: new Map(lockRows.map((l) => [l.id, l])),
@@ -188,6 +190,12 @@ function judgeRows(table: Table, cols: { lock: number; unit: number; ignored: nu
       problems: x.problems,
     };
     if (x.problems.length || !x.unit || !x.lock) return { report, change: null };
+    const mismatch = locationMismatch(x.unit, x.lock, (id) => state.locations.get(id));
+    if (mismatch)
+      return {
+        report: { ...report, problems: [importProblem('other_location', { lockId: x.lock.id, unit: `${x.unit.name} (${x.unit.externalId})`, lockLocation: mismatch.lockLocation, unitLocation: mismatch.unitLocation })] },
+        change: null,
+      };
     const current = [state.mappingByUnit.get(x.unit.id), state.mappingByLock.get(x.lock.id)].filter((m): m is Mapping => !!m);
     const plan = planMapping(current, x.unit, x.lock, replace && (!replaceRows || replaceRows.has(x.r.row)));
     if (plan.action === 'unchanged') return { report: { ...report, action: 'unchanged' }, change: null };

@@ -5,18 +5,32 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { identifierSchema } from '../../lib/identifiers.ts';
-import { and, asc, count, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ilike, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { accessNoticeSchema, bookingDetailSchema, bookingInput, bookingSchema, bookingStateSchema, grantStateSchema, listOf } from '../../lib/contract.ts';
+import {
+  accessNoticeSchema,
+  bookingBatchInput,
+  bookingDetailSchema,
+  bookingInput,
+  bookingIntakeResultSchema,
+  bookingPatchInput,
+  bookingSchema,
+  bookingStateSchema,
+  grantStateSchema,
+  listOf,
+} from '../../lib/contract.ts';
 import { languages, matchLanguage, type Language } from '../../lib/i18n/index.ts';
 import type { AppEnv } from '../env.ts';
 import { recordAudit } from '../audit.ts';
+import { restoreBooking, setAccessRevoked } from '../bookings/access.ts';
+import { staleBefore, staleDaysOf } from '../bookings/stale.ts';
+import { writeBookings, type BookingWrite, type WritePlan } from '../bookings/write.ts';
 import { bookings, locations, tapkeyGrantEvents, tapkeyGrants, tapkeyNotices, tapkeyTriggers, units } from '../db/schema/index.ts';
 import { ApiError } from '../errors.ts';
 import { likePattern } from '../resources.ts';
 import { createRouter } from '../router.ts';
 import { tapkeySettings, tapkeyNow } from '../tapkey/config.ts';
-import { evaluateBookings, loadFacts, type BookingRow } from '../tapkey/grants.ts';
+import { loadFacts } from '../tapkey/grants.ts';
 import { toBooking, toNotice } from '../tapkey/views.ts';
 import { authErrors, errors, json, jsonBody, openapi, paging } from './openapi.ts';
 
@@ -41,15 +55,30 @@ const put = createRoute({
   method: 'put',
   path: '/v1/bookings/{externalId}',
   tags,
-  summary: 'Create or update a booking (its Tapkey access follows)',
+  summary: 'Create or replace a booking (its Tapkey access follows)',
   description:
+    'A full replace: `state` is required (omitted optional fields become empty; to change some fields, use PATCH). ' +
     'The unit is referenced by its external id and must exist. 201 when created, 200 when updated or unchanged. ' +
-    'Omitting `syncEnabled` keeps the stored value (new bookings: off; it only matters in gradual sync mode). ' +
+    'An ended or cancelled booking is not made reserved or active again by a PUT (409): use POST /v1/bookings/{externalId}/restore. ' +
+    'Omitting `syncEnabled` keeps the stored override (null: the location mode decides: full, every booking; gradual, bookings made after the connection, by `bookedAt` when sent). ' +
     'For a mapped unit of a Tapkey-connected location the API then ensures exactly one Tapkey grant for the tenant email ' +
-    'on the unit lock, valid from move-in to move-out (created at once, or when move-in is reached, per the location trigger); ' +
+    'on the unit lock, valid from move-in to move-out (created at once, or when move-in is reached, per the location triggers); ' +
     'an ended or cancelled booking has its grant revoked; a moved booking has it moved.',
   request: { params, query: z.object(langQuery), ...jsonBody(openapi(bookingInput, 'BookingInput')) },
-  responses: { 200: json(Booking, 'Updated or unchanged'), 201: json(Booking, 'Created'), ...errors(400, 401, 413) },
+  responses: { 200: json(Booking, 'Updated or unchanged'), 201: json(Booking, 'Created'), ...errors(400, 401, 409, 413) },
+});
+
+const batch = createRoute({
+  method: 'post',
+  path: '/v1/bookings/batch',
+  tags,
+  summary: 'Report many bookings at once (list capture, intake), by the manager booking id',
+  description:
+    'Idempotent: reporting the same bookings again changes nothing. A missing `state` keeps the stored one (new bookings: active). ' +
+    'Rows that cannot be applied (unknown unit, an ended booking reported active: restore is explicit) are listed in `refused`; the others are applied. ' +
+    'Every booking reported counts as seen (stale detection).',
+  request: { query: z.object(langQuery), ...jsonBody(openapi(bookingBatchInput, 'BookingBatchInput')) },
+  responses: { 200: json(openapi(bookingIntakeResultSchema, 'BookingIntakeResult'), 'Counts of created, changed, unchanged and refused bookings'), ...errors(400, 401, 413) },
 });
 
 const list = createRoute({
@@ -64,6 +93,8 @@ const list = createRoute({
       locationId: z.string().uuid('Not a valid UUID').optional(),
       state: bookingStateSchema.optional(),
       grantState: z.union([grantStateSchema, z.literal('none')]).optional().openapi({ description: '`none`: no grant (yet)' }),
+      stale: z.enum(['true', 'false']).optional().openapi({ description: '`true`: only reserved or active bookings no intake reported for the stale threshold' }),
+      staleDays: z.coerce.number().int().min(1).max(3650).optional().openapi({ description: 'Stale threshold in days (default: the server setting, 14)' }),
       ...langQuery,
       ...paging(1000, 100),
     }),
@@ -94,7 +125,8 @@ const restore = createRoute({
   method: 'post',
   path: '/v1/bookings/{externalId}/restore',
   tags,
-  summary: 'Restore access revoked by hand (a new Tapkey grant; a failed one is retried)',
+  summary: 'Restore access: clears a manual revoke; an ended or cancelled booking becomes active again (a new Tapkey grant; a failed one is retried)',
+  description: 'The only way an ended or cancelled booking becomes active again.',
   request: { params, query: z.object(langQuery) },
   responses: { 200: json(Booking, 'Access queued again'), ...errors(400, 401, 404) },
 });
@@ -103,10 +135,12 @@ const patch = createRoute({
   method: 'patch',
   path: '/v1/bookings/{externalId}',
   tags,
-  summary: 'Switch Tapkey sync on or off for one booking (gradual mode)',
-  description: 'In gradual sync mode only bookings switched on get a grant; switching off revokes it. In full mode the switch is kept but has no effect.',
-  request: { params, query: z.object(langQuery), ...jsonBody(z.object({ syncEnabled: z.boolean() }).strict().openapi('BookingSyncInput')) },
-  responses: { 200: json(Booking, 'The booking, its access re-evaluated'), ...errors(400, 401, 404) },
+  summary: 'Change some fields of a booking; `syncEnabled` overrides the location sync mode for it',
+  description:
+    'Only the fields sent change. `syncEnabled`: true/false switches this booking on/off whatever the mode (the exception), null lets the mode decide again. ' +
+    'An ended or cancelled booking is not made reserved or active again here (409): use POST /v1/bookings/{externalId}/restore.',
+  request: { params, query: z.object(langQuery), ...jsonBody(openapi(bookingPatchInput, 'BookingPatchInput')) },
+  responses: { 200: json(Booking, 'The booking, its access re-evaluated'), ...errors(400, 401, 404, 409) },
 });
 
 const notices = createRoute({
@@ -121,102 +155,67 @@ const notices = createRoute({
 });
 
 async function bookingView(c: Context<AppEnv>, externalId: string) {
-  const [f] = await loadFacts(c.get('deps').database.db, c.get('organizationId'), eq(bookings.externalId, externalId), { lock: false });
+  const deps = c.get('deps');
+  const [f] = await loadFacts(deps.database.db, c.get('organizationId'), eq(bookings.externalId, externalId), { lock: false });
   if (!f) throw new ApiError('not_found', `Booking ${externalId} not found`);
-  return toBooking(f, requestLanguage(c), tapkeyNow(c.get('deps')));
+  return toBooking(f, requestLanguage(c), tapkeyNow(deps), staleDaysOf(deps));
 }
 
-const bookingSnapshot = (b: BookingRow) => ({
-  unitId: b.unitId,
-  tenantEmail: b.tenantEmail,
-  tenantPhone: b.tenantPhone,
-  moveIn: b.moveIn,
-  moveOut: b.moveOut,
-  state: b.state,
-  syncEnabled: b.syncEnabled,
-  accessRevoked: b.accessRevoked,
-});
+/** A refused single write → the API error the caller sees. */
+function refusal(p: Extract<WritePlan, { outcome: 'refused' }>): ApiError {
+  if (p.code === 'not_found') return new ApiError('not_found', p.message);
+  if (p.code === 'restore_needed') return new ApiError('conflict', p.message);
+  return new ApiError('validation_failed', 'Some fields are not valid', [{ path: p.field ?? 'body', message: p.message }]);
+}
 
-/** Sets the manual-revoke flag and re-evaluates (restore also retries a failed grant). */
-async function setRevoked(c: Context<AppEnv>, externalId: string, revoked: boolean) {
+/** Writes one booking (PUT or PATCH) and answers its view. */
+async function writeOne(c: Context<AppEnv>, write: BookingWrite, create: boolean) {
   const deps = c.get('deps');
-  const organizationId = c.get('organizationId');
-  const actor = c.get('actor');
-  await deps.database.db.transaction(async (tx) => {
-    const [row] = await tx
-      .select()
-      .from(bookings)
-      .where(and(eq(bookings.organizationId, organizationId), eq(bookings.externalId, externalId)))
-      .for('no key update');
-    if (!row) throw new ApiError('not_found', `Booking ${externalId} not found`);
-    if (row.accessRevoked !== revoked) {
-      await tx.update(bookings).set({ accessRevoked: revoked, updatedAt: sql`now()` }).where(eq(bookings.id, row.id));
-      await recordAudit(tx, {
-        organizationId,
-        actor,
-        action: revoked ? 'booking.access_revoked' : 'booking.access_restored',
-        entity: 'booking',
-        entityId: externalId,
-        before: { accessRevoked: row.accessRevoked },
-        after: { accessRevoked: revoked },
-      });
-    }
-    await evaluateBookings(tx, { organizationId, actor, now: tapkeyNow(deps), force: !revoked }, eq(bookings.id, row.id));
-  });
+  const { plans } = await writeBookings(
+    deps.database.db,
+    { organizationId: c.get('organizationId'), actor: c.get('actor'), now: tapkeyNow(deps), source: 'api' },
+    [write],
+    { create },
+  );
+  const p = plans[0]!;
+  if (p.outcome === 'refused') throw refusal(p);
   deps.kickOutbox?.();
-  return bookingView(c, externalId);
+  return { created: p.outcome === 'created', view: await bookingView(c, write.externalId) };
 }
 
 export const bookingsRouter = createRouter()
   .openapi(put, async (c) => {
     const { externalId } = c.req.valid('param');
     const input = c.req.valid('json');
-    const deps = c.get('deps');
-    const organizationId = c.get('organizationId');
-    const actor = c.get('actor');
-    const created = await deps.database.db.transaction(async (tx) => {
-      const [unit] = await tx.select().from(units).where(and(eq(units.organizationId, organizationId), eq(units.externalId, input.unitExternalId)));
-      if (!unit)
-        throw new ApiError('validation_failed', 'Some fields are not valid', [
-          { path: 'unitExternalId', message: `No unit ${input.unitExternalId}: create it first with PUT /v1/units/{externalId}` },
-        ]);
-      const values = {
-        unitId: unit.id,
+    // A full replace: optional fields left out become empty (the override and booking time are kept).
+    const { created, view } = await writeOne(
+      c,
+      {
+        externalId,
+        unitExternalId: input.unitExternalId,
         tenantEmail: input.tenantEmail ?? null,
         tenantPhone: input.tenantPhone ?? null,
         moveIn: input.moveIn,
         moveOut: input.moveOut ?? null,
         state: input.state,
-      };
-      // Insert-or-nothing first, so two PUTs creating the same booking at once cannot collide.
-      const [inserted] = await tx
-        .insert(bookings)
-        .values({ organizationId, externalId, ...values, syncEnabled: input.syncEnabled ?? false })
-        .onConflictDoNothing()
-        .returning();
-      let row: BookingRow;
-      if (inserted) {
-        row = inserted;
-        await recordAudit(tx, { organizationId, actor, action: 'booking.created', entity: 'booking', entityId: externalId, after: bookingSnapshot(row) });
-      } else {
-        const [before] = (await tx
-          .select()
-          .from(bookings)
-          .where(and(eq(bookings.organizationId, organizationId), eq(bookings.externalId, externalId)))
-          .for('no key update')) as [BookingRow];
-        const next = { ...values, syncEnabled: input.syncEnabled ?? before.syncEnabled };
-        row = before;
-        if ((Object.keys(next) as (keyof typeof next)[]).some((k) => next[k] !== before[k])) {
-          [row] = (await tx.update(bookings).set({ ...next, updatedAt: sql`now()` }).where(eq(bookings.id, before.id)).returning()) as [BookingRow];
-          await recordAudit(tx, { organizationId, actor, action: 'booking.updated', entity: 'booking', entityId: externalId, before: bookingSnapshot(before), after: bookingSnapshot(row) });
-        }
-      }
-      await evaluateBookings(tx, { organizationId, actor, now: tapkeyNow(deps) }, eq(bookings.id, row.id));
-      return Boolean(inserted);
-    });
-    deps.kickOutbox?.();
-    const view = await bookingView(c, externalId);
+        ...(input.bookedAt !== undefined ? { bookedAt: input.bookedAt } : {}),
+        ...(input.syncEnabled !== undefined ? { syncEnabled: input.syncEnabled } : {}),
+      },
+      true,
+    );
     return created ? c.json(view, 201) : c.json(view, 200);
+  })
+  .openapi(batch, async (c) => {
+    const input = c.req.valid('json');
+    const deps = c.get('deps');
+    const { result } = await writeBookings(
+      deps.database.db,
+      { organizationId: c.get('organizationId'), actor: c.get('actor'), now: tapkeyNow(deps), source: input.source },
+      input.bookings,
+      { create: true },
+    );
+    if (result.created + result.changed > 0) deps.kickOutbox?.();
+    return c.json(result, 200);
   })
   .openapi(list, async (c) => {
     const q = c.req.valid('query');
@@ -232,6 +231,12 @@ export const bookingsRouter = createRouter()
     if (q.state) where.push(eq(bookings.state, q.state));
     if (q.grantState === 'none') where.push(isNull(tapkeyGrants.id));
     else if (q.grantState) where.push(eq(tapkeyGrants.state, q.grantState));
+    const staleDays = q.staleDays ?? staleDaysOf(c.get('deps'));
+    const now = tapkeyNow(c.get('deps'));
+    if (q.stale) {
+      const stale = and(inArray(bookings.state, ['reserved', 'active']), lt(bookings.lastSeenAt, staleBefore(now, staleDays)))!;
+      where.push(q.stale === 'true' ? stale : sql`not (${stale})`);
+    }
     const filter = where.length ? and(...where)! : sql`true`;
     const [[total], page] = await Promise.all([
       db
@@ -252,8 +257,7 @@ export const bookingsRouter = createRouter()
     ]);
     const facts = page.length ? await loadFacts(db, organizationId, inArray(bookings.id, page.map((p) => p.id)), { lock: false }) : [];
     const lang = requestLanguage(c);
-    const now = tapkeyNow(c.get('deps'));
-    return c.json({ items: facts.map((f) => toBooking(f, lang, now)), total: total!.n }, 200);
+    return c.json({ items: facts.map((f) => toBooking(f, lang, now, staleDays)), total: total!.n }, 200);
   })
   .openapi(get, async (c) => {
     const { externalId } = c.req.valid('param');
@@ -276,7 +280,7 @@ export const bookingsRouter = createRouter()
     const links = tapkeySettings(deps);
     return c.json(
       {
-        ...toBooking(f, lang, tapkeyNow(deps)),
+        ...toBooking(f, lang, tapkeyNow(deps), staleDaysOf(deps)),
         locationId: f.location?.id ?? null,
         grantHistory: history.map((e) => ({
           at: e.at.toISOString(),
@@ -297,27 +301,20 @@ export const bookingsRouter = createRouter()
   })
   .openapi(patch, async (c) => {
     const { externalId } = c.req.valid('param');
-    const { syncEnabled } = c.req.valid('json');
-    const deps = c.get('deps');
-    const organizationId = c.get('organizationId');
-    const actor = c.get('actor');
-    await deps.database.db.transaction(async (tx) => {
-      const [row] = await tx
-        .select()
-        .from(bookings)
-        .where(and(eq(bookings.organizationId, organizationId), eq(bookings.externalId, externalId)))
-        .for('no key update');
-      if (!row) throw new ApiError('not_found', `Booking ${externalId} not found`);
-      if (row.syncEnabled === syncEnabled) return;
-      await tx.update(bookings).set({ syncEnabled, updatedAt: sql`now()` }).where(eq(bookings.id, row.id));
-      await recordAudit(tx, { organizationId, actor, action: 'booking.sync_switched', entity: 'booking', entityId: externalId, before: { syncEnabled: row.syncEnabled }, after: { syncEnabled } });
-      await evaluateBookings(tx, { organizationId, actor, now: tapkeyNow(deps) }, eq(bookings.id, row.id));
-    });
-    deps.kickOutbox?.();
+    const input = c.req.valid('json');
+    const { view } = await writeOne(c, { externalId, ...input }, false);
+    return c.json(view, 200);
+  })
+  .openapi(revoke, async (c) => {
+    const { externalId } = c.req.valid('param');
+    await setAccessRevoked(c.get('deps'), { organizationId: c.get('organizationId'), actor: c.get('actor') }, externalId, true);
     return c.json(await bookingView(c, externalId), 200);
   })
-  .openapi(revoke, async (c) => c.json(await setRevoked(c, c.req.valid('param').externalId, true), 200))
-  .openapi(restore, async (c) => c.json(await setRevoked(c, c.req.valid('param').externalId, false), 200))
+  .openapi(restore, async (c) => {
+    const { externalId } = c.req.valid('param');
+    await restoreBooking(c.get('deps'), { organizationId: c.get('organizationId'), actor: c.get('actor') }, externalId);
+    return c.json(await bookingView(c, externalId), 200);
+  })
   .openapi(notices, async (c) => {
     const q = c.req.valid('query');
     const deps = c.get('deps');

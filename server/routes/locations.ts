@@ -85,13 +85,7 @@ function mergePatch(row: LocationRow, input: z.infer<typeof locationPatchInput>,
     const missing = (['clientId', 'ownerAccountId'] as const).filter((f) => !merged[f]);
     if (missing.length)
       throw new ApiError('validation_failed', 'Some fields are not valid', missing.map((f) => ({ path: `tapkey.${f}`, message: 'Required' })));
-    changes.tapkey = {
-      clientId: merged.clientId!,
-      ownerAccountId: merged.ownerAccountId!,
-      syncMode: merged.syncMode,
-      accessTrigger: merged.accessTrigger,
-      ...(merged.noticeTriggers ? { noticeTriggers: [...new Set(merged.noticeTriggers)] } : {}),
-    };
+    changes.tapkey = tapkeyStored(merged, settings, row.tapkey?.connectedAt);
     if (clientSecret !== undefined) changes.tapkeySecret = encryptSecret(key, clientSecret);
   }
 
@@ -104,6 +98,28 @@ function mergePatch(row: LocationRow, input: z.infer<typeof locationPatchInput>,
     if (input.keycafe.apiToken !== undefined) changes.keycafeToken = encryptSecret(key, input.keycafe.apiToken);
   }
   return changes;
+}
+
+type Trigger = NonNullable<LocationRow['tapkey']>['accessTrigger'];
+/**
+ * The stored Tapkey settings. Triggers: a sent list wins, a single sent trigger replaces the
+ * list, else the stored list stays. The connection time is set once, when Tapkey is connected
+ * (gradual mode manages bookings made after it).
+ */
+function tapkeyStored(
+  merged: { clientId?: string; ownerAccountId?: string; syncMode: 'gradual' | 'full'; accessTrigger: Trigger; accessTriggers?: Trigger[] },
+  sent: { accessTrigger?: Trigger; accessTriggers?: Trigger[] },
+  connectedAt?: string,
+): NonNullable<LocationRow['tapkey']> {
+  const accessTriggers = [...new Set(sent.accessTriggers ?? (sent.accessTrigger ? [sent.accessTrigger] : (merged.accessTriggers ?? [merged.accessTrigger])))];
+  return {
+    clientId: merged.clientId!,
+    ownerAccountId: merged.ownerAccountId!,
+    syncMode: merged.syncMode,
+    accessTrigger: accessTriggers[0]!,
+    accessTriggers,
+    connectedAt: connectedAt ?? new Date().toISOString(),
+  };
 }
 
 const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -131,15 +147,7 @@ export const locationsRouter = createRouter()
           name: input.name,
           timeZone: input.timeZone,
           address: input.address || null,
-          tapkey: tapkey
-            ? {
-                clientId: tapkey.clientId,
-                ownerAccountId: tapkey.ownerAccountId,
-                syncMode: tapkey.syncMode,
-                accessTrigger: tapkey.accessTrigger,
-                ...(tapkey.noticeTriggers ? { noticeTriggers: [...new Set(tapkey.noticeTriggers)] } : {}),
-              }
-            : null,
+          tapkey: tapkey ? tapkeyStored(tapkey, tapkey) : null,
           tapkeySecret: tapkey?.clientSecret ? encryptSecret(secretKey, tapkey.clientSecret) : null,
           keycafe: keycafe ? { accountEmail: keycafe.accountEmail, ...(keycafe.authType ? { authType: keycafe.authType } : {}) } : null,
           keycafeToken: keycafe?.apiToken ? encryptSecret(secretKey, keycafe.apiToken) : null,

@@ -5,6 +5,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, asc, count, eq, exists, ilike, inArray, not, sql, type SQL } from 'drizzle-orm';
 import { captureLocksInput, captureLocksResult, lockIdSchema } from '../../lib/contract.ts';
+import { extractOwnerAccountId } from '../../lib/lock-id.ts';
+import type { DbOrTx } from '../outbox/outbox.ts';
 import { recordAudits } from '../audit.ts';
 import { locations, locks, mappings } from '../db/schema/index.ts';
 import { ApiError, notFound } from '../errors.ts';
@@ -56,12 +58,38 @@ const capture = createRoute({
 type Captured = z.infer<typeof captureLocksInput>['locks'][number];
 
 /** The row a capture leads to, or null when it would change nothing. */
-function applyCapture(row: LockRow, lock: Captured): Partial<LockRow> | null {
+function applyCapture(row: LockRow, lock: Captured & { ownerLocationId?: string }): Partial<LockRow> | null {
   const changes: Partial<LockRow> = {};
   if (lock.title && lock.title !== row.title) changes.title = lock.title;
   if (lock.pageUrl !== row.capturedUrl) changes.capturedUrl = lock.pageUrl;
-  if (lock.locationId && !row.locationId) changes.locationId = lock.locationId;
+  // The locking system in the page URL is the lock's truth; a location sent fills a gap only.
+  if (lock.ownerLocationId && lock.ownerLocationId !== row.locationId) changes.locationId = lock.ownerLocationId;
+  else if (lock.locationId && !row.locationId) changes.locationId = lock.locationId;
   return Object.keys(changes).length ? changes : null;
+}
+
+/**
+ * Captured locks whose page URL names a locking system (owner account) one of the
+ * organization's locations is connected to get that location, whatever the sender said.
+ */
+async function locateByOwnerAccount(tx: DbOrTx, organizationId: string, byId: Map<string, Captured & { ownerLocationId?: string }>) {
+  const owners = new Map<string, string>();
+  for (const l of byId.values()) {
+    const owner = extractOwnerAccountId(l.pageUrl);
+    if (owner) owners.set(l.id, owner);
+  }
+  if (!owners.size) return;
+  const connected = await tx.select({ id: locations.id, tapkey: locations.tapkey }).from(locations).where(eq(locations.organizationId, organizationId));
+  // An owner account several locations share names none of them in particular.
+  const byOwner = new Map<string, string | null>();
+  for (const l of connected.filter((l) => l.tapkey)) {
+    const owner = l.tapkey!.ownerAccountId.toLowerCase();
+    byOwner.set(owner, byOwner.has(owner) ? null : l.id);
+  }
+  for (const [lockId, owner] of owners) {
+    const locationId = byOwner.get(owner);
+    if (locationId) byId.get(lockId)!.ownerLocationId = locationId;
+  }
 }
 
 export const locksRouter = createRouter()
@@ -98,10 +126,11 @@ export const locksRouter = createRouter()
     const actor = c.get('actor');
     const input = c.req.valid('json');
     // lockIdSchema lower-cases ids, so one lock sent twice (any case) is one entry here.
-    const byId = new Map<string, Captured>();
+    const byId = new Map<string, Captured & { ownerLocationId?: string }>();
     for (const lock of input.locks) byId.set(lock.id, lock);
 
     const result = await c.get('deps').database.db.transaction(async (tx) => {
+      await locateByOwnerAccount(tx, organizationId, byId);
       const locationIds = [...new Set([...byId.values()].map((l) => l.locationId).filter((id): id is string => Boolean(id)))];
       if (locationIds.length) {
         const own = new Set(
@@ -125,7 +154,7 @@ export const locksRouter = createRouter()
             id: l.id,
             title: l.title,
             source: 'captured' as const,
-            locationId: l.locationId ?? null,
+            locationId: l.ownerLocationId ?? l.locationId ?? null,
             capturedUrl: l.pageUrl,
           })),
         )

@@ -9,7 +9,7 @@ import { fieldErrorSchema, lockIdSchema, mappingConflictSchema, mappingInput } f
 import { recordAudits } from '../audit.ts';
 import { locks, mappings, units } from '../db/schema/index.ts';
 import { ApiError } from '../errors.ts';
-import { applyMappingChanges, planMapping } from '../mappings.ts';
+import { applyMappingChanges, locationInfos, locationMismatch, planMapping } from '../mappings.ts';
 import { onMappingChanged } from '../tapkey/grants.ts';
 import { selectMappings, toMapping } from '../resources.ts';
 import { createRouter } from '../router.ts';
@@ -43,12 +43,13 @@ const put = createRoute({
   description:
     'The unit must exist (PUT /v1/units/{externalId}) and the lock must be known (captured from the portal or imported from Tapkey). ' +
     '201: created; 200: already so (idempotent) or replaced. 409 `conflict` when the lock or the unit is mapped elsewhere; ' +
-    '`details` holds `lockMappedTo` and `unitMappedTo`. Send `replace: true` to move them.',
+    '`details` holds `lockMappedTo` and `unitMappedTo`. Send `replace: true` to move them. ' +
+    '422 `unprocessable` when the lock belongs to another location than the unit (its grants would be requested from the wrong Tapkey account).',
   request: { params: unitParams, ...jsonBody(openapi(mappingInput, 'MappingInput')) },
   responses: {
     200: json(MappingSchema, 'Unchanged or replaced'),
     201: json(MappingSchema, 'Created'),
-    ...errors(400, 401, 404, 413),
+    ...errors(400, 401, 404, 413, 422),
     409: json(
       z.object({ error: z.object({ code: z.literal('conflict'), message: z.string() }), fieldErrors: z.array(fieldErrorSchema), details: openapi(mappingConflictSchema, 'MappingConflict') }),
       'The lock or the unit is already mapped elsewhere',
@@ -109,6 +110,9 @@ export const mappingsRouter = createRouter()
           [{ path: 'lockId', message: 'Unknown lock' }],
         );
 
+      const infos = await locationInfos(tx, organizationId);
+      const mismatch = locationMismatch(unit, lock, (id) => infos.get(id));
+      if (mismatch) throw new ApiError('unprocessable', mismatch.message, [{ path: 'lockId', message: mismatch.message }]);
       const current = (
         await selectMappings(tx).where(and(eq(mappings.organizationId, organizationId), or(eq(mappings.unitId, unit.id), eq(mappings.lockId, lockId))))
       ).map(toMapping);

@@ -57,6 +57,7 @@ const errorDescriptions = {
   404: 'No such resource in your organization',
   409: 'Conflicts with the current state (see `details`)',
   413: 'Request body larger than 1 MiB',
+  422: 'Well-formed but not acceptable (the message says why)',
   503: 'Not ready (database unreachable)',
 } as const;
 

@@ -2,8 +2,8 @@
  * The rule of the product, as a pure function: which Tapkey access a booking should have now.
  * A grant is wanted when the booking is reserved or active and not moved out, its unit is in a
  * Tapkey-connected location and mapped to a lock, it has an email, sync applies (full mode, or
- * switched on in gradual mode), it was not revoked by hand, and (trigger "move-in date reached")
- * move-in has come. Validity is move-in day start to the day after move-out, in the location's
+ * in gradual mode made after the connection, or switched on by hand), it was not revoked by hand,
+ * and (only the trigger "move-in date reached") move-in has come. Validity is move-in day start to the day after move-out, in the location's
  * time zone, for both triggers: a stable window, so re-evaluating never churns grants.
  * Total: a stored booking whose dates are not real calendar dates (written before they were
  * validated, or by hand) answers `invalid_dates` for itself instead of throwing, so one bad row
@@ -25,10 +25,48 @@ export type AccessStatus =
   | 'invalid_dates';
 
 export interface AccessFacts {
-  booking: { state: 'reserved' | 'active' | 'ended' | 'cancelled'; tenantEmail: string | null; moveIn: string; moveOut: string | null; syncEnabled: boolean; accessRevoked: boolean };
-  location: { timeZone: string; tapkey: { syncMode: 'gradual' | 'full'; accessTrigger: 'booking_creation' | 'move_in_reached' } | null } | null;
+  booking: {
+    state: 'reserved' | 'active' | 'ended' | 'cancelled';
+    tenantEmail: string | null;
+    moveIn: string;
+    moveOut: string | null;
+    /** Override of the mode: null = the mode decides. */
+    syncEnabled: boolean | null;
+    accessRevoked: boolean;
+    /** When the booking was made in the manager (null: unknown, then `createdAt`, first seen). */
+    bookedAt?: Date | null;
+    createdAt?: Date;
+  };
+  location: { timeZone: string; tapkey: TapkeySyncSettings | null } | null;
   lockId: string | null;
   now: Date;
+}
+
+export type AccessTrigger = 'booking_creation' | 'move_in_reached';
+export interface TapkeySyncSettings {
+  syncMode: 'gradual' | 'full';
+  accessTrigger: AccessTrigger;
+  accessTriggers?: AccessTrigger[];
+  connectedAt?: string;
+}
+
+/** Every trigger switched on; settings stored before triggers became a list have one. */
+export const triggersOf = (s: Pick<TapkeySyncSettings, 'accessTrigger' | 'accessTriggers'>): AccessTrigger[] =>
+  s.accessTriggers?.length ? s.accessTriggers : [s.accessTrigger];
+
+/**
+ * Whether sync applies to a booking: full mode, every booking; gradual mode (the seed: "only new
+ * bookings are going to be managed"), bookings made after the connection; a hand-set override
+ * wins over both. A booking made at an unknown time counts from when it was first seen.
+ */
+export function syncApplies(booking: AccessFacts['booking'], settings: TapkeySyncSettings, moveInStart: Date): boolean {
+  if (booking.syncEnabled !== null) return booking.syncEnabled;
+  if (settings.syncMode === 'full') return true;
+  if (!settings.connectedAt) return false;
+  // Unknown booking time: first seen, but a booking moved into before the connection was
+  // surely made before it (a file or list intake sees old bookings for the first time).
+  const made = booking.bookedAt ?? (booking.createdAt && booking.createdAt < moveInStart ? booking.createdAt : moveInStart);
+  return made.getTime() >= new Date(settings.connectedAt).getTime();
 }
 
 export type Desired =
@@ -98,10 +136,11 @@ export function desiredAccess(f: AccessFacts): Desired {
   const { validFrom, validBefore } = window;
   if (validBefore && validBefore.getTime() <= f.now.getTime()) return { want: false, status: 'moved_out' };
   if (b.accessRevoked) return { want: false, status: 'revoked_manually' };
-  if (settings.syncMode === 'gradual' && !b.syncEnabled) return { want: false, status: 'sync_off' };
+  if (!syncApplies(b, settings, validFrom)) return { want: false, status: 'sync_off' };
   if (!f.lockId) return { want: false, status: 'unit_not_mapped' };
   if (!b.tenantEmail) return { want: false, status: 'no_email' };
-  if (settings.accessTrigger === 'move_in_reached' && validFrom.getTime() > f.now.getTime())
+  // "Booking creation" grants at once; "move-in date reached" alone waits for move-in.
+  if (!triggersOf(settings).includes('booking_creation') && validFrom.getTime() > f.now.getTime())
     return { want: false, status: 'waiting_for_move_in', recheckAt: validFrom };
   return { want: true, lockId: f.lockId, email: b.tenantEmail.toLowerCase(), validFrom, validBefore };
 }

@@ -5,6 +5,8 @@
 import type { AccessNotice, Booking, Grant } from '../../lib/contract.ts';
 import { translate, type Language, type MessageKey } from '../../lib/i18n/index.ts';
 import type { tapkeyNotices } from '../db/schema/index.ts';
+import { DEFAULT_STALE_DAYS, isStale } from '../bookings/stale.ts';
+import { dayStart, syncApplies } from './access.ts';
 import { desiredFor, describeStatus, type Facts, type GrantRow } from './grants.ts';
 
 /** The merge field the manager's email template uses for the tenant's email (our syntax). */
@@ -44,7 +46,14 @@ export function accessOf(f: Facts, lang: Language, now: Date): Booking['access']
   return { status: d.status, message: t(`tapkeyServer.access.${d.status}`, { date }) };
 }
 
-export function toBooking(f: Facts, lang: Language, now: Date): Booking {
+/** Whether sync applies to the booking now: the location's mode (or the override). */
+function syncEnabledOf(f: Facts): boolean {
+  const settings = f.location?.tapkey;
+  if (!settings) return f.booking.syncEnabled ?? false;
+  return syncApplies(f.booking, settings, dayStart(f.booking.moveIn, f.location!.timeZone));
+}
+
+export function toBooking(f: Facts, lang: Language, now: Date, staleDays: number = DEFAULT_STALE_DAYS): Booking {
   const b = f.booking;
   return {
     id: b.id,
@@ -56,7 +65,12 @@ export function toBooking(f: Facts, lang: Language, now: Date): Booking {
     moveIn: b.moveIn,
     moveOut: b.moveOut,
     state: b.state,
-    syncEnabled: b.syncEnabled,
+    syncEnabled: syncEnabledOf(f),
+    syncOverride: b.syncEnabled,
+    bookedAt: b.bookedAt?.toISOString() ?? null,
+    lastSeenAt: b.lastSeenAt.toISOString(),
+    lastSeenVia: b.lastSeenVia,
+    stale: isStale(b, now, staleDays),
     grant: f.grant ? toGrant(f.grant) : null,
     access: accessOf(f, lang, now),
     accessRevoked: b.accessRevoked,

@@ -108,9 +108,9 @@ describe('the first day through the admin messages', () => {
 
   it('sync mode and both triggers are saved', async () => {
     const { location } = await w.send({ type: 'adminSaveSyncMode', locationId, syncMode: 'full', triggers: ['move_in_reached', 'booking_creation'] });
-    expect(location.tapkey).toMatchObject({ syncMode: 'full', accessTrigger: 'booking_creation', noticeTriggers: ['booking_creation', 'move_in_reached'] });
+    expect(location.tapkey).toMatchObject({ syncMode: 'full', accessTrigger: 'booking_creation', accessTriggers: ['booking_creation', 'move_in_reached'] });
     const only = await w.send({ type: 'adminSaveSyncMode', locationId, syncMode: 'full', triggers: ['move_in_reached'] });
-    expect(only.location.tapkey).toMatchObject({ accessTrigger: 'move_in_reached', noticeTriggers: ['move_in_reached'] });
+    expect(only.location.tapkey).toMatchObject({ accessTrigger: 'move_in_reached', accessTriggers: ['move_in_reached'] });
     await w.send({ type: 'adminSaveSyncMode', locationId, syncMode: 'full', triggers: ['booking_creation'] });
   });
 

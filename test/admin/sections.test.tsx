@@ -33,7 +33,7 @@ const location = (over: Partial<Location> = {}): Location => ({
 });
 const summary = (l: Location, counts = { units: 3, locks: 5, bookings: 2 }): LocationSummary => ({ location: l, counts });
 const connected = (over: Partial<NonNullable<Location['tapkey']>> = {}) =>
-  location({ tapkey: { clientId: 'client-1', ownerAccountId: OWNER, hasSecret: true, syncMode: 'full', accessTrigger: 'booking_creation', ...over } });
+  location({ tapkey: { clientId: 'client-1', ownerAccountId: OWNER, hasSecret: true, syncMode: 'full', accessTrigger: 'booking_creation', accessTriggers: ['booking_creation'], connectedAt: now, ...over } });
 
 const emptyReport = (): SyncRun['report'] => ({
   bookingsWithoutEmail: { count: 0, items: [] },

@@ -148,7 +148,7 @@ describe('the first day through the AccessBridge admin page', () => {
     await mode.getByRole('checkbox', { name: 'Move-in date reached' }).check();
     await mode.getByRole('button', { name: 'Save' }).click();
     await status(admin, 'Saved: full sync. Run it under “Full sync”.').waitFor();
-    expect((await api.json('GET', '/v1/locations')).body.items[0].tapkey).toMatchObject({ syncMode: 'full', noticeTriggers: ['booking_creation', 'move_in_reached'] });
+    expect((await api.json('GET', '/v1/locations')).body.items[0].tapkey).toMatchObject({ syncMode: 'full', accessTriggers: ['booking_creation', 'move_in_reached'] });
   });
 
   it('imports the locks from Tapkey and lists them', async () => {

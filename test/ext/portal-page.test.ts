@@ -49,6 +49,22 @@ describe('classifyPage', () => {
     expect(classifyPage(document, `${base}/lock-details?id=${A}`)).toMatchObject({ kind: 'lock', lock: { id: A, title: 'A05 door' } });
   });
 
+  it('takes neither the locking system settings page nor a user page for a lock', () => {
+    const USER = '5c1d2e3f-4a5b-4c6d-8e7f-90a1b2c3d4e5';
+    page('<h1>Locking system settings</h1>');
+    expect(classifyPage(document, `${base}/owners/${OWNER}/settings`)).toEqual({ kind: 'none' });
+    expect(classifyPage(document, `${base}/#/owners/${OWNER}/settings`)).toEqual({ kind: 'none' });
+    page('<h1>Anna Müller</h1>');
+    expect(classifyPage(document, `${base}/owners/${OWNER}/users/${USER}`)).toEqual({ kind: 'none' });
+    expect(classifyPage(document, `${base}/users/${USER}`)).toEqual({ kind: 'none' });
+    // A bare UUID is a lock only when the organization knows it as one.
+    page('<h1>Side door</h1>');
+    expect(classifyPage(document, `${base}/x/${A}`)).toEqual({ kind: 'none' });
+    expect(classifyPage(document, `${base}/x/${A}`, new Set([A]))).toEqual({ kind: 'lock', lock: { id: A, title: 'Side door', pageUrl: `${base}/x/${A}` } });
+    // Known locks never turn an owner's or a user's UUID into a lock.
+    expect(classifyPage(document, `${base}/owners/${A}/settings`, new Set([A]))).toEqual({ kind: 'none' });
+  });
+
   it('is nothing on pages without a lock', () => {
     page('<h1>Users</h1><a href="/owners/1/users">Users</a>');
     expect(classifyPage(document, `${base}/owners/1/users`)).toEqual({ kind: 'none' });

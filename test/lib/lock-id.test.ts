@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractLockId, lockIdSchema } from '../../lib/lock-id.ts';
+import { extractLockId, extractOwnerAccountId, lockIdSchema, namedLockId } from '../../lib/lock-id.ts';
 
 const LOCK = 'ea610634-4fc0-4084-85b2-bebf52c3595f';
 const OWNER = '0b8c3d2e-1111-4222-8333-944455556666';
@@ -37,8 +37,26 @@ describe('extractLockId', () => {
     expect(extractLockId(url)).toBeNull();
   });
 
-  it('takes the owner UUID as a last resort when no locks segment exists (documented rule)', () => {
-    expect(extractLockId(`https://my.tapkey.com/owners/${OWNER}`)).toBe(OWNER);
+  // Changed deliberately: the owner UUID used to be taken as a last resort, which made the
+  // locking system's own pages (settings) look like lock pages.
+  it('never takes a UUID that follows an owner, user or contact segment', () => {
+    expect(extractLockId(`https://my.tapkey.com/owners/${OWNER}`)).toBeNull();
+    expect(extractLockId(`https://my.tapkey.com/owners/${OWNER}/settings`)).toBeNull();
+    expect(extractLockId(`https://my.tapkey.com/owners/${OWNER}/users/${OTHER}`)).toBeNull();
+    expect(extractLockId(`https://my.tapkey.com/#/owners/${OWNER}/contacts/${OTHER}`)).toBeNull();
+  });
+
+  it('reads the owner account (locking system) a URL names', () => {
+    expect(extractOwnerAccountId(`https://my.tapkey.com/owners/${OWNER.toUpperCase()}/locks/${LOCK}`)).toBe(OWNER);
+    expect(extractOwnerAccountId(`https://my.tapkey.com/#/owners/${OWNER}/settings`)).toBe(OWNER);
+    expect(extractOwnerAccountId(`https://my.tapkey.com/locks/${LOCK}`)).toBeNull();
+  });
+
+  it('names a lock only after a lock segment', () => {
+    expect(namedLockId(`https://my.tapkey.com/owners/${OWNER}/boundlocks/${LOCK}`)).toBe(LOCK);
+    expect(namedLockId(`https://my.tapkey.com/lock-details?id=${LOCK}`)).toBe(LOCK);
+    expect(namedLockId(`https://my.tapkey.com/${OWNER}/${LOCK}`)).toBeNull();
+    expect(namedLockId(`https://my.tapkey.com/owners/${OWNER}/settings`)).toBeNull();
   });
 });
 

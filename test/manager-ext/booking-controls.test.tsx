@@ -41,6 +41,11 @@ function booking(status: string, message: string, over: Partial<Booking> = {}, g
     moveOut: page.moveOut,
     state: 'active',
     syncEnabled: true,
+    syncOverride: null,
+    bookedAt: null,
+    lastSeenAt: now,
+    lastSeenVia: 'page',
+    stale: false,
     grant: grant
       ? { id, bookingId: id, lockId: 'ea610634-4fc0-4084-85b2-bebf52c3595f', email: page.tenantEmail!, state: 'active', reason: null, tapkeyGrantId: null, validFrom: null, validBefore: null, updatedAt: now, ...grant }
       : null,

@@ -72,6 +72,7 @@ const examples: Record<MessageType, unknown> = {
   getMappingForLock: { lockId: LOCK },
   saveMapping: { unitExternalId: 'U1', lockId: LOCK },
   captureLocks: { locks: [{ id: LOCK, title: 'A', pageUrl: `${PORTAL}/x` }] },
+  knownLocks: { ids: [LOCK] },
   getSettings: {},
   saveSettings: { apiUrl: 'https://evil.example' },
   savePreferences: { language: 'de' },
@@ -100,6 +101,9 @@ const examples: Record<MessageType, unknown> = {
   unmapUnit: { unitExternalId: 'U1' },
   pushBooking: {
     booking: { externalId: 'B1', unitExternalId: 'U1', tenantName: null, tenantEmail: null, tenantPhone: null, moveIn: '2026-01-01', moveOut: null, state: null },
+  },
+  captureBookings: {
+    bookings: [{ externalId: 'B1', unitExternalId: 'U1', tenantEmail: null, tenantPhone: null, moveIn: '2026-01-01', moveOut: null, state: null }],
   },
   revokeBookingAccess: { externalId: 'B1' },
   restoreBookingAccess: { externalId: 'B1' },
@@ -149,9 +153,9 @@ const examples: Record<MessageType, unknown> = {
  */
 const allowed: Record<string, (t: MessageType) => boolean> = {
   extensionPage: () => true,
-  portalScript: (t) => ['ping', 'status', 'listUnits', 'getMappingForLock', 'saveMapping', 'captureLocks'].includes(t),
+  portalScript: (t) => ['ping', 'status', 'listUnits', 'getMappingForLock', 'saveMapping', 'captureLocks', 'knownLocks'].includes(t),
   managerScript: (t) =>
-    ['ping', 'status', 'managerPage', 'upsertUnit', 'unitMapping', 'listLocks', 'saveMapping', 'unmapUnit', 'pushBooking', 'bookingAccess', 'revokeBookingAccess', 'restoreBookingAccess', 'setBookingSync'].includes(t) ||
+    ['ping', 'status', 'managerPage', 'upsertUnit', 'unitMapping', 'listLocks', 'saveMapping', 'unmapUnit', 'pushBooking', 'captureBookings', 'bookingAccess', 'revokeBookingAccess', 'restoreBookingAccess', 'setBookingSync'].includes(t) ||
     // The Keycafe booking dialog opens on manager booking pages.
     ['keycafeAccounts', 'keycafeKeys', 'keycafeBookings', 'keycafeBooking', 'keycafeBook', 'keycafeCancel', 'keycafeRetry'].includes(t),
 };

@@ -59,7 +59,7 @@ beforeAll(async () => {
   api = await startTestApi();
   locationId = (await api.json('POST', '/v1/locations', { name: 'Site' })).body.id;
   expect((await api.json('PUT', '/v1/units/U1', { name: 'A-01' })).status).toBe(201);
-  writeRoutes = (await loadRoutes(api)).routes.filter((r) => r.path.startsWith('/v1/') && r.method !== 'GET' && r.path !== '/v1/mappings/import');
+  writeRoutes = (await loadRoutes(api)).routes.filter((r) => r.path.startsWith('/v1/') && r.method !== 'GET' && r.path !== '/v1/mappings/import' && r.path !== '/v1/locations/{id}/bookings/import');
 });
 afterAll(() => api?.close());
 
@@ -140,6 +140,20 @@ describe('small but hostile JSON', () => {
       // with a field error; other text reaches the database's own NUL refusal.
       expect(['bad_request', 'validation_failed']).toContain(res.body.error.code);
     }
+  });
+});
+
+// The bookings file import (like the mapping file import) has its own 5 MiB cap.
+describe('bookings file import cap', () => {
+  it(`a streamed upload over ${MAX_IMPORT_BYTES / 1024 / 1024} MiB (no Content-Length) is 413`, async () => {
+    const location = await api.json('POST', '/v1/locations', { name: 'Size limits' });
+    const res = await api.fetch(`/v1/locations/${location.body.id}/bookings/import?dryRun=true`, {
+      method: 'POST',
+      headers: { 'content-type': FILE_CONTENT_TYPES.csv },
+      body: streamed(MAX_IMPORT_BYTES + 256 * 1024, 'Booking ID,Unit ID,Move-in\r\n'),
+      duplex: 'half',
+    } as RequestInit);
+    await expect413(res, 'streamed bookings import');
   });
 });
 

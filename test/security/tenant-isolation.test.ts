@@ -106,9 +106,15 @@ const fixtures: Record<string, Attack[]> = {
     },
   ],
   'PUT /v1/bookings/{externalId}': [
-    { expect: 'refused', body: (a) => ({ unitExternalId: a.unitExternalId, tenantEmail: 'bravo@example.com', moveIn: today }) },
+    { expect: 'refused', body: (a) => ({ unitExternalId: a.unitExternalId, tenantEmail: 'bravo@example.com', moveIn: today, state: 'active' }) },
   ],
   'PATCH /v1/bookings/{externalId}': [{ expect: 'not_found', body: () => ({ syncEnabled: false }) }],
+  // B reporting A's booking id on A's unit id: B has no such unit, so the row is refused in B's
+  // own namespace (the answer is 200 with the row in `refused`); A's booking stays as it is.
+  'POST /v1/bookings/batch': [{ expect: 'own', body: (a) => ({ bookings: [{ externalId: a.bookingExternalId, unitExternalId: a.unitExternalId, moveIn: today, state: 'ended' }] }) }],
+  // Not token authenticated: unsigned, with or without B's token, it is refused like any location id.
+  'POST /v1/hooks/bookings/{locationId}': [{ expect: 'refused', body: (a) => ({ eventId: 'bravo-1', bookings: [{ externalId: a.bookingExternalId, unitExternalId: a.unitExternalId, moveIn: today, state: 'ended' }] }) }],
+  'PUT /v1/locations/{id}/bookings/import-settings': [{ expect: 'not_found', body: () => ({ columns: { externalId: 'Booking', unitExternalId: 'Unit', moveIn: 'Move-in' } }) }],
   'POST /v1/keycafe/bookings': [
     {
       expect: 'refused',
@@ -131,6 +137,7 @@ const fixtures: Record<string, Attack[]> = {
 function idFor(path: string, param: string, t: Tenant): string | undefined {
   const before = path.slice(0, path.indexOf(`{${param}}`));
   if (/\/v1\/locations\/$/.test(before)) return t.locationId;
+  if (/\/v1\/hooks\/bookings\/$/.test(before)) return t.locationId;
   if (/\/v1\/units\/$/.test(before)) return t.unitExternalId;
   if (/\/v1\/locks\/$/.test(before)) return t.capturedLockId;
   if (/\/v1\/keycafe\/bookings\/$/.test(before)) return t.keycafeBookingId;

@@ -174,7 +174,8 @@ describe('no grant, and why', () => {
     const gradual = await createLocation(w.api, { name: 'Gradual site', syncMode: 'gradual', accessTrigger: 'move_in_reached' });
     await setupUnits(w.api, gradual, [u(7)], { map: false, prefix: 'G-' });
     expect((await w.api.json('PUT', `/v1/units/G-${u(7).externalId}/mapping`, { lockId: stableUuid('lock:Main entrance') })).status).toBe(201);
-    const off = await put('B10', { unitExternalId: `G-${u(7).externalId}`, tenantEmail: 'g@example.com', moveIn: '2099-01-01' });
+    // Gradual mode manages bookings made after the connection; this one was made before it.
+    const off = await put('B10', { unitExternalId: `G-${u(7).externalId}`, tenantEmail: 'g@example.com', moveIn: '2099-01-01', bookedAt: '2020-01-01T00:00:00Z' });
     expect(off.body.access.status).toBe('sync_off');
     const on = await put('B10', { unitExternalId: `G-${u(7).externalId}`, tenantEmail: 'g@example.com', moveIn: '2099-01-01', syncEnabled: true });
     expect(on.body.syncEnabled).toBe(true);

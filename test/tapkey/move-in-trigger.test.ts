@@ -62,7 +62,7 @@ describe('move-in date reached', () => {
     const locationId = await createLocation(first.api, { accessTrigger: 'move_in_reached' });
     await first.json('POST', `/v1/locations/${locationId}/tapkey/import-locks`);
     await setupUnits(first.api, locationId, [unit]);
-    const put = await first.json('PUT', '/v1/bookings/M1', { unitExternalId: unit.externalId, tenantEmail: 'movein@example.com', moveIn: '2027-03-15', moveOut: '2027-03-20' });
+    const put = await first.json('PUT', '/v1/bookings/M1', { unitExternalId: unit.externalId, tenantEmail: 'movein@example.com', moveIn: '2027-03-15', moveOut: '2027-03-20', state: 'active' });
     expect(put.status).toBe(201);
     expect(put.body.grant).toBeNull();
     expect(put.body.access).toMatchObject({ status: 'waiting_for_move_in', message: expect.stringContaining('March 15, 2027') });

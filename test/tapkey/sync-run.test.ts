@@ -38,7 +38,7 @@ beforeAll(async () => {
   await setupUnits(w.api, locationId, units.slice(0, 10));
   await setupUnits(w.api, locationId, units.slice(10), { map: false });
   const put = (id: string, unit: number, email: string | null, extra: Record<string, unknown> = {}) =>
-    w.api.json('PUT', `/v1/bookings/${id}`, { unitExternalId: u(unit).externalId, tenantEmail: email, moveIn: '2026-01-01', ...extra });
+    w.api.json('PUT', `/v1/bookings/${id}`, { unitExternalId: u(unit).externalId, tenantEmail: email, moveIn: '2026-01-01', state: 'active', ...extra });
   for (let i = 0; i < 6; i++) await put(`B${i}`, i, `tenant${i}@example.com`);
   await put('B6', 6, null);
   await put('B7', 7, 'someone@gmial.com');

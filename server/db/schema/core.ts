@@ -39,8 +39,10 @@ export const locations = pgTable(
       ownerAccountId: string;
       syncMode: 'gradual' | 'full';
       accessTrigger: 'booking_creation' | 'move_in_reached';
-      /** The manager's email triggers the "access ready" text is set up for (admin page). */
-      noticeTriggers?: ('booking_creation' | 'move_in_reached')[];
+      /** Every trigger switched on (the seed: "Booking creation" and/or "Move-in date reached"). */
+      accessTriggers?: ('booking_creation' | 'move_in_reached')[];
+      /** When Tapkey was connected: gradual mode manages bookings made after it. */
+      connectedAt?: string;
     } | null>(),
     tapkeySecret: text('tapkey_secret_enc'),
     keycafe: jsonb('keycafe').$type<{ accountEmail: string; authType?: 'token' | 'key' } | null>(),

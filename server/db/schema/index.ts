@@ -3,3 +3,4 @@ export * from './core.ts';
 export * from './outbox.ts';
 export * from './tapkey.ts';
 export * from './keycafe.ts';
+export * from './bookings.ts';

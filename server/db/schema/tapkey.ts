@@ -19,14 +19,26 @@ export const bookings = pgTable(
     moveIn: text('move_in').notNull(),
     moveOut: text('move_out'),
     state: text('state', { enum: ['reserved', 'active', 'ended', 'cancelled'] }).notNull(),
-    /** Gradual sync mode: only bookings switched on get a grant. */
-    syncEnabled: boolean('sync_enabled').notNull().default(false),
+    /**
+     * Per-booking override of the location's sync mode: null = the mode decides (gradual: only
+     * bookings made after the connection), true/false = switched on/off by hand.
+     */
+    syncEnabled: boolean('sync_enabled'),
+    /** When the booking was made in the manager, if an intake said so (else: first seen). */
+    bookedAt: tsNullable('booked_at'),
+    /** The last time any intake (page, list, file, webhook, API) reported this booking. */
+    lastSeenAt: ts('last_seen_at'),
+    lastSeenVia: text('last_seen_via'),
     /** Access revoked by hand (POST .../revoke) until restored. */
     accessRevoked: boolean('access_revoked').notNull().default(false),
     createdAt: ts('created_at'),
     updatedAt: ts('updated_at'),
   },
-  (t) => [uniqueIndex('bookings_org_external_idx').on(t.organizationId, t.externalId), index('bookings_org_unit_idx').on(t.organizationId, t.unitId)],
+  (t) => [
+    uniqueIndex('bookings_org_external_idx').on(t.organizationId, t.externalId),
+    index('bookings_org_unit_idx').on(t.organizationId, t.unitId),
+    index('bookings_org_seen_idx').on(t.organizationId, t.lastSeenAt),
+  ],
 );
 
 export type TouchedPair = { lockId: string; email: string };
