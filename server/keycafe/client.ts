@@ -72,7 +72,7 @@ export const keycafeApiAccess = z
      * "Returned only for scheduled accesses" (access-object). A link that is not https is
      * dropped, not the access: its booking code still opens the box.
      */
-    checkinLink: z.unknown().transform((v) => safeLinkUrl(v)),
+    checkinLink: z.unknown().optional().transform((v) => safeLinkUrl(v)),
     /** access-object: "The keys for which access has been given"; an object in every example, a list accepted. */
     key: z.union([keyRef, z.array(keyRef).min(1)]),
     user: userRef,
