@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark in one run, each figure next to a baseline measured in the
- * same run and next to the target of issue 9, written to bench/results.json (everything, raw
+ * same run and next to its target, written to bench/results.json (everything, raw
  * figures included) and bench/results.md (the readable summary). Misses are reported as
  * misses; a benchmark that cannot run here (no Chromium, no PostgreSQL) is reported skipped
  * with the reason, one that fails is reported with its error, and the others still run.
@@ -387,7 +387,7 @@ function markdown(): string {
     `Generated ${new Date().toISOString()} by \`npm run bench${quick ? ' -- --quick' : ''}\` in ${Math.round((Date.now() - started) / 1000)} s on ${cpus().length} CPU(s), Node ${process.version}. ` +
       `Load average at start ${loadStart.map((l) => round(l, 2)).join(' / ')}, at end ${loadavg().map((l) => round(l, 2)).join(' / ')} (a shared machine makes every figure noisier; baselines are measured in the same run for that reason).`,
     '',
-    'Verdict: **met** / **MISSED** against the target of issue 9; `info` where the issue sets no target.',
+    'Verdict: **met** / **MISSED** against its target; `info` where there is no target.',
     '',
   ];
   for (const area of [...new Set(figures.map((f) => f.area))]) {

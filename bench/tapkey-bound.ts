@@ -5,7 +5,7 @@
  * list of its lock, then the grant creation — the calls the full sync makes
  * (bench/tapkey-full-sync.ts reports ≈ N lists + N creates), at the outbox's concurrency.
  *
- * Tapkey documents no rate limit (shared/PROVIDERS.md), so this measured service time is the
+ * Tapkey documents no rate limit, so this measured service time is the
  * bound the sync is compared with: sync time / bound = AccessBridge's overhead factor.
  *
  *   npx tsx bench/tapkey-bound.ts [--bookings 10000] [--concurrency 4]

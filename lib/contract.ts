@@ -39,7 +39,7 @@ export type ErrorCode = z.infer<typeof errorCodeSchema>;
 export const fieldErrorSchema = z.object({ path: z.string(), message: z.string() });
 export type FieldError = z.infer<typeof fieldErrorSchema>;
 
-/** Every API error answers with this body (DESIGN.md, "Contract"). */
+/** Every API error answers with this body: a stable code, a message for people, field errors. */
 export const errorBodySchema = z.object({
   error: z.object({ code: errorCodeSchema, message: z.string() }),
   fieldErrors: z.array(fieldErrorSchema),
@@ -732,7 +732,7 @@ export type WhoAmI = z.infer<typeof whoAmISchema>;
 /** Cursor-less list envelope used by every list route. */
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int() });
 
-// ---------- embedded widget (issue 8) ----------
+// ---------- embedded widget ----------
 
 /** What a widget token may do; each widget route needs one of these (server/widget/scopes.ts). */
 export const widgetActions = ['keycafe:book', 'keycafe:read', 'mapping:write', 'mapping:read'] as const;

@@ -1,7 +1,8 @@
 /**
- * The bulk mapping file (DESIGN.md, "Bulk mapping file"): the exact two-column layout of the
- * seed's Excel list, the limits, and the import report the API answers and the options page
- * shows row by row. Shared by the server and the extension.
+ * The bulk mapping file: the exact two-column layout of the Excel list Kinnovis support takes
+ * for the Tapkey mapping (`Tapkey Lock ID`, `Kinnovis Unit Name`), the limits, and the import
+ * report the API answers and the options page shows row by row. Shared by the server and the
+ * extension.
  */
 import { z } from 'zod';
 import { translate, type Language, type MessageKey } from './i18n/index.ts';

@@ -44,7 +44,7 @@ export type CapturedLock = z.infer<typeof capturedLockSchema>;
 
 const queueItemId = z.string().min(1).max(100);
 
-// ---------- manager pages, site profiles and mapping files (issue 7) ----------
+// ---------- manager pages, site profiles and mapping files ----------
 // Handlers: entrypoints/background/{manager,profiles,bulk}.ts. One block, so the extension's
 // core messages above and below stay readable on their own.
 
@@ -219,7 +219,7 @@ export interface ManagerResponseMap {
   setBookingSync: { booking: Booking };
 }
 
-// ---------- Keycafe booking dialog and popup (issue 8) ----------
+// ---------- Keycafe booking dialog and popup ----------
 // Handlers: entrypoints/background/keycafe.ts. The dialog (components/keycafe/) runs in the
 // popup and in the manager content script; the booking itself is checked with the contract's
 // `keycafeBookingInput` by the handler (importing lib/contract.ts here would put its schemas

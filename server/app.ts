@@ -25,9 +25,6 @@ import { widgetCors, widgetRouter } from './routes/widget.ts';
 import { HOOK_PATH_PREFIX, hooksRouter } from './routes/hooks.ts';
 import { bookingImportRouter, isBookingImportPath } from './routes/booking-import.ts';
 
-export { createRouter };
-// Transitional: the types live in env.ts (imported from there inside the server).
-export type { AppDeps, AppEnv };
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 

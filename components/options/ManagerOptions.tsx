@@ -6,7 +6,7 @@ import './manager-options.css';
 /** Called from a click handler: the browser shows its prompt only for a user gesture. */
 const requestHost = (pattern: string) => browser.permissions.request({ origins: [pattern] });
 
-/** The options page's manager sections (issue 7): site profiles and bulk mapping files. */
+/** The options page's manager sections: site profiles and bulk mapping files. */
 export function ManagerOptions() {
   return (
     <>

@@ -26,7 +26,7 @@ import {
 /** A mapping dialog needs the whole list for suggestions; beyond this it searches a prefix. */
 export const MAX_UNITS = 2000;
 
-/** The messages this service answers; the manager's (issue 7) have their own modules. */
+/** The messages this service answers; the manager's, Keycafe's, the admin page's and the mapping proposal's have their own modules. */
 export type CoreHandlers = Omit<Handlers, ManagerMessageType | KeycafeMessageType | MappingProposalMessageType | AdminMessageType>;
 
 export interface ServiceOptions {

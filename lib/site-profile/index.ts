@@ -1,6 +1,6 @@
 /**
  * Site profiles: how AccessBridge reads a manager's pages. The manager's URLs and markup are
- * not published (DESIGN.md, "The manager side"), so a profile says which addresses are unit and
+ * not published, so a profile says which addresses are unit and
  * booking pages, where each value sits on them, and where the controls go. Pure: runs in
  * content scripts, the options page and the background (no DOM library; extraction takes the
  * page's own `document`). One module per concern:

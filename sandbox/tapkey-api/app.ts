@@ -1,6 +1,6 @@
 /**
  * The fake Tapkey Web API as a Hono app: `POST /connect/token` (login.tapkey.com) and the REST
- * API under `/api/v1` (my.tapkey.com). Documented behaviour [DOC/TK-REPO in PROVIDERS.md]:
+ * API under `/api/v1` (my.tapkey.com). Documented behaviour (sources: SOURCES.md beside this file):
  * client-credentials token form, bearer auth, PUT to create, bare JSON arrays with OData
  * `$filter`/`$top`/`$skip`, the field names, 401 for an expired token, `POST .../Revoke`.
  * ASSUMED (the docs are silent; kept conservative): the error body `{ErrorCode, Message}`,

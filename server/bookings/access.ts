@@ -4,7 +4,7 @@
  * refuses it everywhere else). Each re-evaluates the access in the same transaction.
  */
 import { and, eq, sql } from 'drizzle-orm';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../env.ts';
 import { recordAudit } from '../audit.ts';
 import { bookings } from '../db/schema/index.ts';
 import { ApiError } from '../errors.ts';

@@ -3,7 +3,7 @@
  * webhook, API) for a number of days. Flagged in the admin views so someone checks them in
  * the manager; never revoked automatically (a missing report is not a cancellation).
  */
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../env.ts';
 
 export const DEFAULT_STALE_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -7,7 +7,7 @@
  */
 import { and, eq, inArray, isNotNull, ne } from 'drizzle-orm';
 import type { KeycafeUntrackedAccess } from '../../lib/contract.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../env.ts';
 import { keycafeAccesses, keycafeBookings } from '../db/schema/index.ts';
 import type { LocationRow } from '../resources.ts';
 import type { KeycafeClient } from './client.ts';

@@ -10,7 +10,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, sql } from 'drizzle-orm';
 import { bookingHookInput, bookingHookSecretSchema, bookingIntakeResultSchema, errorBodySchema, type BookingIntakeResult } from '../../lib/contract.ts';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../env.ts';
 import { recordAudit } from '../audit.ts';
 import { HOOK_SECRET_PREFIX, newHookSecret, REPLAY_WINDOW_SECONDS, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyHook, type HookRefusal } from '../bookings/hook-signature.ts';
 import { applyWrites, ConcurrentCreate, planWrites } from '../bookings/write.ts';

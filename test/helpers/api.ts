@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { createApp, type AppDeps } from '../../server/app.ts';
+import { createApp } from '../../server/app.ts';
+import type { AppDeps } from '../../server/env.ts';
 import { createApiToken, createOrganization } from '../../server/auth.ts';
 import type { Database } from '../../server/db/client.ts';
 import { freshDatabase } from './db.ts';

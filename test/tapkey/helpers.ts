@@ -10,7 +10,7 @@ import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_OWNER_ID, startTapkey
 import { createJobHandlers } from '../../server/jobs.ts';
 import { OutboxWorker } from '../../server/outbox/outbox.ts';
 import { clearTapkeyTokenCache } from '../../server/tapkey/client.ts';
-import type { AppDeps } from '../../server/app.ts';
+import type { AppDeps } from '../../server/env.ts';
 import { openDatabase, type Database } from '../../server/db/client.ts';
 import { startTestApi, type TestApi } from '../helpers/api.ts';
 

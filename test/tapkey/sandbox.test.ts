@@ -1,4 +1,4 @@
-/** The fake Tapkey API against the documented shapes (PROVIDERS.md) and its fault controls. */
+/** The fake Tapkey API against the documented shapes (sandbox/tapkey-api/SOURCES.md) and its fault controls. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_OWNER_ID, startTapkeySandbox, type TapkeySandbox } from '../../sandbox/tapkey-api/index.ts';
 import { demoLocks } from '../../sandbox/demo-data.ts';
