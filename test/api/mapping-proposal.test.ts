@@ -96,9 +96,10 @@ describe('download and import back', () => {
     expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="accessbridge-mapping-proposal-\d{4}-\d{2}-\d{2}\.csv"/);
     const bytes = new Uint8Array(await res.arrayBuffer());
     const lines = new TextDecoder().decode(bytes).replace(/^\ufeff/, '').trim().split('\r\n');
-    expect(lines[0]).toBe('Tapkey Lock ID,Kinnovis Unit Name,Confidence');
+    // Every field quoted (the export's guard against formulas, server/bulk/table-write.ts).
+    expect(lines[0]).toBe('"Tapkey Lock ID","Kinnovis Unit Name","Confidence"');
     expect(lines).toHaveLength(49);
-    expect(lines).toContain(`${lockOfUnit(units[0]!)},A-01,high`);
+    expect(lines).toContain(`"${lockOfUnit(units[0]!)}","A-01","high"`);
     // Unit names repeat in the other location: without `locationId` the names are ambiguous.
     const anywhere = await w.api.fetch('/v1/mappings/import?dryRun=true', { method: 'POST', body: bytes, headers: { 'content-type': 'text/csv' } });
     const r0 = importReportSchema.parse(await anywhere.json());

@@ -47,7 +47,7 @@ describe('mapping proposal handlers', () => {
     expect(p.totals).toMatchObject({ units: 3, confirmed: 1, high: 2 });
     const file = await h.mappingProposalFile({ type: 'mappingProposalFile', locationId, format: 'csv', corrections: [] }, ctx);
     expect(file.fileName).toMatch(/^accessbridge-mapping-proposal-\d{4}-\d{2}-\d{2}\.csv$/);
-    expect(new TextDecoder().decode(fromBase64(file.base64))).toContain(`${L(1)},A-01,high`);
+    expect(new TextDecoder().decode(fromBase64(file.base64))).toContain(`"${L(1)}","A-01","high"`);
   });
 
   it('answers a refused apply with the report (nothing written), and an accepted one with the applied report', async () => {
