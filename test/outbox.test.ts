@@ -4,6 +4,7 @@ import type { Database } from '../server/db/client.ts';
 import { freshDatabase } from './helpers/db.ts';
 import { organizations, outboxJobs } from '../server/db/schema/index.ts';
 import { enqueue, OutboxWorker, PermanentError, RetryableError, retryJob, type OutboxJob } from '../server/outbox/outbox.ts';
+import { waitUntil } from './helpers/wait.ts';
 
 let database: Database;
 let orgId: string;
@@ -14,13 +15,7 @@ beforeEach(async () => {
 });
 afterEach(() => database.close());
 
-async function waitFor(check: () => Promise<boolean>, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const waitFor = (check: () => Promise<boolean>, ms = 10_000) => waitUntil('the outbox', check, ms, 20);
 const jobState = async (id: string) => (await database.db.select().from(outboxJobs).where(eq(outboxJobs.id, id)))[0]!;
 
 describe('outbox', () => {

@@ -10,6 +10,7 @@ import { KeycafeService } from '../../server/keycafe/service.ts';
 import { ControllableClock, DEMO_KEYCAFE_EMAIL, DEMO_KEYCAFE_TOKEN, startKeycafeSandbox, type KeycafeSandbox, type KeycafeSandboxOptions } from '../../sandbox/keycafe/index.ts';
 import { startTestApi, type TestApi } from '../helpers/api.ts';
 import type { KeycafeBooking } from '../../lib/contract.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 export interface KeycafeWorld {
   api: TestApi;
@@ -27,15 +28,7 @@ export interface KeycafeWorld {
 
 export const fastWorker: WorkerOptions = { pollMs: 20, baseBackoffMs: 20, maxBackoffMs: 300, concurrency: 4 };
 
-export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms = 20_000, what = 'condition'): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export const waitFor = <T>(fn: () => Promise<T | null | undefined | false>, ms = 20_000, what = 'condition') => waitUntil(what, fn, ms);
 
 export const settled = (b: KeycafeBooking) => b.state !== 'pending' && b.state !== 'cancelling';
 

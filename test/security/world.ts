@@ -16,6 +16,7 @@ import { KeycafeService } from '../../server/keycafe/service.ts';
 import { OutboxWorker } from '../../server/outbox/outbox.ts';
 import { clearTapkeyTokenCache } from '../../server/tapkey/client.ts';
 import { startTestApi, type TestApi } from '../helpers/api.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 export interface World {
   api: TestApi;
@@ -93,15 +94,7 @@ export interface Tenant {
 
 type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 20_000) => waitUntil(what, fn, ms);
 
 /**
  * Seeds a tenant through the API with `token`. `tag` makes its names unique (e.g. "ALPHA"), so

@@ -13,6 +13,7 @@ import { clearTapkeyTokenCache } from '../../server/tapkey/client.ts';
 import type { AppDeps } from '../../server/env.ts';
 import { openDatabase, type Database } from '../../server/db/client.ts';
 import { startTestApi, type TestApi } from '../helpers/api.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 export interface TapkeyWorldOptions {
   sandbox?: TapkeySandbox;
@@ -96,15 +97,7 @@ export function lockOfUnit(u: DemoUnit): string {
   return demoLocks([u])[0]!.id;
 }
 
-export async function waitFor<T>(what: string, check: () => Promise<T | false | undefined | null>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export const waitFor = waitUntil;
 
 /** Waits until the booking's grant is in `state` (and, optionally, on `lockId`). */
 export async function grantState(api: TestApi, bookingId: string, state: string, lockId?: string) {
