@@ -137,7 +137,7 @@ describe('the first day through the admin messages', () => {
 
   it('runs a full sync with progress and a report, then revokes only the selected unexplained grant', async () => {
     const put = (id: string, unit: number, email: string | null) =>
-      w.api.json('PUT', `/v1/bookings/${id}`, { unitExternalId: units[unit]!.externalId, tenantEmail: email, moveIn: '2026-01-01' });
+      w.api.json('PUT', `/v1/bookings/${id}`, { unitExternalId: units[unit]!.externalId, tenantEmail: email, moveIn: '2026-01-01', state: 'active' });
     expect((await put('B1', 0, 'tenant1@example.com')).status).toBe(201);
     expect((await put('B2', 1, null)).status).toBe(201);
     expect((await put('B3', 2, 'someone@gmial.com')).status).toBe(201);
@@ -194,7 +194,7 @@ describe('the first day through the admin messages', () => {
     expect((await w.api.json('POST', '/v1/locks/captured', { locks: [{ id: lockId, title: 'New door', pageUrl: 'https://my.tapkey.com/x', locationId }] })).status).toBeLessThan(300);
     expect((await w.api.json('PUT', '/v1/units/U-NEW', { name: 'New unit', locationId })).status).toBe(201);
     expect((await w.api.json('PUT', '/v1/units/U-NEW/mapping', { lockId })).status).toBeLessThan(300);
-    expect((await w.api.json('PUT', '/v1/bookings/B4', { unitExternalId: 'U-NEW', tenantEmail: 'late@example.com', moveIn: '2026-01-01' })).status).toBe(201);
+    expect((await w.api.json('PUT', '/v1/bookings/B4', { unitExternalId: 'U-NEW', tenantEmail: 'late@example.com', moveIn: '2026-01-01', state: 'active' })).status).toBe(201);
     const failing = await waitFor('grant failed', async () => {
       const h = await w.send({ type: 'adminHealth', locationId });
       return h.tapkeyFailed.find((b) => b.externalId === 'B4') ?? null;

@@ -128,18 +128,18 @@ describe('a bad stored row does not break its location', () => {
     await w.api.json('POST', `/v1/locations/${locationId}/tapkey/import-locks`);
     await setupUnits(w.api, locationId, units);
     for (let i = 0; i < 3; i++) {
-      const res = await w.api.json('PUT', `/v1/bookings/D${i}`, { unitExternalId: units[i]!.externalId, tenantEmail: `d${i}@example.com`, moveIn: '2026-01-01' });
+      const res = await w.api.json('PUT', `/v1/bookings/D${i}`, { unitExternalId: units[i]!.externalId, tenantEmail: `d${i}@example.com`, moveIn: '2026-01-01', state: 'active' });
       expect(res.status).toBe(201);
     }
     // One booking without a grant yet (no email): its access is computed from the dates.
-    expect((await w.api.json('PUT', '/v1/bookings/D3', { unitExternalId: units[0]!.externalId, tenantEmail: null, moveIn: '2026-01-01' })).status).toBe(201);
+    expect((await w.api.json('PUT', '/v1/bookings/D3', { unitExternalId: units[0]!.externalId, tenantEmail: null, moveIn: '2026-01-01', state: 'active' })).status).toBe(201);
     await waitFor('grants active', async () => activeInTapkey(w.sb, 'd2@example.com', lockOfUnit(units[2]!)).length === 1 && activeInTapkey(w.sb, 'd1@example.com', lockOfUnit(units[1]!)).length === 1);
   }, 60_000);
   afterAll(() => w?.close());
 
   it('the API refuses impossible dates with field errors, storing nothing', async () => {
     for (const d of ['2027-99-99', '2026-02-30', '0000-01-01', '9999-12-31']) {
-      const res = await w.api.json('PUT', `/v1/bookings/X-${d}`, { unitExternalId: units[0]!.externalId, tenantEmail: 'x@example.com', moveIn: '2026-01-01', moveOut: d });
+      const res = await w.api.json('PUT', `/v1/bookings/X-${d}`, { unitExternalId: units[0]!.externalId, tenantEmail: 'x@example.com', moveIn: '2026-01-01', state: 'active', moveOut: d });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('validation_failed');
       expect(res.body.fieldErrors.map((e: { path: string }) => e.path)).toContain('moveOut');

@@ -60,7 +60,7 @@ describe('the API', () => {
     expect(res.status).toBe(400);
     expect(res.body.fieldErrors[0].path).toBe('name');
     expect(bookingInput.safeParse({ unitExternalId: 'U1000\u200b', moveIn: '2026-01-01' }).success).toBe(false);
-    const booking = await api.json('PUT', `/v1/bookings/${encodeURIComponent('B1\u200b')}`, { unitExternalId: 'U1000', moveIn: '2026-01-01' });
+    const booking = await api.json('PUT', `/v1/bookings/${encodeURIComponent('B1\u200b')}`, { unitExternalId: 'U1000', moveIn: '2026-01-01', state: 'active' });
     expect(booking.status).toBe(400);
   });
 
@@ -87,7 +87,7 @@ describe('the API', () => {
 });
 
 describe('tenant phone', () => {
-  const put = (tenantPhone: string | null) => api.json('PUT', '/v1/bookings/P1', { unitExternalId: 'U1000', moveIn: '2026-01-01', tenantPhone });
+  const put = (tenantPhone: string | null) => api.json('PUT', '/v1/bookings/P1', { unitExternalId: 'U1000', moveIn: '2026-01-01', state: 'active', tenantPhone });
 
   it.each(['call me <script>', '+999 12345678', '+49 1', '12', '+49 151 99887766 ext. 5', 'javascript:alert(1)', '+1 555 0100 0100 0100 99'])('refuses %j', async (phone) => {
     const res = await put(phone);
