@@ -264,6 +264,21 @@ function TestResult({ test }: { test: TapkeyConnectionTest }) {
         ))}
       </ul>
       <ProblemList problems={test.problems} />
+      {test.calls.length > 0 ? (
+        <>
+          <h4>{t('admin.tapkey.calls.heading')}</h4>
+          <ul class="checks" aria-label={t('admin.tapkey.calls.heading')}>
+            {test.calls.map((c) => (
+              <li key={c.call} class={`check-${c.result === 'ok' || c.result === 'fallback' ? 'ok' : c.result === 'failed' ? 'failed' : 'skipped'}`}>
+                <span class="check-state">{t(`admin.tapkey.call.${c.result}`)}</span> <code>{c.call}</code> — {c.purpose}
+                {c.status !== null ? ` (HTTP ${c.status})` : ''}
+                {c.message ? <p class="hint">{c.message}</p> : null}
+              </li>
+            ))}
+          </ul>
+          {test.lockFilter === 'client' ? <p class="hint">{t('admin.tapkey.lockFilter.client')}</p> : null}
+        </>
+      ) : null}
     </div>
   );
 }

@@ -15,15 +15,17 @@ type Loaded = { status: 'loading' } | { status: 'ready'; booking: Booking } | { 
 /** While Tapkey is being asked (grant or revocation), the state is re-read this often, this many times. */
 const POLL_MS = 2000;
 const MAX_POLLS = 30;
-type AccessWord = 'active' | 'pending' | 'failed' | 'revoked' | 'none';
+type AccessWord = 'active' | 'pending' | 'failed' | 'revoking' | 'revoked' | 'none';
 type Action = 'revoke' | 'restore' | 'retry' | 'syncOn';
 
-/** The API's access status (lib/contract.ts `access.status`) as the four grant states, or none. */
+/** The API's access status (lib/contract.ts `access.status`) as a grant state, or none. */
 export function accessWord(status: string): AccessWord {
   switch (status) {
     case 'active':
     case 'failed':
     case 'pending':
+    // Tapkey is carrying out a revocation (asynchronous): its own state, neither live nor gone.
+    case 'revoking':
       return status;
     case 'waiting_for_move_in':
       return 'pending';
@@ -95,7 +97,7 @@ export function BookingControls({ booking, keycafe, pollMs = POLL_MS }: BookingC
 
   // A grant or revocation under way settles in seconds: show it when it has.
   const l0 = loaded.value;
-  const settling = l0.status === 'ready' && l0.booking.grant?.state === 'pending';
+  const settling = l0.status === 'ready' && (l0.booking.grant?.state === 'pending' || l0.booking.grant?.state === 'revoking');
   useEffect(() => {
     if (!settling || polls.current >= MAX_POLLS) return;
     const timer = setTimeout(() => {
