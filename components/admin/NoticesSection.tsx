@@ -117,7 +117,10 @@ function Notices({ state, locationId }: { state: AdminState; locationId: string 
               <tbody>
                 {bookings.value.map((b) => (
                   <tr key={b.id} aria-current={chosen.value?.id === b.id ? 'true' : undefined}>
-                    <th scope="row">{b.externalId}</th>
+                    <th scope="row">
+                      {b.externalId}
+                      {b.stale ? <span class="tag warn">{t('admin.bookings.stale')}</span> : null}
+                    </th>
                     <td>{b.unitExternalId}</td>
                     <td>{b.tenantEmail ?? ''}</td>
                     <td>{b.access.message}</td>

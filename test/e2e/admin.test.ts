@@ -139,7 +139,8 @@ describe('the first day through the AccessBridge admin page', () => {
     await kc.getByRole('button', { name: 'Save and test connection' }).click();
     await status(admin, /^Keycafe connection works: \d+ keys in \d+ SmartBox locations\.$/).waitFor();
     await kc.getByRole('heading', { name: /^Keys \(\d+\)$/ }).waitFor();
-    expect((await api.json('GET', '/v1/locations')).body.items[0].keycafe).toEqual({ accountEmail: DEMO_KEYCAFE_EMAIL, hasToken: true });
+    // Test connection keeps the credential type that worked (server/keycafe/connection.ts).
+    expect((await api.json('GET', '/v1/locations')).body.items[0].keycafe).toEqual({ accountEmail: DEMO_KEYCAFE_EMAIL, hasToken: true, authType: 'token' });
   });
 
   it('chooses full sync with both triggers', async () => {
