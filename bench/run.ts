@@ -370,6 +370,22 @@ async function proposal() {
     });
 }
 
+/**
+ * The review screen in real Chromium: the E2E test maps the sandbox site (accept all
+ * high-confidence, correct one row, check, apply) and prints its actions and time, compared
+ * with mapping by hand (about 6 actions and 20 s per unit, the seed's dropdown one by one).
+ */
+async function proposalReview() {
+  const res = spawnSync('npx', ['vitest', 'run', '-c', 'vitest.e2e.config.ts', 'test/e2e/site-mapping.test.ts'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+  const m = `${res.stdout}`.match(/site mapping: (\d+) units \((\d+) mapped\) in (\d+) actions and ([\d.]+) s on the review screen/);
+  if (res.status !== 0 || !m) return `skipped: the review-screen E2E did not run (${`${res.stderr}`.trim().split('\n').at(-1) ?? res.status})`;
+  const [units, mapped, actions, seconds] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
+  raw.proposalReview = { units, mapped, actions, seconds };
+  const area = 'Mapping proposal (review screen, E2E in Chromium)';
+  add({ area, name: `operator actions to map the sandbox site (${units} units, ${mapped} mapped)`, value: actions, unit: 'actions', baseline: { name: 'by hand, 6 a unit', value: units * 6, unit: 'actions' }, ok: actions < units * 6 });
+  add({ area, name: `wall time on the review screen (${units} units)`, value: seconds, unit: 's', baseline: { name: 'by hand, 20 s a unit', value: units * 20, unit: 's' }, ok: seconds < units * 20 });
+}
+
 async function startup() {
   const { runStartupBench } = await import('./startup.ts');
   const f = await runStartupBench(sizes.startupRuns);
@@ -415,6 +431,7 @@ await step('tapkey', tapkey);
 await step('keycafe', keycafe);
 await step('startup', startup);
 await step('proposal', proposal);
+await step('proposal-review', proposalReview);
 
 const result = {
   generatedAt: new Date().toISOString(),
