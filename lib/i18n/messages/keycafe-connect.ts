@@ -5,7 +5,7 @@ import type { Catalog } from '../catalog.ts';
 // (docs.keycafe.com/reference/authentication-1: "API Keys", "API Token").
 const en = {
   'kcconnect.heading': 'Keycafe accounts',
-  'kcconnect.location.label': 'Location',
+  'kcconnect.location.label': 'Location for Keycafe',
   'kcconnect.secret.keep': 'A secret is saved; leave empty to keep it.',
   'kcconnect.testing': 'Asking Keycafe…',
   'kcconnect.saved': 'Keycafe account saved',
@@ -43,7 +43,7 @@ export default {
   en,
   de: {
     'kcconnect.heading': 'Keycafe-Konten',
-    'kcconnect.location.label': 'Standort',
+    'kcconnect.location.label': 'Standort für Keycafe',
     'kcconnect.secret.keep': 'Ein Geheimnis ist gespeichert; leer lassen, um es zu behalten.',
     'kcconnect.testing': 'Keycafe wird gefragt…',
     'kcconnect.saved': 'Keycafe-Konto gespeichert',
@@ -78,7 +78,7 @@ export default {
   },
   fr: {
     'kcconnect.heading': 'Comptes Keycafe',
-    'kcconnect.location.label': 'Site',
+    'kcconnect.location.label': 'Site pour Keycafe',
     'kcconnect.secret.keep': 'Un secret est enregistré ; laissez vide pour le garder.',
     'kcconnect.testing': 'Interrogation de Keycafe…',
     'kcconnect.saved': 'Compte Keycafe enregistré',
