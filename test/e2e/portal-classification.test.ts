@@ -8,22 +8,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoLocks, demoUnits } from '../../sandbox/demo-data.ts';
 import { startE2eApi, type E2eApi } from './helpers/api.ts';
 import { configureApi, launchWithExtension, type ExtensionBrowser } from './helpers/extension.ts';
+import { buildWithHostPermissions, type GrantedBuild } from './helpers/granted-build.ts';
 import { servePortalAsTapkey, type PortalAsTapkey } from './helpers/portal.ts';
 
 const USER = '5c1d2e3f-4a5b-4c6d-8e7f-90a1b2c3d4e5';
 let api: E2eApi;
 let portal: PortalAsTapkey;
 let browser: ExtensionBrowser;
+let build: GrantedBuild;
 
 beforeAll(async () => {
   api = await startE2eApi();
   portal = await servePortalAsTapkey();
-  browser = await launchWithExtension({ hostRules: [portal.hostRule], ignoreCertificateErrors: true });
+  // No extra host; the copy's UI roots are open for the locators (see granted-build.ts).
+  build = await buildWithHostPermissions([]);
+  browser = await launchWithExtension({ extensionPath: build.path, hostRules: [portal.hostRule], ignoreCertificateErrors: true });
   await (await configureApi(browser, api)).close();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
+  build?.remove();
   await portal?.close();
   await api?.close();
 });
