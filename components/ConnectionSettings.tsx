@@ -1,6 +1,6 @@
 import { useSignal } from '@preact/signals';
 import { useId } from 'preact/hooks';
-import type { SettingsView } from '../lib/messages.ts';
+import { originOf, type SettingsView } from '../lib/messages.ts';
 import { bridgeErrorOf, describeError } from './describe-error.ts';
 import { StatusMessage, type Notice } from './StatusMessage.tsx';
 import { useUi } from './ui-context.ts';
@@ -14,14 +14,11 @@ export interface ConnectionSettingsProps {
   onConnected?: () => void;
 }
 
-function originOf(url: string): string | null {
-  try {
-    const u = new URL(url.trim());
-    return /^https?:$/.test(u.protocol) ? u.origin : null;
-  } catch {
-    return null;
-  }
-}
+/** The API's origin, for http(s) addresses only (what the permission prompt can ask for). */
+const webOriginOf = (url: string) => {
+  const origin = originOf(url.trim());
+  return origin && /^https?:/.test(origin) ? origin : null;
+};
 
 /** API URL + token with Save and "Test connection" ("Connected to <organization>"). */
 export function ConnectionSettings({ settings, onSaved, requestOrigin, onConnected }: ConnectionSettingsProps) {
@@ -41,7 +38,7 @@ export function ConnectionSettings({ settings, onSaved, requestOrigin, onConnect
 
   function validUrl(): string | null {
     const value = apiUrl.value.trim();
-    urlError.value = !value ? t('options.apiUrl.required') : originOf(value) ? null : t('options.apiUrl.invalid');
+    urlError.value = !value ? t('options.apiUrl.required') : webOriginOf(value) ? null : t('options.apiUrl.invalid');
     return urlError.value ? null : value;
   }
 
@@ -58,7 +55,7 @@ export function ConnectionSettings({ settings, onSaved, requestOrigin, onConnect
     } catch (error) {
       const e = bridgeErrorOf(error);
       notice.value = { tone: 'error', text: describeError(t, error) };
-      if (e.kind === 'unreachable' && e.originPermission === false) askOrigin.value = originOf(url);
+      if (e.kind === 'unreachable' && e.originPermission === false) askOrigin.value = webOriginOf(url);
     } finally {
       busy.value = false;
     }

@@ -16,13 +16,13 @@ export const JOB_SYNC_KEYS = 'keycafe.keys.sync';
 export const KEYCAFE_JOB_ATTEMPTS = 20;
 export const SYSTEM_ACTOR = 'system:keycafe';
 
-export type BookingRow = typeof keycafeBookings.$inferSelect;
+export type KeycafeBookingRow = typeof keycafeBookings.$inferSelect;
 export type AccessRow = typeof keycafeAccesses.$inferSelect;
 
 export const createIdempotencyKey = (accessId: string) => `${JOB_CREATE_ACCESS}:${accessId}`;
 export const deleteIdempotencyKey = (accessId: string) => `${JOB_DELETE_ACCESS}:${accessId}`;
 
-export function toKeycafeBooking(b: BookingRow, accesses: AccessRow[]): KeycafeBooking {
+export function toKeycafeBooking(b: KeycafeBookingRow, accesses: AccessRow[]): KeycafeBooking {
   return {
     id: b.id,
     locationId: b.locationId,
@@ -90,7 +90,7 @@ export function deriveBookingState(cancelRequested: boolean, states: KeycafeAcce
 }
 
 /** Re-derives and stores the booking's state (inside the transaction that changed an access). */
-export async function refreshBookingState(tx: DbOrTx, organizationId: string, bookingId: string): Promise<BookingRow | null> {
+export async function refreshBookingState(tx: DbOrTx, organizationId: string, bookingId: string): Promise<KeycafeBookingRow | null> {
   const [booking] = await tx
     .select()
     .from(keycafeBookings)

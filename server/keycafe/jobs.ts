@@ -30,7 +30,7 @@ import {
   scheduleKeySync,
   SYSTEM_ACTOR,
   type AccessRow,
-  type BookingRow,
+  type KeycafeBookingRow,
 } from './bookings.ts';
 import type { CreateAccessBody, KeycafeApiAccess, KeycafeApiKey, KeycafeClient } from './client.ts';
 import { keycafeAccountOf, keycafeServiceOf } from './connection.ts';
@@ -100,10 +100,10 @@ export function keycafeJobHandlers(deps: AppDeps): Record<string, JobHandler<any
     return service().client(conn.account, 'job', { fence: fence(job) });
   }
 
-  const userOf = (b: BookingRow) => (b.recipientEmail ? { email: b.recipientEmail } : { mobile: b.recipientMobile!.replace(/^\+/, '') });
+  const userOf = (b: KeycafeBookingRow) => (b.recipientEmail ? { email: b.recipientEmail } : { mobile: b.recipientMobile!.replace(/^\+/, '') });
 
   /** The access an earlier attempt of ours created, if Keycafe has it (same key, recipient, period). */
-  async function findExisting(client: KeycafeClient, access: AccessRow, booking: BookingRow): Promise<KeycafeApiAccess | null> {
+  async function findExisting(client: KeycafeClient, access: AccessRow, booking: KeycafeBookingRow): Promise<KeycafeApiAccess | null> {
     const list = await client.listAccesses({ key: access.keyId });
     // Keycafe's user ID, once a create of this booking has returned one, identifies the visitor best.
     const [known] = await db
@@ -132,7 +132,7 @@ export function keycafeJobHandlers(deps: AppDeps): Record<string, JobHandler<any
     return candidates.find((c) => !taken.has(c.id)) ?? null;
   }
 
-  function createBody(access: AccessRow, booking: BookingRow): CreateAccessBody {
+  function createBody(access: AccessRow, booking: KeycafeBookingRow): CreateAccessBody {
     const body: CreateAccessBody = {
       user: userOf(booking),
       key: { id: access.keyId },

@@ -6,6 +6,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { AppDeps } from '../env.ts';
 import { locations } from '../db/schema/index.ts';
+import type { LocationRow } from '../resources.ts';
 import { PermanentError, type DbOrTx } from '../outbox/outbox.ts';
 import { decryptSecret } from '../secrets.ts';
 import { DEFAULT_API_URL, DEFAULT_TOKEN_URL, TapkeyClient } from './client.ts';
@@ -54,7 +55,6 @@ export function tapkeySettings(deps: AppDeps, env: NodeJS.ProcessEnv = process.e
   };
 }
 
-export type LocationRow = typeof locations.$inferSelect;
 
 /** Permanent for the outbox: retrying cannot fix missing or undecryptable settings. */
 export class TapkeyNotConnected extends PermanentError {}

@@ -12,7 +12,8 @@ import { locks } from '../db/schema/index.ts';
 import { ApiError } from '../errors.ts';
 import { translate } from '../../lib/i18n/index.ts';
 import { TapkeyError, portalPermissionsText, toApiError } from './errors.ts';
-import { clientForLocation, type LocationRow } from './config.ts';
+import type { LocationRow } from '../resources.ts';
+import { clientForLocation } from './config.ts';
 import { PAGE_ORDER, TAPKEY_SCOPES, type TapkeyClient } from './client.ts';
 
 type Problem = TapkeyConnectionTest['problems'][number];

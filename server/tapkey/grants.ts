@@ -9,6 +9,7 @@ import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { recordAudits } from '../audit.ts';
 import { bookings, locations, mappings, outboxJobs, tapkeyGrantEvents, tapkeyGrants, tapkeyTriggers, units } from '../db/schema/index.ts';
 import type { DbOrTx } from '../outbox/outbox.ts';
+import type { LocationRow } from '../resources.ts';
 import { desiredAccess, type AccessStatus, type Desired } from './access.ts';
 
 export const RECONCILE_JOB = 'tapkey.grant.reconcile';
@@ -22,7 +23,6 @@ export interface ReconcilePayload {
 
 export type BookingRow = typeof bookings.$inferSelect;
 export type GrantRow = typeof tapkeyGrants.$inferSelect;
-type LocationRow = typeof locations.$inferSelect;
 type UnitRow = typeof units.$inferSelect;
 
 export interface Facts {

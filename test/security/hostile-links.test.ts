@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturedLockInput, keycafeAccessSchema } from '../../lib/contract.ts';
 import { capturedLockSchema } from '../../lib/messages.ts';
 import { safeLinkUrl } from '../../lib/safe-url.ts';
-import { toKeycafeBooking, type AccessRow, type BookingRow } from '../../server/keycafe/bookings.ts';
+import { toKeycafeBooking, type AccessRow, type KeycafeBookingRow } from '../../server/keycafe/bookings.ts';
 import { keycafeApiAccess } from '../../server/keycafe/client.ts';
 import { locks } from '../../server/db/schema/index.ts';
 import { startTestApi, type TestApi } from '../helpers/api.ts';
@@ -50,7 +50,7 @@ describe('schemas', () => {
 
   it('a link stored before it was checked never leaves the API', () => {
     const now = new Date('2030-01-01T00:00:00.000Z');
-    const row = { id: 'b', locationId: 'l', type: 'ongoing', allKeys: false, recipientEmail: 'v@example.com', recipientMobile: null, locale: 'en', name: null, timeZone: null, startsAt: null, endsAt: null, returnReminder: false, reminder: null, startLocal: null, endLocal: null, requireVisitorId: false, visitors: 1, photoVerification: false, state: 'active', createdAt: now, updatedAt: now } as unknown as BookingRow;
+    const row = { id: 'b', locationId: 'l', type: 'ongoing', allKeys: false, recipientEmail: 'v@example.com', recipientMobile: null, locale: 'en', name: null, timeZone: null, startsAt: null, endsAt: null, returnReminder: false, reminder: null, startLocal: null, endLocal: null, requireVisitorId: false, visitors: 1, photoVerification: false, state: 'active', createdAt: now, updatedAt: now } as unknown as KeycafeBookingRow;
     const access = { keyId: '1', keyName: 'K', state: 'active', reason: null, keycafeAccessId: 'a', bookingCode: '123456', checkinLink: 'javascript:alert(1)', addedBySync: false, updatedAt: now } as unknown as AccessRow;
     const out = toKeycafeBooking(row, [access]);
     expect(out.accesses[0]).toMatchObject({ bookingCode: '123456', checkinLink: null });
