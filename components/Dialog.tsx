@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useId, useRef } from 'preact/hooks';
+import { useId, useLayoutEffect, useRef } from 'preact/hooks';
 import { activeElementBeside, trapTab } from './keycafe/focus.ts';
 import { useUi } from './ui-context.ts';
 
@@ -24,7 +24,8 @@ export function Dialog({ title, description, busy = false, onClose, children }: 
   const titleId = useId();
   const descId = useId();
 
-  useEffect(() => {
+  // Before the first paint: a key pressed as soon as the dialog shows (Escape) must reach it.
+  useLayoutEffect(() => {
     const dialog = dialogRef.current;
     // From the dialog's own root: a content script's closed shadow root hides it from the document.
     const opener = activeElementBeside(dialog);

@@ -235,12 +235,13 @@ describe('the first day through the AccessBridge admin page', () => {
     await admin.keyboard.press('Enter');
     const confirm = locations.getByRole('alertdialog', { name: 'Delete “Berlin Mitte”?' });
     await confirm.getByText('1 bookings still refer to it', { exact: false }).waitFor();
-    expect(await admin.evaluate(() => document.activeElement?.textContent)).toBe('Delete location');
+    // Focus moves to the action once the confirmation has rendered: poll, do not race it.
+    await expect.poll(() => admin.evaluate(() => document.activeElement?.textContent)).toBe('Delete location');
     const withDialog = await axeFindings(admin);
     expect(withDialog, withDialog.join('\n')).toEqual([]);
     await admin.keyboard.press('Escape');
     await confirm.waitFor({ state: 'detached' });
-    expect(await admin.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Delete Berlin Mitte');
+    await expect.poll(() => admin.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Delete Berlin Mitte');
     expect((await api.json('GET', '/v1/locations')).body.items).toHaveLength(1);
     await admin.setViewportSize({ width: 360, height: 800 });
     const overflow = await admin.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
