@@ -6,7 +6,7 @@
 import { fromBase64, toBase64 } from '../../lib/base64.ts';
 import { errorBodySchema } from '../../lib/contract.ts';
 import type { Handlers } from '../../lib/messages.ts';
-import { FILE_CONTENT_TYPES, importReportSchema, MAX_IMPORT_BYTES } from '../../lib/mapping-file.ts';
+import { FILE_CONTENT_TYPES, importReportSchema, MAX_IMPORT_BYTES, type ImportReport } from '../../lib/mapping-file.ts';
 import { ApiCallError } from './api-client.ts';
 import type { ManagerDeps } from './manager.ts';
 
@@ -60,24 +60,32 @@ export function createBulkHandlers({ withApi }: Pick<ManagerDeps, 'withApi'>): P
             throwHttpErrors: (status) => status !== 422,
           }),
         );
-        const body: unknown = await res.json().catch(() => undefined);
-        if (res.status !== 422) {
-          const report = importReportSchema.safeParse(body);
-          if (!report.success) throw new ApiCallError({ kind: 'invalid_response', message: 'The API answered the import with an unexpected report.', status: res.status, fieldErrors: [] });
-          return { report: report.data, rejected: false };
-        }
-        const error = errorBodySchema.safeParse(body);
-        const report = importReportSchema.safeParse(error.success ? error.data.details : undefined);
-        if (report.success) return { report: report.data, rejected: true };
         // Wrong headers or an unreadable file: the API says which in words.
-        throw new ApiCallError({
-          kind: 'api',
-          status: 422,
-          code: 'unprocessable',
-          message: error.success ? error.data.error.message : 'The file could not be read.',
-          fieldErrors: error.success ? error.data.fieldErrors : [],
-        });
+        return importAnswer(res, 'The file could not be read.');
       });
     },
   };
+}
+
+/**
+ * An import's answer (the mapping file, the mapping proposal): the report, or, on 422, the
+ * report of the rows with errors (`rejected`: nothing was written) or the API's reason.
+ */
+export async function importAnswer(res: Response, unreadable: string): Promise<{ report: ImportReport; rejected: boolean }> {
+  const body: unknown = await res.json().catch(() => undefined);
+  if (res.status !== 422) {
+    const report = importReportSchema.safeParse(body);
+    if (!report.success) throw new ApiCallError({ kind: 'invalid_response', message: 'The API answered with an unexpected report.', status: res.status, fieldErrors: [] });
+    return { report: report.data, rejected: false };
+  }
+  const error = errorBodySchema.safeParse(body);
+  const report = importReportSchema.safeParse(error.success ? error.data.details : undefined);
+  if (report.success) return { report: report.data, rejected: true };
+  throw new ApiCallError({
+    kind: 'api',
+    status: 422,
+    code: 'unprocessable',
+    message: error.success ? error.data.error.message : unreadable,
+    fieldErrors: error.success ? error.data.fieldErrors : [],
+  });
 }

@@ -4,13 +4,12 @@
  * nothing). The API token stays here; answers are checked against the shared schemas before
  * a page sees them.
  */
-import { errorBodySchema } from '../../lib/contract.ts';
-import { FILE_CONTENT_TYPES, importReportSchema } from '../../lib/mapping-file.ts';
+import { FILE_CONTENT_TYPES } from '../../lib/mapping-file.ts';
 import { mappingProposalSchema } from '../../lib/mapping-proposal-schema.ts';
 import { toBase64 } from '../../lib/base64.ts';
 import type { Handlers } from '../../lib/messages.ts';
-import { ApiCallError } from './api-client.ts';
 import type { ManagerDeps } from './manager.ts';
+import { importAnswer } from './bulk.ts';
 
 /** A 5,000-unit site takes seconds to propose and to apply; the client's usual 10 s is too short. */
 const PROPOSAL_TIMEOUT_MS = 120_000;
@@ -49,22 +48,7 @@ export function createMappingProposalHandlers({ withApi }: Pick<ManagerDeps, 'wi
             throwHttpErrors: (status) => status !== 422,
           }),
         );
-        const body: unknown = await res.json().catch(() => undefined);
-        if (res.status !== 422) {
-          const report = importReportSchema.safeParse(body);
-          if (!report.success) throw new ApiCallError({ kind: 'invalid_response', message: 'The API answered with an unexpected report.', status: res.status, fieldErrors: [] });
-          return { report: report.data, rejected: false };
-        }
-        const error = errorBodySchema.safeParse(body);
-        const report = importReportSchema.safeParse(error.success ? error.data.details : undefined);
-        if (report.success) return { report: report.data, rejected: true };
-        throw new ApiCallError({
-          kind: 'api',
-          status: 422,
-          code: 'unprocessable',
-          message: error.success ? error.data.error.message : 'The proposal could not be applied.',
-          fieldErrors: error.success ? error.data.fieldErrors : [],
-        });
+        return importAnswer(res, 'The proposal could not be applied.');
       });
     },
   };
