@@ -7,7 +7,7 @@
  *
  *   npm run bench                  full sizes (≈10+ min on 2 cores)
  *   npm run bench -- --quick       smaller sizes and shorter runs (≈3 min)
- *   npm run bench -- --only sizes,api
+ *   npm run bench -- --only sizes,api   re-measure some areas, keep the others from results.json
  *
  * Builds what it needs when missing (`npm run build:chrome`, `npm run build:widget`). Uses
  * PostgreSQL from DATABASE_URL, else a throw-away server from .ci/postgres.sh when PostgreSQL
@@ -15,7 +15,7 @@
  * shared machine it explains noisy figures.
  */
 import { spawnSync, spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,8 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 type Verdict = 'met' | 'missed' | 'info';
 
 interface Figure {
+  /** The bench step that measured it (`--only` keys). */
+  step: string;
   area: string;
   name: string;
   value: number;
@@ -42,6 +44,8 @@ interface Figure {
 
 interface Section {
   area: string;
+  quick: boolean;
+  generatedAt: string;
   status: 'ok' | 'skipped' | 'error';
   detail?: string;
   seconds: number;
@@ -70,23 +74,27 @@ const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** di
 const kib = (bytes: number) => round(bytes / 1024);
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-function add(f: Omit<Figure, 'verdict'> & { ok?: boolean }) {
+let currentStep = '';
+
+function add(f: Omit<Figure, 'verdict' | 'step'> & { ok?: boolean }) {
   const { ok, ...rest } = f;
-  figures.push({ ...rest, verdict: ok === undefined ? 'info' : ok ? 'met' : 'missed' });
+  figures.push({ step: currentStep, ...rest, verdict: ok === undefined ? 'info' : ok ? 'met' : 'missed' });
 }
 
 /** Runs one area; a skip or an error is recorded and the run goes on. */
 async function step(area: string, fn: () => Promise<string | void>) {
   if (only && !only.has(area) && area !== 'build') return;
   const t0 = Date.now();
+  currentStep = area;
   log(`\n▶ ${area}`);
+  const stamp = { quick, generatedAt: new Date().toISOString() };
   try {
     const skipped = await fn();
-    sections.push({ area, status: skipped ? 'skipped' : 'ok', ...(skipped ? { detail: skipped } : {}), seconds: Math.round((Date.now() - t0) / 1000) });
+    sections.push({ area, ...stamp, status: skipped ? 'skipped' : 'ok', ...(skipped ? { detail: skipped } : {}), seconds: Math.round((Date.now() - t0) / 1000) });
     log(skipped ? `  skipped: ${skipped}` : `  done in ${Math.round((Date.now() - t0) / 1000)} s`);
   } catch (err) {
     const detail = err instanceof Error ? err.message.split('\n').slice(0, 6).join(' ') : String(err);
-    sections.push({ area, status: 'error', detail, seconds: Math.round((Date.now() - t0) / 1000) });
+    sections.push({ area, ...stamp, status: 'error', detail, seconds: Math.round((Date.now() - t0) / 1000) });
     log(`  error: ${detail}`);
   }
 }
@@ -392,6 +400,12 @@ async function startup() {
   raw.startup = f;
   const area = 'API start-up (PGlite, real process)';
   add({ area, name: 'first start (create + migrate + bootstrap), spawn → listening', value: f.first.process, unit: 'ms', baseline: { name: 'restart on the same data', value: f.restart.process, unit: 'ms' } });
+  const dev = 'npm start, nothing changed since the last build (sandbox on, as a developer runs it)';
+  const again = f.npmStart.restart;
+  add({ area: dev, name: `first npm start on a fresh data folder (demo seeded): spawn → API URL printed (median of ${f.runs})`, value: f.npmStart.first.apiUp, unit: 'ms', baseline: { name: 'the production entry alone, first start', value: f.first.process, unit: 'ms' } });
+  add({ area: dev, name: `npm start again, same data folder: spawn → API URL printed (median of ${f.runs})`, value: again.apiUp, unit: 'ms', baseline: { name: 'the production entry alone, restart', value: f.restart.process, unit: 'ms' }, target: '≤ 5 s', ok: again.apiUp <= 5_000 });
+  const warnings = [...f.npmStart.first.warnings, ...again.warnings];
+  add({ area: dev, name: 'warning lines printed (both starts)', value: warnings.length, unit: 'lines', target: '0', ok: warnings.length === 0, ...(warnings.length ? { note: warnings.slice(0, 3).join(' / ').replaceAll('|', '\\|') } : {}) });
 }
 
 // ---------- report ----------
@@ -400,7 +414,7 @@ function markdown(): string {
   const lines = [
     '# AccessBridge benchmark results',
     '',
-    `Generated ${new Date().toISOString()} by \`npm run bench${quick ? ' -- --quick' : ''}\` in ${Math.round((Date.now() - started) / 1000)} s on ${cpus().length} CPU(s), Node ${process.version}. ` +
+    `Generated ${new Date().toISOString()} by \`npm run bench${quick || only ? ' --' : ''}${quick ? ' --quick' : ''}${only ? ` --only ${[...only].join(',')}` : ''}\`${only ? ' (the other areas are kept from earlier runs: see Runs)' : ''} in ${Math.round((Date.now() - started) / 1000)} s on ${cpus().length} CPU(s), Node ${process.version}. ` +
       `Load average at start ${loadStart.map((l) => round(l, 2)).join(' / ')}, at end ${loadavg().map((l) => round(l, 2)).join(' / ')} (a shared machine makes every figure noisier; baselines are measured in the same run for that reason).`,
     '',
     'Verdict: **met** / **MISSED** against its target; `info` where there is no target.',
@@ -416,22 +430,40 @@ function markdown(): string {
     }
     lines.push('');
   }
-  lines.push('## Runs', '', '| Area | Status | Seconds | Detail |', '|---|---|---|---|');
-  for (const s of sections) lines.push(`| ${s.area} | ${s.status} | ${s.seconds} | ${(s.detail ?? '').replaceAll('|', '\\|')} |`);
+  lines.push('## Runs', '', '| Area | Measured at | Mode | Status | Seconds | Detail |', '|---|---|---|---|---|---|');
+  for (const s of sections) lines.push(`| ${s.area} | ${s.generatedAt} | ${s.quick ? 'quick' : 'full'} | ${s.status} | ${s.seconds} | ${(s.detail ?? '').replaceAll('|', '\\|')} |`);
   return lines.join('\n') + '\n';
 }
 
-await step('build', build);
-await step('sizes', extensionSizes);
-await step('chromium', chromium);
-await step('api', apiLoad);
-await step('bulk', bulk);
-await step('bookings', bookingsIntake);
-await step('tapkey', tapkey);
-await step('keycafe', keycafe);
-await step('startup', startup);
-await step('proposal', proposal);
-await step('proposal-review', proposalReview);
+const steps: [string, () => Promise<string | void>][] = [
+  ['build', build],
+  ['sizes', extensionSizes],
+  ['chromium', chromium],
+  ['api', apiLoad],
+  ['bulk', bulk],
+  ['bookings', bookingsIntake],
+  ['tapkey', tapkey],
+  ['keycafe', keycafe],
+  ['startup', startup],
+  ['proposal', proposal],
+  ['proposal-review', proposalReview],
+];
+for (const [area, fn] of steps) await step(area, fn);
+
+/**
+ * `--only` re-measures some areas: the other areas' figures are kept from the last results, and
+ * the Runs table says when and how (quick or full) each area was measured.
+ */
+if (only && existsSync(join(root, 'bench/results.json'))) {
+  const previous = JSON.parse(readFileSync(join(root, 'bench/results.json'), 'utf8')) as { sections?: Section[]; figures?: Figure[]; raw?: Record<string, unknown> };
+  const kept = (area: string) => !only.has(area) && area !== 'build';
+  sections.unshift(...(previous.sections ?? []).filter((s) => s.generatedAt && kept(s.area)));
+  figures.unshift(...(previous.figures ?? []).filter((f) => f.step && kept(f.step)));
+  for (const [key, value] of Object.entries(previous.raw ?? {})) if (!(key in raw)) raw[key] = value;
+}
+const stepOrder = steps.map(([area]) => area);
+sections.sort((a, b) => stepOrder.indexOf(a.area) - stepOrder.indexOf(b.area));
+figures.sort((a, b) => stepOrder.indexOf(a.step) - stepOrder.indexOf(b.step));
 
 const result = {
   generatedAt: new Date().toISOString(),

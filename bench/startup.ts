@@ -3,10 +3,12 @@
  * every migration, creates the bootstrap organization) and the same folder again (restart).
  * Each start is a real process (`node --import tsx server/main.ts`, sandbox off), measured
  * from spawn to the printed URL, next to the server's own figure (open + migrate + listen).
+ * Then `npm start` itself when nothing changed since the last build (sandbox and demo on, as a
+ * developer runs it): time until the API's URL is printed, and the warning lines it prints.
  *
  *   npx tsx bench/startup.ts [--runs 3]
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +30,49 @@ export interface StartupFigures {
   runs: number;
   first: StartupSample;
   restart: StartupSample;
+  /** `npm start` with the builds up to date (medians): on a fresh data folder, then again on it. */
+  npmStart: { first: NpmStartSample; restart: NpmStartSample };
+}
+
+export interface NpmStartSample {
+  /** Spawn of `npm start` → the API's URL printed, milliseconds. */
+  apiUp: number;
+  /** Spawn → every line printed (sandbox fakes up, demo seeded on first start). */
+  started: number;
+  /** Output lines that are warnings (bundler, Node, npm), from the slowest-to-print run. */
+  warnings: string[];
+}
+
+const WARNING = /warn|deprecat|\(!\)|experimental/i;
+
+/**
+ * `npm start` on a fresh data folder when nothing changed since the last build: the build
+ * step finds its stamp and goes straight to the API (scripts/build-if-changed.ts).
+ */
+function npmStartOnce(dataDir: string): Promise<NpmStartSample> {
+  const begun = performance.now();
+  const child = spawn('npm', ['start'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', ACCESSBRIDGE_DATA_DIR: dataDir, DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  let apiUp: number | undefined;
+  let sample: NpmStartSample | undefined;
+  return new Promise((resolve, reject) => {
+    const read = (c: Buffer) => {
+      output += c.toString();
+      if (apiUp === undefined && /^\s*API:\s+http/m.test(output)) apiUp = Math.round(performance.now() - begun);
+      if (sample || !/Started in \d+ ms/.test(output)) return;
+      const warnings = output.split('\n').filter((l) => WARNING.test(l));
+      sample = { apiUp: apiUp!, started: Math.round(performance.now() - begun), warnings };
+      process.kill(-child.pid!, 'SIGTERM');
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.once('exit', (code) => (sample ? resolve(sample) : reject(new Error(`npm start exited (${code}) before it started:\n${output.slice(-2000)}`))));
+  });
 }
 
 function startOnce(dataDir: string): Promise<StartupSample> {
@@ -72,7 +117,26 @@ export async function runStartupBench(runs = 3): Promise<StartupFigures> {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  return { runs, first: medianSample(first), restart: medianSample(restart) };
+  // The builds must be current for "nothing changed": build once (if needed) and stamp.
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-if-changed.ts'], { cwd: root, stdio: 'ignore' });
+  const firstStarts: NpmStartSample[] = [];
+  const restarts: NpmStartSample[] = [];
+  for (let i = 0; i < runs; i++) {
+    const dir = mkdtempSync(join(tmpdir(), 'ab-bench-npmstart-'));
+    try {
+      firstStarts.push(await npmStartOnce(dir));
+      restarts.push(await npmStartOnce(dir));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const medianStart = (s: NpmStartSample[]): NpmStartSample => ({
+    apiUp: median(s.map((x) => x.apiUp)),
+    started: median(s.map((x) => x.started)),
+    warnings: s.reduce((a, x) => (x.warnings.length > a.length ? x.warnings : a), [] as string[]),
+  });
+  const npmStart = { first: medianStart(firstStarts), restart: medianStart(restarts) };
+  return { runs, first: medianSample(first), restart: medianSample(restart), npmStart };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
