@@ -1,0 +1,5 @@
+/** `view="keycafe-booking"`: its own chunk, with the booking dialog and the phone metadata. */
+import { BookingView } from '../BookingView.tsx';
+import { defineView } from '../WidgetApp.tsx';
+
+export default defineView(({ client, attrs }) => <BookingView client={client} keyRef={attrs.key} />);
