@@ -11,7 +11,7 @@ import { createTranslator } from '../components/translator.ts';
 import { createUi, UiContext, useUi } from '../components/ui-context.ts';
 import type { Language } from '../lib/i18n/catalog.ts';
 import type { ValidAttributes } from './attributes.ts';
-import { createWidgetClient, type WidgetClient } from './client.ts';
+import { createWidgetRequest, type WidgetRequest } from './request.ts';
 
 export type { WidgetAttributes } from './attributes.ts';
 
@@ -22,18 +22,19 @@ export interface WidgetView {
   unmount(mount: HTMLElement): void;
 }
 
-type ViewComponent = ComponentType<{ client: WidgetClient; attrs: ValidAttributes }>;
+type ViewComponent<C> = ComponentType<{ client: C; attrs: ValidAttributes }>;
 
 /** The widget never sends extension messages; its views call the API themselves. */
 const noMessages = () => Promise.reject(new Error('The AccessBridge widget does not use extension messages'));
 
-function WidgetApp({ attrs, View }: { attrs: ValidAttributes; View: ViewComponent }) {
+function WidgetApp<C>({ attrs, clientOf, View }: { attrs: ValidAttributes; clientOf: (request: WidgetRequest) => C; View: ViewComponent<C> }) {
   const { t, lang } = useUi();
-  const client = useMemo(() => createWidgetClient({ apiUrl: attrs.api, token: attrs.token, lang, t }), [attrs.api, attrs.token, lang]);
+  const client = useMemo(() => clientOf(createWidgetRequest({ apiUrl: attrs.api, token: attrs.token, lang, t })), [attrs.api, attrs.token, lang]);
   return <View client={client} attrs={attrs} />;
 }
 
-export function defineView(View: ViewComponent): WidgetView {
+/** A view: its client (the calls it makes, widget/request.ts) and its component. */
+export function defineView<C>(clientOf: (request: WidgetRequest) => C, View: ViewComponent<C>): WidgetView {
   return {
     css: keycafeDialogCss,
     render(mount, attrs, lang, strings) {
@@ -41,7 +42,7 @@ export function defineView(View: ViewComponent): WidgetView {
       const translate = createTranslator([{ en: strings, de: strings, fr: strings }]);
       render(
         <UiContext.Provider value={createUi(lang, noMessages as never, translate)}>
-          <WidgetApp attrs={attrs} View={View} />
+          <WidgetApp attrs={attrs} clientOf={clientOf} View={View} />
         </UiContext.Provider>,
         mount,
       );
