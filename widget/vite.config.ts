@@ -21,12 +21,6 @@ export const CHUNK_DIR = 'widget-chunks';
 // The booking form checks phone numbers with the small "min" metadata; the API has the full one.
 const phoneAlias = { find: /^libphonenumber-js\/max$/, replacement: 'libphonenumber-js/min' };
 const define = { 'process.env.NODE_ENV': JSON.stringify('production') };
-/**
- * zod's schema builders, declared pure for Rollup (`treeshake.manualPureFunctions`, also
- * covering calls chained on their result): the contract's schemas are built at module top level,
- * and without this a view carries every schema of every contract module it imports from.
- */
-const PURE_ZOD_BUILDERS = ['string', 'object', 'literal', 'number', 'array', 'enum', 'boolean', 'record', 'optional', 'discriminatedUnion', 'unknown', 'nullable', 'union', 'transform', 'pipe'].map((name) => `z.${name}`);
 const common = { target: 'es2020', minify: 'esbuild', sourcemap: false, reportCompressedSize: true } as const;
 
 /**
@@ -63,6 +57,8 @@ function widgetScript(): Plugin {
     apply: 'build',
     generateBundle(_options, bundle) {
       manifest = chunkManifest(bundle);
+      // For bench/extension-size.ts: what each view's first use loads. Not served (server/widget/script.ts).
+      this.emitFile({ type: 'asset', fileName: 'widget-chunks.json', source: `${JSON.stringify(manifest, null, 2)}\n` });
     },
     async closeBundle(error) {
       if (error) return;
@@ -75,6 +71,8 @@ function widgetScript(): Plugin {
         define: { ...define, __ACCESSBRIDGE_WIDGET_CHUNKS__: JSON.stringify(manifest) },
         build: {
           ...common,
+          // Class fields as written: lowered, their helpers would land outside the IIFE, as globals of the page.
+          target: 'es2022',
           outDir,
           emptyOutDir: false,
           lib: { entry: resolve(dir, 'index.ts'), formats: ['iife'], name: 'AccessBridgeWidget', fileName: () => 'accessbridge-widget.js' },
@@ -103,7 +101,6 @@ export default defineConfig({
       },
       // Each view module keeps its default export, which the script calls.
       preserveEntrySignatures: 'strict',
-      treeshake: { manualPureFunctions: PURE_ZOD_BUILDERS },
       output: { format: 'es', entryFileNames: `${CHUNK_DIR}/[name]-[hash].js`, chunkFileNames: `${CHUNK_DIR}/[name]-[hash].js` },
     },
   },
