@@ -5,7 +5,7 @@ import { asKeycafeApiError } from '../components/keycafe/api.ts';
 import { BookingDialog } from '../components/keycafe/BookingDialog.tsx';
 import { useUi } from '../components/ui-context.ts';
 import type { KeycafeBooking } from '../lib/contract.ts';
-import type { WidgetClient } from './client.ts';
+import type { KeycafeClient } from './keycafe-client.ts';
 
 type Session = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; api: KeycafeApi; canBook: boolean };
 
@@ -13,7 +13,7 @@ type Session = { status: 'loading' } | { status: 'error'; message: string } | { 
  * `view="keycafe-booking"`: a "Grant Keycafe access" button that opens the same booking
  * dialog as the extension, for the key named by the `key` attribute (id or serial number).
  */
-export function BookingView({ client, keyRef, pollMs }: { client: WidgetClient; keyRef: string | null; pollMs?: number }) {
+export function BookingView({ client, keyRef, pollMs }: { client: KeycafeClient; keyRef: string | null; pollMs?: number }) {
   const { t } = useUi();
   const session = useSignal<Session>({ status: 'loading' });
   const open = useSignal(false);

@@ -6,7 +6,7 @@ import { Picker } from '../components/Picker.tsx';
 import { StatusMessage, type Notice } from '../components/StatusMessage.tsx';
 import { useUi } from '../components/ui-context.ts';
 import type { Mapping, MappingConflict, Unit } from '../lib/contract.ts';
-import type { WidgetClient } from './client.ts';
+import type { MapClient } from './map-client.ts';
 
 const SEARCH_DEBOUNCE_MS = 250;
 
@@ -18,7 +18,7 @@ type Locks = { status: 'loading' } | { status: 'error'; message: string } | { st
  * picking one (best title matches first), with a conflict explained and "Replace" offered.
  * A token with `mapping:read` only shows the mapping.
  */
-export function MapLockView({ client, unitRef }: { client: WidgetClient; unitRef: string }) {
+export function MapLockView({ client, unitRef }: { client: MapClient; unitRef: string }) {
   const { t } = useUi();
   const api = useMemo(() => client.mapping(), [client]);
   const loaded = useSignal<Loaded>({ status: 'loading' });

@@ -1,41 +1,52 @@
+/**
+ * What a view's chunk hands the element (widget/element.ts): it renders one view with Preact,
+ * in one language, with a client for the page's API and token. Each view module
+ * (widget/views/*.tsx) is one of these, loaded on the view's first use.
+ */
+import type { ComponentType } from 'preact';
+import { render } from 'preact';
 import { useMemo } from 'preact/hooks';
-import { useUi } from '../components/ui-context.ts';
-import { BookingView } from './BookingView.tsx';
-import { createWidgetClient } from './client.ts';
-import { MapLockView } from './MapLockView.tsx';
+import { keycafeDialogCss } from '../components/keycafe/style.ts';
+import { createTranslator } from '../components/translator.ts';
+import { createUi, UiContext, useUi } from '../components/ui-context.ts';
+import type { Language } from '../lib/i18n/catalog.ts';
+import type { ValidAttributes } from './attributes.ts';
+import { createWidgetRequest, type WidgetRequest } from './request.ts';
 
-export interface WidgetAttributes {
-  view: string | null;
-  api: string | null;
-  token: string | null;
-  key: string | null;
-  unit: string | null;
+export type { WidgetAttributes } from './attributes.ts';
+
+export interface WidgetView {
+  /** Added to the element's shadow root beside its own styles. */
+  css: string;
+  render(mount: HTMLElement, attrs: ValidAttributes, lang: Language, strings: Record<string, string>): void;
+  unmount(mount: HTMLElement): void;
 }
 
-/** Picks the view the attributes ask for, or says plainly which attribute is wrong. */
-export function WidgetApp({ attrs }: { attrs: WidgetAttributes }) {
+type ViewComponent<C> = ComponentType<{ client: C; attrs: ValidAttributes }>;
+
+/** The widget never sends extension messages; its views call the API themselves. */
+const noMessages = () => Promise.reject(new Error('The AccessBridge widget does not use extension messages'));
+
+function WidgetApp<C>({ attrs, clientOf, View }: { attrs: ValidAttributes; clientOf: (request: WidgetRequest) => C; View: ViewComponent<C> }) {
   const { t, lang } = useUi();
-  const client = useMemo(
-    () => (attrs.api && attrs.token ? createWidgetClient({ apiUrl: attrs.api, token: attrs.token, lang, t }) : null),
-    [attrs.api, attrs.token, lang],
-  );
-  const missing = (name: string) => t('kcui.widget.missingAttribute', { name });
-  const problem = !attrs.api
-    ? missing('api')
-    : !attrs.token
-      ? missing('token')
-      : attrs.view !== 'keycafe-booking' && attrs.view !== 'map-lock'
-        ? attrs.view
-          ? t('kcui.widget.unknownView', { view: attrs.view })
-          : missing('view')
-        : attrs.view === 'map-lock' && !attrs.unit
-          ? missing('unit')
-          : null;
-  if (problem || !client)
-    return (
-      <p role="alert" class="ab-alert">
-        {t('kcui.widget.badAttributes', { problem: problem ?? missing('api') })}
-      </p>
-    );
-  return attrs.view === 'map-lock' ? <MapLockView client={client} unitRef={attrs.unit!} /> : <BookingView client={client} keyRef={attrs.key} />;
+  const client = useMemo(() => clientOf(createWidgetRequest({ apiUrl: attrs.api, token: attrs.token, lang, t })), [attrs.api, attrs.token, lang]);
+  return <View client={client} attrs={attrs} />;
+}
+
+/** A view: its client (the calls it makes, widget/request.ts) and its component. */
+export function defineView<C>(clientOf: (request: WidgetRequest) => C, View: ViewComponent<C>): WidgetView {
+  return {
+    css: keycafeDialogCss,
+    render(mount, attrs, lang, strings) {
+      // `strings` is this language's table, English already filling its gaps.
+      const translate = createTranslator([{ en: strings, de: strings, fr: strings }]);
+      render(
+        <UiContext.Provider value={createUi(lang, noMessages as never, translate)}>
+          <WidgetApp attrs={attrs} clientOf={clientOf} View={View} />
+        </UiContext.Provider>,
+        mount,
+      );
+    },
+    unmount: (mount) => render(null, mount),
+  };
 }

@@ -1,4 +1,4 @@
 /** The widget bundle's entry (widget/vite.config.ts builds it into one IIFE file). */
-import { defineWidget } from './element.tsx';
+import { defineWidget } from './element.ts';
 
 defineWidget();

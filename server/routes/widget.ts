@@ -2,7 +2,8 @@
  * The embeddable widget's server side:
  *  - `POST /v1/widget-tokens` (API token): mints a short-lived widget token for some origins
  *    and actions (server/widget/tokens.ts says why it is signed rather than stored);
- *  - `GET /widget.js`: the widget script, for `<script src>` on any page;
+ *  - `GET /widget.js`: the widget script, for `<script src>` on any page, and
+ *    `GET /widget-chunks/{file}`: the code it loads on a view's first use (server/widget/script.ts);
  *  - `/widget/v1/...`: the slice of the API a widget token opens (server/widget/scopes.ts),
  *    served by the API's own handlers behind the widget middleware.
  */
@@ -15,7 +16,7 @@ import { verifyApiToken } from '../auth.ts';
 import { locations, organizations } from '../db/schema/index.ts';
 import { ApiError, notFound, sendError } from '../errors.ts';
 import { createRouter } from '../router.ts';
-import { loadWidgetScript, DEFAULT_WIDGET_SCRIPT } from '../widget/script.ts';
+import { loadWidgetChunk, loadWidgetScript, matchesEtag, widgetFileHeaders, DEFAULT_WIDGET_SCRIPT, WIDGET_CHUNK_DIR } from '../widget/script.ts';
 import { mintWidgetToken } from '../widget/tokens.ts';
 import { WIDGET_API_PREFIX, widgetAuth, widgetKeyOf, type WidgetEnv } from '../widget/middleware.ts';
 import { keycafeRouter } from './keycafe.ts';
@@ -48,11 +49,24 @@ const script = createRoute({
   method: 'get',
   path: '/widget.js',
   tags,
-  summary: 'The <accessbridge-widget> script (one file, no dependencies)',
+  summary: 'The <accessbridge-widget> script (it loads each view\'s code from /widget-chunks/ on first use)',
   responses: {
     200: { content: { 'text/javascript': { schema: z.string() } }, description: 'The script; cache for 5 minutes, then revalidate with its ETag' },
     304: { description: 'Unchanged since the ETag sent in If-None-Match' },
     503: json(ErrorBody, 'Not built yet (`npm run build:widget`)'),
+  },
+});
+
+const chunk = createRoute({
+  method: 'get',
+  path: `/${WIDGET_CHUNK_DIR}/{file}`,
+  tags,
+  summary: 'A module the widget script imports on a view\'s first use (named by the script)',
+  request: { params: z.object({ file: z.string() }) },
+  responses: {
+    200: { content: { 'text/javascript': { schema: z.string() } }, description: 'The module; its name changes with its content, so it is cached for good' },
+    304: { description: 'Unchanged since the ETag sent in If-None-Match' },
+    ...errors(404),
   },
 });
 
@@ -111,18 +125,17 @@ export const widgetRouter = createRouter()
   .openapi(script, async (c) => {
     const found = await loadWidgetScript(c.get('deps').widget?.scriptPath ?? DEFAULT_WIDGET_SCRIPT);
     if (!found) return sendError(c, new ApiError('unavailable', 'The widget script is not built: run "npm run build:widget"'));
-    const headers = {
-      'Content-Type': 'text/javascript; charset=utf-8',
-      // Not fingerprinted (pages link /widget.js): short max-age, then a cheap ETag revalidation.
-      'Cache-Control': 'public, max-age=300',
-      ETag: found.etag,
-      'X-Content-Type-Options': 'nosniff',
-      // Public code, loaded by other sites' pages (also with crossorigin or under COEP).
-      'Access-Control-Allow-Origin': '*',
-      'Cross-Origin-Resource-Policy': 'cross-origin',
-    };
-    const match = c.req.header('if-none-match');
-    if (match && match.split(',').some((t) => t.trim() === found.etag || t.trim() === `W/${found.etag}`)) return c.body(null, 304, headers);
+    // Not fingerprinted (pages link /widget.js): short max-age, then a cheap ETag revalidation.
+    const headers = widgetFileHeaders(found, 'public, max-age=300');
+    if (matchesEtag(c.req.header('if-none-match'), found)) return c.body(null, 304, headers);
+    return c.body(found.body, 200, headers);
+  })
+  .openapi(chunk, async (c) => {
+    const found = await loadWidgetChunk(c.get('deps').widget?.scriptPath ?? DEFAULT_WIDGET_SCRIPT, c.req.valid('param').file);
+    if (!found) return sendError(c, notFound('Widget chunk'));
+    // Named after their content: a new build has new names.
+    const headers = widgetFileHeaders(found, 'public, max-age=31536000, immutable');
+    if (matchesEtag(c.req.header('if-none-match'), found)) return c.body(null, 304, headers);
     return c.body(found.body, 200, headers);
   })
   .route(WIDGET_API_PREFIX, widgetApi);

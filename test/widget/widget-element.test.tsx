@@ -6,7 +6,10 @@
  */
 import { fireEvent, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { defineWidget, WIDGET_TAG } from '../../widget/element.tsx';
+import { languages } from '../../lib/i18n/catalog.ts';
+import { VIEWS } from '../../widget/attributes.ts';
+import { defineWidget, WIDGET_TAG } from '../../widget/element.ts';
+import { loadView } from '../../widget/load-view.ts';
 import { KEYS } from '../keycafe-ui/fake-api.ts';
 
 const API = 'https://api.accessbridge.test';
@@ -22,8 +25,11 @@ const calls: { method: string; path: string; headers: Headers; body: unknown }[]
 const session = (actions: string[]) => ({ organization: { name: 'Demo storage' }, origin: 'http://localhost:3000', actions, expiresAt: '2030-01-01T01:00:00.000Z', keycafeAccounts: [] });
 const err = (status: number, code: string, message: string, details?: unknown) => ({ status, body: { error: { code, message }, fieldErrors: [], ...(details ? { details } : {}) } });
 
-beforeAll(() => {
+beforeAll(async () => {
   defineWidget();
+  // The element loads a view's code on first use; loaded here once, the first test of a view
+  // does not wait for the code's transform.
+  await Promise.all(VIEWS.flatMap((view) => languages.map((lang) => loadView(view, lang, API))));
   vi.stubGlobal('fetch', async (input: string, init: RequestInit = {}) => {
     const url = new URL(input);
     const headers = new Headers(init.headers);

@@ -3,7 +3,7 @@
  * checked for signature, expiry, the minting API token, Origin and action, scoped to the
  * token's organization; CORS for embedding pages; the /widget.js script.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -266,5 +266,23 @@ describe('GET /widget.js', () => {
     const rebuilt = await fetch(`${scriptApi.url}/widget.js`, { headers: { 'if-none-match': etag } });
     expect(rebuilt.status).toBe(200);
     expect(rebuilt.headers.get('etag')).not.toBe(etag);
+  });
+
+  it('serves the chunks the script imports from beside it, cached for good, and nothing else', async () => {
+    mkdirSync(join(dir, 'widget-chunks'), { recursive: true });
+    writeFileSync(join(dir, 'widget-chunks', 'map-lock-AbC_12.js'), 'export default {};\n');
+    writeFileSync(join(dir, 'widget-tokens.json'), '{}');
+    // A module script from another site's page: a CORS request.
+    const r = await fetch(`${scriptApi.url}/widget-chunks/map-lock-AbC_12.js`, { headers: { origin: 'https://manager.example.com' } });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(r.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(r.headers.get('access-control-allow-origin')).toBe('*');
+    expect(r.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    expect(await r.text()).toBe('export default {};\n');
+    const again = await fetch(`${scriptApi.url}/widget-chunks/map-lock-AbC_12.js`, { headers: { 'if-none-match': r.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+    expect((await fetch(`${scriptApi.url}/widget-chunks/missing.js`)).status).toBe(404);
+    expect((await fetch(`${scriptApi.url}/widget-chunks/..%2Fwidget-tokens.json`)).status).toBe(404);
   });
 });

@@ -1,0 +1,3 @@
+import { viewStrings } from './catalogs.ts';
+
+export default viewStrings('de');
