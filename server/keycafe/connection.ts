@@ -5,7 +5,7 @@
 import type { AppDeps } from '../env.ts';
 import type { LocationRow } from '../resources.ts';
 import { decryptSecret } from '../secrets.ts';
-import type { KeycafeAccount } from './client.ts';
+import type { KeycafeAccount } from './client-types.ts';
 import { KeycafeService } from './service.ts';
 
 const services = new WeakMap<AppDeps, KeycafeService>();
@@ -27,11 +27,11 @@ export function keycafeServiceOf(deps: AppDeps, env: NodeJS.ProcessEnv = process
 
 export type KeycafeConnection = { ok: true; account: KeycafeAccount } | { ok: false; reason: 'not_connected' | 'no_token' };
 
-export function keycafeAccountOf(deps: AppDeps, location: LocationRow): KeycafeConnection {
+export function keycafeAccountOf(ctx: { secretKey: Buffer }, location: LocationRow): KeycafeConnection {
   if (!location.keycafe) return { ok: false, reason: 'not_connected' };
   if (!location.keycafeToken) return { ok: false, reason: 'no_token' };
   return {
     ok: true,
-    account: { email: location.keycafe.accountEmail, token: decryptSecret(deps.secretKey, location.keycafeToken), authType: location.keycafe.authType ?? 'token' },
+    account: { email: location.keycafe.accountEmail, token: decryptSecret(ctx.secretKey, location.keycafeToken), authType: location.keycafe.authType ?? 'token' },
   };
 }
