@@ -5,7 +5,7 @@
 import type { Language } from '../../lib/i18n/index.ts';
 import { grantNewKeysToAllKeysBookings, SYSTEM_ACTOR } from './bookings.ts';
 import { storeKeys, storeLocations, type CatalogScope } from './catalog.ts';
-import type { KeycafeAccount } from './client.ts';
+import type { KeycafeAccount } from './client-types.ts';
 import type { KeycafeContext } from './context.ts';
 import { toApiError } from './errors.ts';
 
