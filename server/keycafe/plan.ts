@@ -9,7 +9,7 @@ import type { FieldError, KeycafeKey, keycafeBookingInput } from '../../lib/cont
 import { translate, type Language } from '../../lib/i18n/index.ts';
 import { normaliseRecipient } from '../../lib/keycafe-recipient.ts';
 import { returnReminderSchedule } from '../../lib/keycafe-reminder.ts';
-import { zonedToUtc, type LocalDateTime } from '../../lib/keycafe-time.ts';
+import { zonedToUtc, type LocalDateTime } from '../../lib/zoned-time.ts';
 import { ApiError } from '../errors.ts';
 import { findLocation, type LocationRow } from '../resources.ts';
 import { cachedKeys, syncStateOf } from './catalog.ts';
