@@ -1,6 +1,7 @@
 /**
  * A location's Keycafe account (email + decrypted API token) and the process's Keycafe
- * service for an AppDeps: AppDeps.keycafe first, then KEYCAFE_API_URL, then the real Keycafe.
+ * service for an AppDeps: AppDeps.keycafe (made at start from the configuration,
+ * server/config.ts, or given by the host), else one for the real Keycafe.
  */
 import type { AppDeps } from '../env.ts';
 import type { LocationRow } from '../resources.ts';
@@ -11,15 +12,11 @@ import { KeycafeService } from './service.ts';
 const services = new WeakMap<AppDeps, KeycafeService>();
 
 /** One service per AppDeps (one per process in production), so all callers share the buckets. */
-export function keycafeServiceOf(deps: AppDeps, env: NodeJS.ProcessEnv = process.env): KeycafeService {
+export function keycafeServiceOf(deps: AppDeps): KeycafeService {
   if (deps.keycafe) return deps.keycafe;
   let service = services.get(deps);
   if (!service) {
-    const timeout = Number(env.KEYCAFE_TIMEOUT_MS);
-    service = new KeycafeService({
-      apiUrl: env.KEYCAFE_API_URL || undefined,
-      timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
-    });
+    service = new KeycafeService();
     services.set(deps, service);
   }
   return service;
