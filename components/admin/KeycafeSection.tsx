@@ -3,7 +3,7 @@ import { useId } from 'preact/hooks';
 import type { AdminResponseMap } from '../../lib/admin-messages.ts';
 import { StatusMessage } from '../StatusMessage.tsx';
 import { useUi } from '../ui-context.ts';
-import { InputField, NeedsLocation, Section, useAction, type AdminState } from './shared.tsx';
+import { InputField, SecretField, NeedsLocation, Section, useAction, type AdminState } from './shared.tsx';
 
 /**
  * Integrations → Keycafe → Connect: the account email and API key or token (write-only: shown
@@ -62,16 +62,13 @@ function KeycafeForm({ state, locationId }: { state: AdminState; locationId: str
           value={email.value}
           onValue={(v) => (email.value = v)}
         />
-        <InputField
+        <SecretField
           id={ids.token}
           label={t('admin.keycafe.token')}
+          stored={stored}
           hint={stored ? t('admin.keycafe.tokenStored') : t('admin.keycafe.tokenHint')}
           error={fieldErrors.value.apiToken}
-          type="password"
-          autocomplete="new-password"
-          required={!stored}
           value={token.value}
-          placeholder={stored ? t('admin.secret.replacePlaceholder') : ''}
           onValue={(v) => (token.value = v)}
         />
         <div class="actions">

@@ -4,7 +4,7 @@ import type { TapkeyConnectionTest, TapkeyOwnerAccounts } from '../../lib/contra
 import type { MessageKey } from '../../lib/i18n/index.ts';
 import { StatusMessage } from '../StatusMessage.tsx';
 import { useUi } from '../ui-context.ts';
-import { currentLocation, InputField, Section, useAction, type AdminState } from './shared.tsx';
+import { currentLocation, InputField, SecretField, Section, useAction, type AdminState } from './shared.tsx';
 
 /** Where the seed's Step 1 sends the user for the OAuth client (the Tapkey Integrator portal). */
 export const TAPKEY_INTEGRATOR_PORTAL = 'https://portal.tapkey.io';
@@ -168,16 +168,13 @@ function TapkeyForm({ state }: { state: AdminState }) {
             value={clientId.value}
             onValue={(v) => (clientId.value = v)}
           />
-          <InputField
+          <SecretField
             id={ids.secret}
             label={t('admin.tapkey.clientSecret')}
+            stored={stored}
             hint={stored ? t('admin.tapkey.secretStored') : t('admin.tapkey.secretHint')}
             error={fieldErrors.value.clientSecret}
-            type="password"
-            autocomplete="new-password"
-            required={!stored}
             value={secret.value}
-            placeholder={stored ? t('admin.secret.replacePlaceholder') : ''}
             onValue={(v) => (secret.value = v)}
           />
           <div class="actions">

@@ -122,6 +122,44 @@ export function InputField({
 }
 
 /**
+ * A provider secret: never shown again once stored, so a stored one leaves the field empty
+ * (typing replaces it) and only a new connection requires it.
+ */
+export function SecretField({
+  id,
+  label,
+  stored,
+  hint,
+  error,
+  value,
+  onValue,
+}: {
+  id: string;
+  label: string;
+  stored: boolean;
+  hint: string;
+  error?: string | undefined;
+  value: string;
+  onValue: (value: string) => void;
+}) {
+  const { t } = useUi();
+  return (
+    <InputField
+      id={id}
+      label={label}
+      hint={hint}
+      error={error}
+      type="password"
+      autocomplete="new-password"
+      required={!stored}
+      value={value}
+      placeholder={stored ? t('admin.secret.replacePlaceholder') : ''}
+      onValue={onValue}
+    />
+  );
+}
+
+/**
  * A confirmation in the page (not window.confirm, which extension pages block in some
  * browsers): focus moves to it, Escape cancels, focus returns to `returnTo` afterwards.
  */
