@@ -7,6 +7,7 @@
 import { eq } from 'drizzle-orm';
 import { keycafeAccesses } from '../db/schema/index.ts';
 import type { JobHandler } from '../outbox/outbox.ts';
+import type { KeycafeApiAccess } from './api-schemas.ts';
 import { enqueueDeleteAccess, refreshBookingState } from './bookings.ts';
 import { createBody } from './create-body.ts';
 import { findExisting } from './existing-access.ts';
@@ -15,6 +16,16 @@ import { accessJobError, accessJobTarget, auditAccess, jobClientFor, lockAccess,
 type CreateResult =
   | { outcome: 'created'; keycafeAccessId: string; keycafeUserId?: string | null; bookingCode: string | null; checkinLink: string | null; adopted: boolean }
   | { outcome: 'skipped' | 'noop' };
+
+/** What the job keeps of the access Keycafe created (or that an earlier attempt had created: `adopted`). */
+const createdFrom = (a: KeycafeApiAccess, adopted: boolean): CreateResult => ({
+  outcome: 'created',
+  keycafeAccessId: a.id,
+  keycafeUserId: a.user?.id ?? null,
+  bookingCode: a.bookingCode,
+  checkinLink: a.checkinLink,
+  adopted,
+});
 
 export const createAccessJob = (jc: KeycafeJobContext): JobHandler<CreateResult> => ({
   async run(job) {
@@ -25,29 +36,14 @@ export const createAccessJob = (jc: KeycafeJobContext): JobHandler<CreateResult>
     try {
       if (access.createSentAt) {
         const found = await findExisting(jc.db, client, access, booking);
-        if (found)
-          return {
-            outcome: 'created',
-            keycafeAccessId: found.id,
-            keycafeUserId: found.user?.id ?? null,
-            bookingCode: found.bookingCode,
-            checkinLink: found.checkinLink,
-            adopted: true,
-          };
+        if (found) return createdFrom(found, true);
       }
       if (access.desired === 'cancelled') return { outcome: 'skipped' };
       // Written once the POST is about to leave (token held, lease proven): from then on a retry must look first.
       const created = await client.createAccess(createBody(access, booking), {
         beforeSend: async () => void (await jc.db.update(keycafeAccesses).set({ createSentAt: new Date() }).where(eq(keycafeAccesses.id, access.id))),
       });
-      return {
-        outcome: 'created',
-        keycafeAccessId: created.id,
-        keycafeUserId: created.user?.id ?? null,
-        bookingCode: created.bookingCode,
-        checkinLink: created.checkinLink,
-        adopted: false,
-      };
+      return createdFrom(created, false);
     } catch (err) {
       throw accessJobError(jc, err);
     }
