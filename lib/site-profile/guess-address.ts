@@ -2,6 +2,7 @@
  * What a manager page's address says for the profile guess (guess.ts): unit or booking page,
  * the record's ID, the URL pattern that reads it, and how a link to such a page gives the ID.
  */
+import { safeDecode } from './url-match.ts';
 
 export type PageKind = 'unit' | 'booking';
 
@@ -42,7 +43,7 @@ export function guessAddress(url: URL): AddressGuess | null {
   const route = url.hash.startsWith('#/') || url.hash.startsWith('#!/') ? url.hash.replace(/^#!?/, '') : url.pathname;
   const segments = route.split(/[?#]/)[0]!.split('/');
   for (let i = segments.length - 1; i > 0; i--) {
-    const id = decodeSegment(segments[i]!);
+    const id = safeDecode(segments[i]!);
     const word = segments[i - 1]!;
     if (!idLike.test(id)) continue;
     const kind = (['booking', 'unit'] as const).find((k) => wordOf(k).test(word));
@@ -71,12 +72,4 @@ export function guessAddress(url: URL): AddressGuess | null {
     };
   }
   return null;
-}
-
-function decodeSegment(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
 }
