@@ -2,7 +2,7 @@
  * `npm start` (after the extension build): the sync API on PGlite with the sandbox fakes,
  * handed to the server explicitly (sandbox/api-deps.ts), and a demo location on first start.
  *
- * Environment: everything server/serve.ts reads (PORT, HOST, ACCESSBRIDGE_DATA_DIR, …), plus
+ * Environment: everything server/config.ts reads (PORT, HOST, ACCESSBRIDGE_DATA_DIR, …), plus
  *   ACCESSBRIDGE_SANDBOX=off   do not start the fakes (then this is the production server)
  *   ACCESSBRIDGE_DEMO=off      start the fakes but do not create the demo location
  * The fakes listen on the ports after the API's (8788, 8789, …) so their URLs stay the same
@@ -11,6 +11,7 @@
 // First: extends zod with `.openapi()` before any module creates a schema (see
 // test/helpers/zod-openapi-first.ts for why the order matters).
 import '@hono/zod-openapi';
+import { loadConfig } from '../server/config.ts';
 import { exitOnStartFailure, printStarted, stopOnSignals } from '../server/console.ts';
 import { startServer, type RunningServer } from '../server/serve.ts';
 import { sandboxDeps } from './api-deps.ts';
@@ -22,11 +23,12 @@ import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_OWNER_ID } from './ta
 const env = process.env;
 
 async function main() {
-  const apiPort = Number(env.PORT ?? 8787);
+  const config = loadConfig(env);
+  const apiPort = config.port;
   const sandbox: Sandbox | null = env.ACCESSBRIDGE_SANDBOX === 'off' ? null : await startSandbox({ basePort: apiPort > 0 ? apiPort + 1 : undefined });
   let server: RunningServer;
   try {
-    server = await startServer({ env, deps: sandbox ? sandboxDeps(sandbox.urls) : undefined });
+    server = await startServer({ config, deps: sandbox ? sandboxDeps(sandbox.urls) : undefined });
   } catch (err) {
     await sandbox?.close();
     throw err;

@@ -67,17 +67,20 @@ export function createApp(deps: AppDeps) {
     return sendError(c, new ApiError('internal', 'Internal error'));
   });
 
-  // One line per area (its router defines full paths, /v1/... included).
+  // One line per area, in this order: it is the order of the API reference, and a static path
+  // must come before a parameter in the same place (/v1/locks/export before /v1/locks/{lockId}).
+  // An area's router declares its paths below its mount point; the routers mounted at '/' hold
+  // routes of several areas (e.g. /v1/locations/{id}/keycafe/… and /v1/keycafe/…) and
+  // declare full paths.
   app.route('/', healthRouter);
-  app.route('/', meRouter);
-  app.route('/', locationsRouter);
+  app.route('/v1/me', meRouter);
+  app.route('/v1/locations', locationsRouter);
   app.route('/', mappingProposalRouter);
-  app.route('/', unitsRouter);
-  // Before locks: /v1/locks/export must not be taken for /v1/locks/{lockId}.
+  app.route('/v1/units', unitsRouter);
   app.route('/', mappingFilesRouter);
-  app.route('/', locksRouter);
+  app.route('/v1/locks', locksRouter);
   app.route('/', mappingsRouter);
-  app.route('/', auditRouter);
+  app.route('/v1/audit-events', auditRouter);
   app.route('/', keycafeRouter);
   app.route('/', tapkeyRouter);
   app.route('/', adminRouter);

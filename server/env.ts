@@ -23,11 +23,11 @@ export interface AppDeps {
   extraRoutes?: OpenAPIHono<AppEnv>[];
   /** Wakes the outbox worker right after a job was enqueued (instead of at its next poll). */
   kickOutbox?: () => void;
-  /** Tapkey base URLs, timeouts and app links (defaults: env TAPKEY_*, then the real service). */
+  /** Tapkey base URLs, timeouts and app links (from the configuration, server/config.ts; unset: the real service). */
   tapkey?: TapkeyDeps;
-  /** Keycafe connector (API URL, clock, per-account rate limits); default from KEYCAFE_API_URL. */
+  /** Keycafe connector (API URL, clock, per-account rate limits); unset: the real Keycafe. */
   keycafe?: KeycafeService;
-  /** Bookings not reported by any intake for this many days are flagged stale (default 14, env BOOKINGS_STALE_DAYS). */
+  /** Bookings not reported by any intake for this many days are flagged stale (default 14; BOOKINGS_STALE_DAYS via server/config.ts). */
   bookings?: { staleDays?: number };
   /** The widget bundle served at /widget.js (default: .output/widget/accessbridge-widget.js). */
   widget?: { scriptPath?: string };

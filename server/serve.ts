@@ -3,7 +3,8 @@
  * (sandbox/dev.ts), the production entry (server/main.ts) and tests that need a real API
  * process or a real restart.
  *
- * Environment (all optional):
+ * Configuration: a ServerConfig (server/config.ts) resolved once by the entry, or read here
+ * from `env` (tests). Environment (all optional; the provider settings are in server/config.ts):
  *   PORT                       port to listen on (default 8787; 0 = any free port)
  *   HOST                       interface (default 127.0.0.1)
  *   ACCESSBRIDGE_DATA_DIR      data folder (default .data): PGlite files in <dir>/pglite, secret.key
@@ -25,16 +26,20 @@ import { sql } from 'drizzle-orm';
 import { createApp } from './app.ts';
 import type { AppDeps } from './env.ts';
 import { createApiToken, createOrganization } from './auth.ts';
-import { parseCorsOrigins } from './cors.ts';
+import { ConfigError, loadConfig, type ServerConfig } from './config.ts';
 import { lockDataDir } from './data-lock.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { organizations } from './db/schema/index.ts';
 import { createJobHandlers } from './jobs.ts';
+import { KeycafeService } from './keycafe/service.ts';
 import { OutboxWorker } from './outbox/outbox.ts';
 import { loadSecretKey } from './secrets.ts';
 import { TapkeyScheduler } from './tapkey/scheduler.ts';
 
 export interface ServeOptions {
+  /** The configuration the entry resolved (server/config.ts); without it, read from `env`. */
+  config?: ServerConfig;
+  /** Read when no `config` is given (default: process.env). */
   env?: NodeJS.ProcessEnv;
   /** Create "Demo storage" and a bootstrap token when the database has no organization. */
   bootstrap?: boolean;
@@ -42,7 +47,7 @@ export interface ServeOptions {
   worker?: boolean;
   /**
    * Provider URLs and extra areas for the app, given explicitly by the host (the sandbox dev
-   * entry points Tapkey and Keycafe at its fakes this way); the environment decides the rest.
+   * entry points Tapkey and Keycafe at its fakes this way); the configuration decides the rest.
    */
   deps?: Pick<AppDeps, 'tapkey' | 'keycafe' | 'extraRoutes'>;
 }
@@ -86,31 +91,40 @@ function listen(app: { fetch: (req: Request) => Response | Promise<Response> }, 
 
 export async function startServer(opts: ServeOptions = {}): Promise<RunningServer> {
   const started = performance.now();
-  const env = opts.env ?? process.env;
-  const dataDir = env.ACCESSBRIDGE_DATA_DIR || '.data';
-  const port = env.PORT === undefined || env.PORT === '' ? 8787 : Number(env.PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StartupError(`PORT must be a port number, got "${env.PORT}"`);
-  const host = env.HOST || '127.0.0.1';
-  const corsOrigins = parseCorsOrigins(env.ACCESSBRIDGE_CORS_ORIGINS);
-  const secretKey = loadSecretKey(dataDir, env);
+  let config: ServerConfig;
+  try {
+    config = opts.config ?? loadConfig(opts.env ?? process.env);
+  } catch (err) {
+    throw err instanceof ConfigError ? new StartupError(err.message) : err;
+  }
+  const { dataDir, port, host, corsOrigins } = config;
+  const secretKey = loadSecretKey(dataDir, { ACCESSBRIDGE_SECRET_KEY: config.secretKey });
 
-  const release = env.DATABASE_URL ? () => {} : await lockDataDir(dataDir, 'the API server');
+  const release = config.databaseUrl ? () => {} : await lockDataDir(dataDir, 'the API server');
   const cleanups: (() => Promise<void> | void)[] = [release];
   const cleanup = async () => {
     for (const fn of cleanups.reverse()) await fn();
   };
   try {
     const dbStart = performance.now();
-    const database = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: join(dataDir, 'pglite') });
+    const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(dataDir, 'pglite') });
     cleanups.push(() => database.close());
     const databaseMs = performance.now() - dbStart;
 
     const bootstrap = opts.bootstrap === false ? null : await bootstrapOrganization(database);
-    const deps: AppDeps = { database, secretKey, corsOrigins, ...opts.deps };
+    const deps: AppDeps = {
+      database,
+      secretKey,
+      corsOrigins,
+      // The host's explicit provider settings win over the configured ones, field by field.
+      tapkey: { ...config.tapkey, ...opts.deps?.tapkey },
+      keycafe: opts.deps?.keycafe ?? new KeycafeService(config.keycafe),
+      bookings: config.bookings,
+      extraRoutes: opts.deps?.extraRoutes,
+    };
     if (opts.worker !== false) {
       // A killed process's running jobs are taken over when their lease runs out (default 60 s).
-      const leaseMs = Number(env.ACCESSBRIDGE_OUTBOX_LEASE_MS);
-      const worker = new OutboxWorker(database.db, createJobHandlers(deps), leaseMs > 0 ? { leaseMs } : {});
+      const worker = new OutboxWorker(database.db, createJobHandlers(deps), config.outboxLeaseMs ? { leaseMs: config.outboxLeaseMs } : {});
       deps.kickOutbox = () => worker.kick();
       worker.start();
       cleanups.push(() => worker.stop());

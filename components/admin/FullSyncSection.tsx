@@ -5,6 +5,7 @@ import type { SyncRun } from '../../lib/contract.ts';
 import { StatusMessage } from '../StatusMessage.tsx';
 import { useUi } from '../ui-context.ts';
 import { ConfirmPanel, currentLocation, NeedsLocation, Section, useAction, type AdminState } from './shared.tsx';
+import { DataTable } from './DataTable.tsx';
 
 /** How often a running sync run is read again. */
 export const SYNC_POLL_MS = 1000;
@@ -207,43 +208,29 @@ function Report({ run, state, selected, onSelect }: { run: SyncRun; state: Admin
       {rep.unexplainedGrants.scan === 'pending' ? <p class="hint">{t('admin.report.scanPending')}</p> : null}
       {rep.unexplainedGrants.scan === 'failed' ? <p class="warn">{t('admin.report.scanFailed', { error: rep.unexplainedGrants.error ?? '' })}</p> : null}
       {rep.unexplainedGrants.items.length > 0 ? (
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">{t('admin.report.unexplained', { n: rep.unexplainedGrants.count })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.report.select')}</th>
-                <th scope="col">{t('admin.report.lock')}</th>
-                <th scope="col">{t('admin.report.email')}</th>
-                <th scope="col">{t('admin.report.valid')}</th>
-                <th scope="col">{t('admin.report.state')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rep.unexplainedGrants.items.map((g) => (
-                <tr key={g.tapkeyGrantId}>
-                  <td>
-                    <input
-                      type="checkbox"
-                      aria-label={t('admin.report.selectGrant', { email: g.email ?? '?', lock: g.lockTitle ?? g.lockId })}
-                      disabled={!selectable(g)}
-                      checked={selected.includes(g.tapkeyGrantId)}
-                      onChange={(e) => onSelect(e.currentTarget.checked ? [...selected, g.tapkeyGrantId] : selected.filter((id) => id !== g.tapkeyGrantId))}
-                    />
-                  </td>
-                  <td>{g.lockTitle ?? g.lockId}</td>
-                  <td>{g.email ?? ''}</td>
-                  <td>{[g.validFrom, g.validBefore].map((d) => (d ? d.slice(0, 10) : '…')).join(' – ')}</td>
-                  <td>
-                    {t(`admin.report.grantState.${g.state}`)}
-                    {g.reason ? ` — ${g.reason}` : ''}
-                    {g.note ? <p class="hint">{g.note}</p> : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption={t('admin.report.unexplained', { n: rep.unexplainedGrants.count })} captionHidden columns={[t('admin.report.select'), t('admin.report.lock'), t('admin.report.email'), t('admin.report.valid'), t('admin.report.state')]}>
+          {rep.unexplainedGrants.items.map((g) => (
+            <tr key={g.tapkeyGrantId}>
+              <td>
+                <input
+                  type="checkbox"
+                  aria-label={t('admin.report.selectGrant', { email: g.email ?? '?', lock: g.lockTitle ?? g.lockId })}
+                  disabled={!selectable(g)}
+                  checked={selected.includes(g.tapkeyGrantId)}
+                  onChange={(e) => onSelect(e.currentTarget.checked ? [...selected, g.tapkeyGrantId] : selected.filter((id) => id !== g.tapkeyGrantId))}
+                />
+              </td>
+              <td>{g.lockTitle ?? g.lockId}</td>
+              <td>{g.email ?? ''}</td>
+              <td>{[g.validFrom, g.validBefore].map((d) => (d ? d.slice(0, 10) : '…')).join(' – ')}</td>
+              <td>
+                {t(`admin.report.grantState.${g.state}`)}
+                {g.reason ? ` — ${g.reason}` : ''}
+                {g.note ? <p class="hint">{g.note}</p> : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       {rep.cardGrants.count > 0 ? (
         <ReportTable
@@ -261,29 +248,15 @@ function ReportTable({ title, columns, rows }: { title: string; columns: string[
     <>
       <h4>{title}</h4>
       {rows.length > 0 ? (
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">{title}</caption>
-            <thead>
-              <tr>
-                {columns.map((c) => (
-                  <th scope="col" key={c}>
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.key}>
-                  {r.cells.map((c, i) => (
-                    <td key={i}>{c}</td>
-                  ))}
-                </tr>
+        <DataTable caption={title} captionHidden columns={columns}>
+          {rows.map((r) => (
+            <tr key={r.key}>
+              {r.cells.map((c, i) => (
+                <td key={i}>{c}</td>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </>
   );

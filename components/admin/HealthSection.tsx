@@ -5,6 +5,7 @@ import type { AuditEvent } from '../../lib/contract.ts';
 import { StatusMessage } from '../StatusMessage.tsx';
 import { useUi } from '../ui-context.ts';
 import { NeedsLocation, Section, useAction, type AdminState } from './shared.tsx';
+import { DataTable } from './DataTable.tsx';
 
 /**
  * Health: Tapkey grants and Keycafe bookings still pending or failed, with their reasons and
@@ -69,37 +70,23 @@ function Health({ locationId }: { locationId: string }) {
           {h.tapkeyPending.length + h.tapkeyFailed.length === 0 ? (
             <p>{t('admin.health.allGood')}</p>
           ) : (
-            <div class="table-wrap">
-              <table>
-                <caption class="sr-only">{t('admin.health.tapkeyCaption')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('admin.report.booking')}</th>
-                    <th scope="col">{t('admin.report.email')}</th>
-                    <th scope="col">{t('admin.report.state')}</th>
-                    <th scope="col">{t('admin.report.reason')}</th>
-                    <th scope="col">{t('admin.actions')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {[...h.tapkeyFailed, ...h.tapkeyPending].map((b) => (
-                    <tr key={b.id}>
-                      <th scope="row">{b.externalId}</th>
-                      <td>{b.tenantEmail ?? ''}</td>
-                      <td>{b.grant ? t(`admin.report.grantState.${b.grant.state === 'failed' ? 'failed' : 'pending'}`) : ''}</td>
-                      <td>{b.grant?.reason ?? b.access.message}</td>
-                      <td>
-                        {b.grant?.state === 'failed' ? (
-                          <button type="button" aria-label={t('admin.health.retryNamed', { id: b.externalId })} disabled={busy.value !== null} onClick={() => void retryGrant(b.externalId)}>
-                            {t('common.retry')}
-                          </button>
-                        ) : null}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable caption={t('admin.health.tapkeyCaption')} captionHidden columns={[t('admin.report.booking'), t('admin.report.email'), t('admin.report.state'), t('admin.report.reason'), t('admin.actions')]}>
+              {[...h.tapkeyFailed, ...h.tapkeyPending].map((b) => (
+                <tr key={b.id}>
+                  <th scope="row">{b.externalId}</th>
+                  <td>{b.tenantEmail ?? ''}</td>
+                  <td>{b.grant ? t(`admin.report.grantState.${b.grant.state === 'failed' ? 'failed' : 'pending'}`) : ''}</td>
+                  <td>{b.grant?.reason ?? b.access.message}</td>
+                  <td>
+                    {b.grant?.state === 'failed' ? (
+                      <button type="button" aria-label={t('admin.health.retryNamed', { id: b.externalId })} disabled={busy.value !== null} onClick={() => void retryGrant(b.externalId)}>
+                        {t('common.retry')}
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )}
           <h3>{t('admin.health.keycafe', { n: h.keycafe.length })}</h3>
           {h.keycafe.length === 0 ? (
@@ -196,38 +183,24 @@ function AuditLog() {
         events.value.items.length === 0 ? (
           <p>{t('admin.audit.none')}</p>
         ) : (
-          <div class="table-wrap">
-            <table>
-              <caption>{t('admin.audit.count', { shown: events.value.items.length, total: events.value.total })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('admin.audit.when')}</th>
-                  <th scope="col">{t('admin.audit.who')}</th>
-                  <th scope="col">{t('admin.audit.what')}</th>
-                  <th scope="col">{t('admin.audit.entity')}</th>
-                  <th scope="col">{t('admin.audit.change')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {events.value.items.map((e) => (
-                  <tr key={e.id}>
-                    <td>{new Date(e.at).toLocaleString()}</td>
-                    <td>{e.actor}</td>
-                    <td>{e.action}</td>
-                    <td>
-                      {e.entity} <code>{e.entityId}</code>
-                    </td>
-                    <td>
-                      <details>
-                        <summary>{t('admin.audit.beforeAfter')}</summary>
-                        <pre>{`${t('admin.audit.before')}: ${JSON.stringify(e.before, null, 1)}\n${t('admin.audit.after')}: ${JSON.stringify(e.after, null, 1)}`}</pre>
-                      </details>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable caption={t('admin.audit.count', { shown: events.value.items.length, total: events.value.total })} columns={[t('admin.audit.when'), t('admin.audit.who'), t('admin.audit.what'), t('admin.audit.entity'), t('admin.audit.change')]}>
+            {events.value.items.map((e) => (
+              <tr key={e.id}>
+                <td>{new Date(e.at).toLocaleString()}</td>
+                <td>{e.actor}</td>
+                <td>{e.action}</td>
+                <td>
+                  {e.entity} <code>{e.entityId}</code>
+                </td>
+                <td>
+                  <details>
+                    <summary>{t('admin.audit.beforeAfter')}</summary>
+                    <pre>{`${t('admin.audit.before')}: ${JSON.stringify(e.before, null, 1)}\n${t('admin.audit.after')}: ${JSON.stringify(e.after, null, 1)}`}</pre>
+                  </details>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )
       ) : null}
       {events.value && events.value.items.length < events.value.total ? (

@@ -3,7 +3,7 @@ import { useId } from 'preact/hooks';
 import type { AdminResponseMap } from '../../lib/admin-messages.ts';
 import { StatusMessage } from '../StatusMessage.tsx';
 import { useUi } from '../ui-context.ts';
-import { describedBy, Field, NeedsLocation, Section, useAction, type AdminState } from './shared.tsx';
+import { InputField, SecretField, NeedsLocation, Section, useAction, type AdminState } from './shared.tsx';
 
 /**
  * Integrations → Keycafe → Connect: the account email and API key or token (write-only: shown
@@ -52,31 +52,25 @@ function KeycafeForm({ state, locationId }: { state: AdminState; locationId: str
   return (
     <>
       <form onSubmit={(e) => void saveAndTest(e)}>
-        <Field id={ids.email} label={t('admin.keycafe.email')} error={fieldErrors.value.accountEmail}>
-          <input
-            id={ids.email}
-            type="email"
-            required
-            autocomplete="off"
-            value={email.value}
-            aria-invalid={fieldErrors.value.accountEmail ? 'true' : undefined}
-            aria-describedby={describedBy(ids.email, false, fieldErrors.value.accountEmail)}
-            onInput={(e) => (email.value = e.currentTarget.value)}
-          />
-        </Field>
-        <Field id={ids.token} label={t('admin.keycafe.token')} hint={stored ? t('admin.keycafe.tokenStored') : t('admin.keycafe.tokenHint')} error={fieldErrors.value.apiToken}>
-          <input
-            id={ids.token}
-            type="password"
-            autocomplete="new-password"
-            required={!stored}
-            value={token.value}
-            placeholder={stored ? t('admin.secret.replacePlaceholder') : ''}
-            aria-invalid={fieldErrors.value.apiToken ? 'true' : undefined}
-            aria-describedby={describedBy(ids.token, true, fieldErrors.value.apiToken)}
-            onInput={(e) => (token.value = e.currentTarget.value)}
-          />
-        </Field>
+        <InputField
+          id={ids.email}
+          label={t('admin.keycafe.email')}
+          error={fieldErrors.value.accountEmail}
+          type="email"
+          required
+          autocomplete="off"
+          value={email.value}
+          onValue={(v) => (email.value = v)}
+        />
+        <SecretField
+          id={ids.token}
+          label={t('admin.keycafe.token')}
+          stored={stored}
+          hint={stored ? t('admin.keycafe.tokenStored') : t('admin.keycafe.tokenHint')}
+          error={fieldErrors.value.apiToken}
+          value={token.value}
+          onValue={(v) => (token.value = v)}
+        />
         <div class="actions">
           <button type="submit" disabled={busy.value !== null}>
             {t('admin.keycafe.saveAndTest')}

@@ -3,8 +3,9 @@ import { useId } from 'preact/hooks';
 import type { LocationSummary } from '../../lib/admin-messages.ts';
 import { StatusMessage } from '../StatusMessage.tsx';
 import { useUi } from '../ui-context.ts';
-import { ConfirmPanel, describedBy, Field, Section, useAction, type AdminState } from './shared.tsx';
+import { ConfirmPanel, describedBy, Field, InputField, Section, useAction, type AdminState } from './shared.tsx';
 import { browserTimeZone, isTimeZone, timeZones } from './time-zones.ts';
+import { DataTable } from './DataTable.tsx';
 
 interface Draft {
   id: string | null;
@@ -68,95 +69,65 @@ export function LocationsSection({ state }: { state: AdminState }) {
       ) : items.length === 0 ? (
         <p>{t('admin.locations.none')}</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">{t('admin.locations.heading')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.location.name')}</th>
-                <th scope="col">{t('admin.location.timeZone')}</th>
-                <th scope="col">{t('admin.location.address')}</th>
-                <th scope="col">{t('admin.location.contents')}</th>
-                <th scope="col">{t('admin.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((s) => (
-                <tr key={s.location.id}>
-                  <th scope="row">{s.location.name}</th>
-                  <td>{s.location.timeZone}</td>
-                  <td>{s.location.address ?? ''}</td>
-                  <td>
-                    <ul class="inline">
-                      <li>
-                        <a
-                          href="#locks"
-                          onClick={(e) => {
-                            e.preventDefault();
-                            state.locationId.value = s.location.id;
-                            state.goTo('locks');
-                          }}
-                        >
-                          {t('admin.location.units', { n: s.counts.units })}
-                        </a>
-                      </li>
-                      <li>
-                        <a
-                          href="#locks"
-                          onClick={(e) => {
-                            e.preventDefault();
-                            state.locationId.value = s.location.id;
-                            state.goTo('locks');
-                          }}
-                        >
-                          {t('admin.location.locks', { n: s.counts.locks })}
-                        </a>
-                      </li>
-                      <li>
-                        <a
-                          href="#notices"
-                          onClick={(e) => {
-                            e.preventDefault();
-                            state.locationId.value = s.location.id;
-                            state.goTo('notices');
-                          }}
-                        >
-                          {t('admin.location.bookings', { n: s.counts.bookings })}
-                        </a>
-                      </li>
-                    </ul>
-                  </td>
-                  <td>
-                    <div class="actions">
-                      <button
-                        type="button"
-                        aria-label={t('admin.location.editNamed', { name: s.location.name })}
-                        onClick={() => {
-                          draft.value = { id: s.location.id, name: s.location.name, timeZone: s.location.timeZone, address: s.location.address ?? '' };
-                          document.getElementById(nameId)?.focus();
+        <DataTable caption={t('admin.locations.heading')} captionHidden columns={[t('admin.location.name'), t('admin.location.timeZone'), t('admin.location.address'), t('admin.location.contents'), t('admin.actions')]}>
+          {items.map((s) => (
+            <tr key={s.location.id}>
+              <th scope="row">{s.location.name}</th>
+              <td>{s.location.timeZone}</td>
+              <td>{s.location.address ?? ''}</td>
+              <td>
+                <ul class="inline">
+                  {(
+                    [
+                      ['locks', t('admin.location.units', { n: s.counts.units })],
+                      ['locks', t('admin.location.locks', { n: s.counts.locks })],
+                      ['notices', t('admin.location.bookings', { n: s.counts.bookings })],
+                    ] as const
+                  ).map(([section, text], i) => (
+                    <li key={i}>
+                      <a
+                        href={`#${section}`}
+                        onClick={(e) => {
+                          e.preventDefault();
+                          state.locationId.value = s.location.id;
+                          state.goTo(section);
                         }}
                       >
-                        {t('admin.edit')}
-                      </button>
-                      <button
-                        type="button"
-                        id={`location-${s.location.id}-delete`}
-                        aria-label={t('admin.location.deleteNamed', { name: s.location.name })}
-                        onClick={async () => {
-                          // Current counts: the confirmation must say what deleting affects now.
-                          await state.reload();
-                          deleting.value = state.locations.value?.find((x) => x.location.id === s.location.id) ?? s;
-                        }}
-                      >
-                        {t('admin.delete')}
-                      </button>
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                        {text}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              </td>
+              <td>
+                <div class="actions">
+                  <button
+                    type="button"
+                    aria-label={t('admin.location.editNamed', { name: s.location.name })}
+                    onClick={() => {
+                      draft.value = { id: s.location.id, name: s.location.name, timeZone: s.location.timeZone, address: s.location.address ?? '' };
+                      document.getElementById(nameId)?.focus();
+                    }}
+                  >
+                    {t('admin.edit')}
+                  </button>
+                  <button
+                    type="button"
+                    id={`location-${s.location.id}-delete`}
+                    aria-label={t('admin.location.deleteNamed', { name: s.location.name })}
+                    onClick={async () => {
+                      // Current counts: the confirmation must say what deleting affects now.
+                      await state.reload();
+                      deleting.value = state.locations.value?.find((x) => x.location.id === s.location.id) ?? s;
+                    }}
+                  >
+                    {t('admin.delete')}
+                  </button>
+                </div>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
 
       {deleting.value ? (

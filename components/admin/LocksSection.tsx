@@ -1,9 +1,11 @@
 import { useSignal } from '@preact/signals';
-import { useEffect, useId } from 'preact/hooks';
+import { useId } from 'preact/hooks';
 import type { AdminResponseMap } from '../../lib/admin-messages.ts';
 import { MappingFilesSection } from '../options/MappingFilesSection.tsx';
 import { StatusMessage } from '../StatusMessage.tsx';
 import { useUi } from '../ui-context.ts';
+import { DataTable } from './DataTable.tsx';
+import { SearchForm, SelectField, usePendingSearch } from './SearchForm.tsx';
 import { NeedsLocation, Section, useAction, type AdminState } from './shared.tsx';
 
 type Filter = 'all' | 'mapped' | 'unmapped';
@@ -31,21 +33,14 @@ function LocksOf({ state, locationId, hasTapkey }: { state: AdminState; location
   const search = useSignal('');
   const filter = useSignal<Filter>('all');
   const page = useSignal<AdminResponseMap['adminLocks'] | null>(null);
-  const ids = { search: useId(), filter: useId(), progress: useId() };
+  const ids = { progress: useId() };
 
   async function load(offset = 0) {
     const result = await listing.run('load', () => send({ type: 'adminLocks', locationId, search: search.value.trim(), mapped: filter.value, offset }));
     if (result) page.value = offset === 0 || !page.value ? result : { items: [...page.value.items, ...result.items], total: result.total };
   }
 
-  useEffect(() => {
-    const asked = state.pendingSearch.value;
-    if (asked?.section === 'locks') {
-      search.value = asked.search;
-      state.pendingSearch.value = null;
-    }
-    void load();
-  }, [locationId, state.pendingSearch.value?.search]);
+  usePendingSearch(state, 'locks', search, () => void load(), locationId);
 
   async function importLocks() {
     const result = await run(
@@ -74,67 +69,36 @@ function LocksOf({ state, locationId, hasTapkey }: { state: AdminState; location
         </div>
       ) : null}
       <StatusMessage notice={notice.value ?? listing.notice.value} />
-      <form
-        class="filters"
-        role="search"
-        aria-label={t('admin.locks.searchLabel')}
-        onSubmit={(e) => {
-          e.preventDefault();
-          void load();
-        }}
-      >
-        <div class="field">
-          <label for={ids.search}>{t('admin.locks.search')}</label>
-          <input id={ids.search} type="search" value={search.value} onInput={(e) => (search.value = e.currentTarget.value)} />
-        </div>
-        <div class="field">
-          <label for={ids.filter}>{t('admin.locks.filter')}</label>
-          <select
-            id={ids.filter}
-            value={filter.value}
-            onChange={(e) => {
-              filter.value = e.currentTarget.value as Filter;
-              void load();
-            }}
-          >
-            <option value="all">{t('admin.locks.filter.all')}</option>
-            <option value="mapped">{t('admin.locks.filter.mapped')}</option>
-            <option value="unmapped">{t('admin.locks.filter.unmapped')}</option>
-          </select>
-        </div>
-        <div class="actions">
-          <button type="submit">{t('admin.locks.searchButton')}</button>
-        </div>
-      </form>
+      <SearchForm label={t('admin.locks.searchLabel')} searchLabel={t('admin.locks.search')} search={search} submitLabel={t('admin.locks.searchButton')} onSearch={() => void load()}>
+        <SelectField
+          label={t('admin.locks.filter')}
+          value={filter.value}
+          options={(['all', 'mapped', 'unmapped'] as const).map((f) => ({ value: f, label: t(`admin.locks.filter.${f}`) }))}
+          onChange={(f) => {
+            filter.value = f;
+            void load();
+          }}
+        />
+      </SearchForm>
       {page.value ? (
         page.value.items.length === 0 ? (
           <p>{t('admin.locks.none')}</p>
         ) : (
-          <div class="table-wrap">
-            <table>
-              <caption>{t('admin.locks.count', { shown: page.value.items.length, total: page.value.total })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('admin.locks.lock')}</th>
-                  <th scope="col">{t('admin.locks.id')}</th>
-                  <th scope="col">{t('admin.locks.source')}</th>
-                  <th scope="col">{t('admin.locks.mapping')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.value.items.map(({ lock, unit }) => (
-                  <tr key={lock.id}>
-                    <th scope="row">{lock.title || t('admin.locks.untitled')}</th>
-                    <td>
-                      <code>{lock.id}</code>
-                    </td>
-                    <td>{t(lock.source === 'tapkey' ? 'admin.locks.source.tapkey' : 'admin.locks.source.captured')}</td>
-                    <td>{unit ? t('admin.locks.mappedTo', { unit: unit.name, id: unit.externalId }) : <span class="warn">{t('admin.locks.notMapped')}</span>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={t('admin.locks.count', { shown: page.value.items.length, total: page.value.total })}
+            columns={[t('admin.locks.lock'), t('admin.locks.id'), t('admin.locks.source'), t('admin.locks.mapping')]}
+          >
+            {page.value.items.map(({ lock, unit }) => (
+              <tr key={lock.id}>
+                <th scope="row">{lock.title || t('admin.locks.untitled')}</th>
+                <td>
+                  <code>{lock.id}</code>
+                </td>
+                <td>{t(lock.source === 'tapkey' ? 'admin.locks.source.tapkey' : 'admin.locks.source.captured')}</td>
+                <td>{unit ? t('admin.locks.mappedTo', { unit: unit.name, id: unit.externalId }) : <span class="warn">{t('admin.locks.notMapped')}</span>}</td>
+              </tr>
+            ))}
+          </DataTable>
         )
       ) : null}
       {page.value && page.value.items.length < page.value.total ? (

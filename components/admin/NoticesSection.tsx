@@ -1,10 +1,12 @@
 import { useSignal } from '@preact/signals';
-import { useEffect, useId } from 'preact/hooks';
+import { useId } from 'preact/hooks';
 import type { AccessNotice, Booking } from '../../lib/contract.ts';
 import { languages, type Language } from '../../lib/i18n/index.ts';
 import { CopyButton } from '../keycafe/CopyButton.tsx';
 import { StatusMessage } from '../StatusMessage.tsx';
 import { useUi } from '../ui-context.ts';
+import { DataTable } from './DataTable.tsx';
+import { SearchForm, SelectField, usePendingSearch } from './SearchForm.tsx';
 import { NeedsLocation, Section, useAction, type AdminState } from './shared.tsx';
 
 /**
@@ -30,7 +32,7 @@ function Notices({ state, locationId }: { state: AdminState; locationId: string 
   const tenantLang = useSignal<Language>(lang);
   const notices = useSignal<AccessNotice[] | null>(null);
   const template = useSignal<AccessNotice | null>(null);
-  const ids = { search: useId(), lang: useId(), text: useId(), template: useId() };
+  const ids = { text: useId(), template: useId() };
 
   async function find() {
     const found = await run('find', () => send({ type: 'adminBookings', locationId, search: search.value.trim() }));
@@ -52,88 +54,48 @@ function Notices({ state, locationId }: { state: AdminState; locationId: string 
     }
   }
 
-  useEffect(() => {
-    const asked = state.pendingSearch.value;
-    if (asked?.section === 'notices') {
-      search.value = asked.search;
-      state.pendingSearch.value = null;
-    }
-    void find();
-  }, [locationId, state.pendingSearch.value?.search]);
+  usePendingSearch(state, 'notices', search, () => void find(), locationId);
 
   const latest = notices.value?.[0] ?? null;
   return (
     <>
-      <form
-        class="filters"
-        role="search"
-        aria-label={t('admin.notices.searchLabel')}
-        onSubmit={(e) => {
-          e.preventDefault();
-          void find();
-        }}
-      >
-        <div class="field">
-          <label for={ids.search}>{t('admin.notices.search')}</label>
-          <input id={ids.search} type="search" value={search.value} onInput={(e) => (search.value = e.currentTarget.value)} />
-        </div>
-        <div class="field">
-          <label for={ids.lang}>{t('admin.notices.language')}</label>
-          <select
-            id={ids.lang}
-            value={tenantLang.value}
-            onChange={(e) => {
-              tenantLang.value = e.currentTarget.value as Language;
-              if (chosen.value) void open(chosen.value, tenantLang.value);
-            }}
-          >
-            {languages.map((l) => (
-              <option key={l} value={l}>
-                {t(`admin.language.${l}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="actions">
-          <button type="submit">{t('admin.locks.searchButton')}</button>
-        </div>
-      </form>
+      <SearchForm label={t('admin.notices.searchLabel')} searchLabel={t('admin.notices.search')} search={search} submitLabel={t('admin.locks.searchButton')} onSearch={() => void find()}>
+        <SelectField
+          label={t('admin.notices.language')}
+          value={tenantLang.value}
+          options={languages.map((l) => ({ value: l, label: t(`admin.language.${l}`) }))}
+          onChange={(l: Language) => {
+            tenantLang.value = l;
+            if (chosen.value) void open(chosen.value, tenantLang.value);
+          }}
+        />
+      </SearchForm>
       {bookings.value ? (
         bookings.value.length === 0 ? (
           <p>{t('admin.notices.noBookings')}</p>
         ) : (
-          <div class="table-wrap">
-            <table>
-              <caption class="sr-only">{t('admin.notices.bookings')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('admin.report.booking')}</th>
-                  <th scope="col">{t('admin.report.unit')}</th>
-                  <th scope="col">{t('admin.report.email')}</th>
-                  <th scope="col">{t('admin.notices.access')}</th>
-                  <th scope="col">{t('admin.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {bookings.value.map((b) => (
-                  <tr key={b.id} aria-current={chosen.value?.id === b.id ? 'true' : undefined}>
-                    <th scope="row">
-                      {b.externalId}
-                      {b.stale ? <span class="tag warn">{t('admin.bookings.stale')}</span> : null}
-                    </th>
-                    <td>{b.unitExternalId}</td>
-                    <td>{b.tenantEmail ?? ''}</td>
-                    <td>{b.access.message}</td>
-                    <td>
-                      <button type="button" aria-label={t('admin.notices.showNamed', { id: b.externalId })} onClick={() => void open(b)}>
-                        {t('admin.notices.show')}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={t('admin.notices.bookings')}
+            captionHidden
+            columns={[t('admin.report.booking'), t('admin.report.unit'), t('admin.report.email'), t('admin.notices.access'), t('admin.actions')]}
+          >
+            {bookings.value.map((b) => (
+              <tr key={b.id} aria-current={chosen.value?.id === b.id ? 'true' : undefined}>
+                <th scope="row">
+                  {b.externalId}
+                  {b.stale ? <span class="tag warn">{t('admin.bookings.stale')}</span> : null}
+                </th>
+                <td>{b.unitExternalId}</td>
+                <td>{b.tenantEmail ?? ''}</td>
+                <td>{b.access.message}</td>
+                <td>
+                  <button type="button" aria-label={t('admin.notices.showNamed', { id: b.externalId })} onClick={() => void open(b)}>
+                    {t('admin.notices.show')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )
       ) : null}
       {busy.value ? <p class="hint">{t('common.loading')}</p> : null}

@@ -4,7 +4,7 @@ import type { TapkeyConnectionTest, TapkeyOwnerAccounts } from '../../lib/contra
 import type { MessageKey } from '../../lib/i18n/index.ts';
 import { StatusMessage } from '../StatusMessage.tsx';
 import { useUi } from '../ui-context.ts';
-import { currentLocation, describedBy, Field, Section, useAction, type AdminState } from './shared.tsx';
+import { currentLocation, InputField, SecretField, Section, useAction, type AdminState } from './shared.tsx';
 
 /** Where the seed's Step 1 sends the user for the OAuth client (the Tapkey Integrator portal). */
 export const TAPKEY_INTEGRATOR_PORTAL = 'https://portal.tapkey.io';
@@ -158,36 +158,25 @@ function TapkeyForm({ state }: { state: AdminState }) {
               </label>
             ))}
           </fieldset>
-          <Field id={ids.clientId} label={t('admin.tapkey.clientId')} error={fieldErrors.value.clientId}>
-            <input
-              id={ids.clientId}
-              required
-              autocomplete="off"
-              spellcheck={false}
-              value={clientId.value}
-              aria-invalid={fieldErrors.value.clientId ? 'true' : undefined}
-              aria-describedby={describedBy(ids.clientId, false, fieldErrors.value.clientId)}
-              onInput={(e) => (clientId.value = e.currentTarget.value)}
-            />
-          </Field>
-          <Field
+          <InputField
+            id={ids.clientId}
+            label={t('admin.tapkey.clientId')}
+            error={fieldErrors.value.clientId}
+            required
+            autocomplete="off"
+            spellcheck={false}
+            value={clientId.value}
+            onValue={(v) => (clientId.value = v)}
+          />
+          <SecretField
             id={ids.secret}
             label={t('admin.tapkey.clientSecret')}
+            stored={stored}
             hint={stored ? t('admin.tapkey.secretStored') : t('admin.tapkey.secretHint')}
             error={fieldErrors.value.clientSecret}
-          >
-            <input
-              id={ids.secret}
-              type="password"
-              autocomplete="new-password"
-              required={!stored}
-              value={secret.value}
-              placeholder={stored ? t('admin.secret.replacePlaceholder') : ''}
-              aria-invalid={fieldErrors.value.clientSecret ? 'true' : undefined}
-              aria-describedby={describedBy(ids.secret, true, fieldErrors.value.clientSecret)}
-              onInput={(e) => (secret.value = e.currentTarget.value)}
-            />
-          </Field>
+            value={secret.value}
+            onValue={(v) => (secret.value = v)}
+          />
           <div class="actions">
             <button type="button" disabled={busy.value !== null || chosen.value.length === 0} onClick={() => void findOwners()}>
               {t('admin.tapkey.findOwners')}
@@ -208,18 +197,17 @@ function TapkeyForm({ state }: { state: AdminState }) {
               <ProblemList problems={owners.value.problems} />
             )
           ) : null}
-          <Field id={ids.owner} label={t('admin.tapkey.lockingSystemId')} hint={t('admin.tapkey.lockingSystemHint')} error={fieldErrors.value.ownerAccountId}>
-            <input
-              id={ids.owner}
-              required
-              autocomplete="off"
-              spellcheck={false}
-              value={owner.value}
-              aria-invalid={fieldErrors.value.ownerAccountId ? 'true' : undefined}
-              aria-describedby={describedBy(ids.owner, true, fieldErrors.value.ownerAccountId)}
-              onInput={(e) => (owner.value = e.currentTarget.value)}
-            />
-          </Field>
+          <InputField
+            id={ids.owner}
+            label={t('admin.tapkey.lockingSystemId')}
+            hint={t('admin.tapkey.lockingSystemHint')}
+            error={fieldErrors.value.ownerAccountId}
+            required
+            autocomplete="off"
+            spellcheck={false}
+            value={owner.value}
+            onValue={(v) => (owner.value = v)}
+          />
           <div class="actions">
             <button type="submit" disabled={busy.value !== null || chosen.value.length === 0}>
               {t('admin.tapkey.saveAndTest')}

@@ -4,7 +4,7 @@
  */
 import { useSignal, type Signal } from '@preact/signals';
 import { useEffect, useId, useRef } from 'preact/hooks';
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, JSX } from 'preact';
 import type { Location } from '../../lib/contract.ts';
 import type { LocationSummary } from '../../lib/admin-messages.ts';
 import { bridgeErrorOf, describeError } from '../describe-error.ts';
@@ -89,6 +89,75 @@ export function Field({
 
 export const describedBy = (id: string, hint: boolean, error: string | undefined) =>
   [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
+
+/** A Field holding one text input, marked invalid and described by its hint and error. */
+export function InputField({
+  id,
+  label,
+  hint,
+  error,
+  value,
+  onValue,
+  ...input
+}: {
+  id: string;
+  label: string;
+  hint?: ComponentChildren;
+  error?: string | undefined;
+  value: string;
+  onValue: (value: string) => void;
+} & Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onInput'>) {
+  return (
+    <Field id={id} label={label} hint={hint} error={error}>
+      <input
+        id={id}
+        {...input}
+        value={value}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(id, Boolean(hint), error)}
+        onInput={(e) => onValue(e.currentTarget.value)}
+      />
+    </Field>
+  );
+}
+
+/**
+ * A provider secret: never shown again once stored, so a stored one leaves the field empty
+ * (typing replaces it) and only a new connection requires it.
+ */
+export function SecretField({
+  id,
+  label,
+  stored,
+  hint,
+  error,
+  value,
+  onValue,
+}: {
+  id: string;
+  label: string;
+  stored: boolean;
+  hint: string;
+  error?: string | undefined;
+  value: string;
+  onValue: (value: string) => void;
+}) {
+  const { t } = useUi();
+  return (
+    <InputField
+      id={id}
+      label={label}
+      hint={hint}
+      error={error}
+      type="password"
+      autocomplete="new-password"
+      required={!stored}
+      value={value}
+      placeholder={stored ? t('admin.secret.replacePlaceholder') : ''}
+      onValue={onValue}
+    />
+  );
+}
 
 /**
  * A confirmation in the page (not window.confirm, which extension pages block in some

@@ -1,7 +1,7 @@
 import { useId } from 'preact/hooks';
 import type { KeycafeKey } from '../../lib/contract.ts';
 import { returnReminderSchedule } from '../../lib/keycafe-reminder.ts';
-import { zonedToUtc, type LocalDateTime } from '../../lib/keycafe-time.ts';
+import { zonedToUtc, type LocalDateTime } from '../../lib/zoned-time.ts';
 import { useUi } from '../ui-context.ts';
 import { zonesOf } from './draft.ts';
 import { describedBy, FieldError } from './FieldError.tsx';

@@ -1,14 +1,14 @@
 /**
  * The booking form's data and its checks, apart from rendering. `validateDraft` runs the
  * shared contract schema (the same one the API runs), the shared recipient rules
- * (lib/keycafe-recipient.ts) and the SmartBox-clock rules (lib/keycafe-time.ts), and puts each
+ * (lib/keycafe-recipient.ts) and the SmartBox-clock rules (lib/zoned-time.ts), and puts each
  * message on the field the user must change. `fieldOfPath` does the same for the API's
  * `fieldErrors`, so a server-side message lands beside the same field.
  */
 import { keycafeBookingInput, keycafeLocales, type FieldError, type KeycafeBookingInput, type KeycafeKey } from '../../lib/contract.ts';
 import type { MessageKey } from '../../lib/i18n/index.ts';
 import { normaliseRecipient } from '../../lib/keycafe-recipient.ts';
-import { zonedToUtc, type LocalDateTime } from '../../lib/keycafe-time.ts';
+import { zonedToUtc, type LocalDateTime } from '../../lib/zoned-time.ts';
 import type { Translate } from '../ui-context.ts';
 
 export type KeycafeLocale = KeycafeBookingInput['locale'] & string;

@@ -4,7 +4,7 @@
  * and the zone is named with its offset: "Central European Summer Time (UTC+02:00)". When the
  * clocks change between start and end, both names are shown.
  */
-import { offsetMinutes, utcToZoned, type LocalDateTime } from '../../lib/keycafe-time.ts';
+import { offsetMinutes, utcToZoned, type LocalDateTime } from '../../lib/zoned-time.ts';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

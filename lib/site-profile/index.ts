@@ -11,7 +11,9 @@
  *   problems.ts   why a value could not be read, in words
  *   extract.ts    a page's data from a profile
  *   templates.ts  the built-in profiles
- *   guess.ts      a first profile for any manager, from its open tabs
+ *   guess.ts      a first profile for any manager, from its open tabs (guess-address.ts:
+ *                 what an address says; guess-fields.ts: the labels and words; guess-page.ts:
+ *                 one open tab)
  */
 export * from './schema.ts';
 export * from './url-match.ts';
@@ -19,3 +21,6 @@ export * from './problems.ts';
 export * from './extract.ts';
 export * from './templates.ts';
 export * from './guess.ts';
+export { fallbackPatterns, guessAddress } from './guess-address.ts';
+export { commonStateWords, fieldLabels } from './guess-fields.ts';
+export { guessPage, pageGuessSchema, type PageGuess } from './guess-page.ts';

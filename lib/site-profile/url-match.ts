@@ -34,7 +34,8 @@ export function matchPattern(pattern: string, address: string): Record<string, s
   return groups;
 }
 
-function safeDecode(s: string): string {
+/** Percent-decoded, or as it is when it is not valid percent-encoding. */
+export function safeDecode(s: string): string {
   try {
     return decodeURIComponent(s);
   } catch {

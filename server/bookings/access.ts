@@ -4,18 +4,14 @@
  * refuses it everywhere else). Each re-evaluates the access in the same transaction.
  */
 import { and, eq, sql } from 'drizzle-orm';
-import type { AppDeps } from '../env.ts';
 import { recordAudit } from '../audit.ts';
 import { bookings } from '../db/schema/index.ts';
 import { ApiError } from '../errors.ts';
-import { tapkeyNow } from '../tapkey/config.ts';
 import { evaluateBookings } from '../tapkey/grants.ts';
 import type { DbOrTx } from '../outbox/outbox.ts';
+import type { BookingActor, BookingsContext } from './context.ts';
 
-interface Who {
-  organizationId: string;
-  actor: string;
-}
+type AccessContext = Pick<BookingsContext, 'db' | 'now' | 'kickOutbox'>;
 
 async function lockBooking(tx: DbOrTx, organizationId: string, externalId: string) {
   const [row] = await tx
@@ -28,8 +24,8 @@ async function lockBooking(tx: DbOrTx, organizationId: string, externalId: strin
 }
 
 /** Sets the manual-revoke flag and re-evaluates (clearing it also retries a failed grant). */
-export async function setAccessRevoked(deps: AppDeps, who: Who, externalId: string, revoked: boolean): Promise<void> {
-  await deps.database.db.transaction(async (tx) => {
+export async function setAccessRevoked(ctx: AccessContext, who: BookingActor, externalId: string, revoked: boolean): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
     const row = await lockBooking(tx, who.organizationId, externalId);
     if (row.accessRevoked !== revoked) {
       await tx.update(bookings).set({ accessRevoked: revoked, updatedAt: sql`now()` }).where(eq(bookings.id, row.id));
@@ -42,14 +38,14 @@ export async function setAccessRevoked(deps: AppDeps, who: Who, externalId: stri
         after: { accessRevoked: revoked },
       });
     }
-    await evaluateBookings(tx, { ...who, now: tapkeyNow(deps), force: !revoked }, eq(bookings.id, row.id));
+    await evaluateBookings(tx, { ...who, now: ctx.now(), force: !revoked }, eq(bookings.id, row.id));
   });
-  deps.kickOutbox?.();
+  ctx.kickOutbox?.();
 }
 
 /** Clears a manual revoke and makes an ended or cancelled booking active again (explicitly). */
-export async function restoreBooking(deps: AppDeps, who: Who, externalId: string): Promise<void> {
-  await deps.database.db.transaction(async (tx) => {
+export async function restoreBooking(ctx: AccessContext, who: BookingActor, externalId: string): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
     const row = await lockBooking(tx, who.organizationId, externalId);
     if (row.state === 'ended' || row.state === 'cancelled') {
       await tx.update(bookings).set({ state: 'active', updatedAt: sql`now()` }).where(eq(bookings.id, row.id));
@@ -59,7 +55,7 @@ export async function restoreBooking(deps: AppDeps, who: Who, externalId: string
       await tx.update(bookings).set({ accessRevoked: false, updatedAt: sql`now()` }).where(eq(bookings.id, row.id));
       await recordAudit(tx, { ...who, action: 'booking.access_restored', entity: 'booking', entityId: externalId, before: { accessRevoked: true }, after: { accessRevoked: false } });
     }
-    await evaluateBookings(tx, { ...who, now: tapkeyNow(deps), force: true }, eq(bookings.id, row.id));
+    await evaluateBookings(tx, { ...who, now: ctx.now(), force: true }, eq(bookings.id, row.id));
   });
-  deps.kickOutbox?.();
+  ctx.kickOutbox?.();
 }

@@ -8,10 +8,9 @@ import type { AppDeps } from '../env.ts';
 export const DEFAULT_STALE_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** AppDeps.bookings.staleDays, then BOOKINGS_STALE_DAYS, then 14. */
-export function staleDaysOf(deps: Pick<AppDeps, 'bookings'>, env: NodeJS.ProcessEnv = process.env): number {
-  const fromEnv = env.BOOKINGS_STALE_DAYS && /^\d{1,4}$/.test(env.BOOKINGS_STALE_DAYS) ? Number(env.BOOKINGS_STALE_DAYS) : undefined;
-  return deps.bookings?.staleDays ?? fromEnv ?? DEFAULT_STALE_DAYS;
+/** AppDeps.bookings.staleDays (BOOKINGS_STALE_DAYS at start: server/config.ts), else 14. */
+export function staleDaysOf(deps: Pick<AppDeps, 'bookings'>): number {
+  return deps.bookings?.staleDays ?? DEFAULT_STALE_DAYS;
 }
 
 /** The instant before which a last report makes a booking stale. */

@@ -19,8 +19,10 @@ export const SYSTEM_ACTOR = 'system:keycafe';
 export type KeycafeBookingRow = typeof keycafeBookings.$inferSelect;
 export type AccessRow = typeof keycafeAccesses.$inferSelect;
 
-export const createIdempotencyKey = (accessId: string) => `${JOB_CREATE_ACCESS}:${accessId}`;
-export const deleteIdempotencyKey = (accessId: string) => `${JOB_DELETE_ACCESS}:${accessId}`;
+type AccessJobKind = typeof JOB_CREATE_ACCESS | typeof JOB_DELETE_ACCESS;
+const accessJobKey = (kind: AccessJobKind, accessId: string) => `${kind}:${accessId}`;
+export const createIdempotencyKey = (accessId: string) => accessJobKey(JOB_CREATE_ACCESS, accessId);
+export const deleteIdempotencyKey = (accessId: string) => accessJobKey(JOB_DELETE_ACCESS, accessId);
 
 export function toKeycafeBooking(b: KeycafeBookingRow, accesses: AccessRow[]): KeycafeBooking {
   return {
@@ -104,25 +106,23 @@ export async function refreshBookingState(tx: DbOrTx, organizationId: string, bo
   return updated!;
 }
 
-export async function enqueueCreateAccess(tx: DbOrTx, access: Pick<AccessRow, 'id' | 'organizationId'>) {
+/** The job that moves one access: its kind and idempotency key say which way. */
+function enqueueAccessJob(tx: DbOrTx, access: Pick<AccessRow, 'id' | 'organizationId'>, kind: AccessJobKind) {
   return enqueue(tx, {
     organizationId: access.organizationId,
-    kind: JOB_CREATE_ACCESS,
-    idempotencyKey: createIdempotencyKey(access.id),
+    kind,
+    idempotencyKey: accessJobKey(kind, access.id),
     payload: { accessId: access.id },
     maxAttempts: KEYCAFE_JOB_ATTEMPTS,
   });
 }
 
-export async function enqueueDeleteAccess(tx: DbOrTx, access: Pick<AccessRow, 'id' | 'organizationId'>) {
-  return enqueue(tx, {
-    organizationId: access.organizationId,
-    kind: JOB_DELETE_ACCESS,
-    idempotencyKey: deleteIdempotencyKey(access.id),
-    payload: { accessId: access.id },
-    maxAttempts: KEYCAFE_JOB_ATTEMPTS,
-  });
-}
+export const enqueueCreateAccess = (tx: DbOrTx, access: Pick<AccessRow, 'id' | 'organizationId'>) => enqueueAccessJob(tx, access, JOB_CREATE_ACCESS);
+export const enqueueDeleteAccess = (tx: DbOrTx, access: Pick<AccessRow, 'id' | 'organizationId'>) => enqueueAccessJob(tx, access, JOB_DELETE_ACCESS);
+
+/** The location's "apply to all keys" bookings not cancelled. */
+const liveAllKeysBookings = (organizationId: string, locationId: string) =>
+  and(eq(keycafeBookings.organizationId, organizationId), eq(keycafeBookings.locationId, locationId), eq(keycafeBookings.allKeys, true), isNull(keycafeBookings.cancelRequestedAt));
 
 /**
  * "Apply to all keys": every live ongoing all-keys booking of the location gets an access for
@@ -133,14 +133,7 @@ export async function grantNewKeysToAllKeysBookings(tx: DbOrTx, organizationId: 
   const bookings = await tx
     .select()
     .from(keycafeBookings)
-    .where(
-      and(
-        eq(keycafeBookings.organizationId, organizationId),
-        eq(keycafeBookings.locationId, locationId),
-        eq(keycafeBookings.allKeys, true),
-        isNull(keycafeBookings.cancelRequestedAt),
-      ),
-    )
+    .where(liveAllKeysBookings(organizationId, locationId))
     .for('update');
   let added = 0;
   for (const booking of bookings) {
@@ -187,14 +180,7 @@ export async function hasLiveAllKeysBooking(db: DbOrTx, organizationId: string, 
   const [row] = await db
     .select({ id: keycafeBookings.id })
     .from(keycafeBookings)
-    .where(
-      and(
-        eq(keycafeBookings.organizationId, organizationId),
-        eq(keycafeBookings.locationId, locationId),
-        eq(keycafeBookings.allKeys, true),
-        isNull(keycafeBookings.cancelRequestedAt),
-      ),
-    )
+    .where(liveAllKeysBookings(organizationId, locationId))
     .limit(1);
   return Boolean(row);
 }

@@ -8,7 +8,7 @@ import type { KeycafeKey, KeycafeLocation } from '../../lib/contract.ts';
 import { recordAudit } from '../audit.ts';
 import { keycafeKeys, keycafeLocations, keycafeSyncState } from '../db/schema/index.ts';
 import type { DbOrTx } from '../outbox/outbox.ts';
-import type { KeycafeApiKey, KeycafeApiLocation } from './client.ts';
+import type { KeycafeApiKey, KeycafeApiLocation } from './api-schemas.ts';
 
 export interface CatalogScope {
   organizationId: string;

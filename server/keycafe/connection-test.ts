@@ -8,7 +8,8 @@
 import type { KeycafeTestCall } from '../../lib/contract.ts';
 import { translate, type Language } from '../../lib/i18n/index.ts';
 import { ApiError } from '../errors.ts';
-import { KEYCAFE_AUTH_TYPES, type KeycafeApiKey, type KeycafeApiLocation, type KeycafeAuthType, type SkippedItem } from './client.ts';
+import type { KeycafeApiKey, KeycafeApiLocation } from './api-schemas.ts';
+import { KEYCAFE_AUTH_TYPES, type KeycafeAuthType, type SkippedItem } from './client-types.ts';
 import { KeycafeError, toApiError } from './errors.ts';
 import { RateLimitWait } from './rate-limiter.ts';
 import type { KeycafeService } from './service.ts';

@@ -1,25 +1,22 @@
 /**
  * A location's Keycafe account (email + decrypted API token) and the process's Keycafe
- * service for an AppDeps: AppDeps.keycafe first, then KEYCAFE_API_URL, then the real Keycafe.
+ * service for an AppDeps: AppDeps.keycafe (made at start from the configuration,
+ * server/config.ts, or given by the host), else one for the real Keycafe.
  */
 import type { AppDeps } from '../env.ts';
 import type { LocationRow } from '../resources.ts';
 import { decryptSecret } from '../secrets.ts';
-import type { KeycafeAccount } from './client.ts';
+import type { KeycafeAccount } from './client-types.ts';
 import { KeycafeService } from './service.ts';
 
 const services = new WeakMap<AppDeps, KeycafeService>();
 
 /** One service per AppDeps (one per process in production), so all callers share the buckets. */
-export function keycafeServiceOf(deps: AppDeps, env: NodeJS.ProcessEnv = process.env): KeycafeService {
+export function keycafeServiceOf(deps: AppDeps): KeycafeService {
   if (deps.keycafe) return deps.keycafe;
   let service = services.get(deps);
   if (!service) {
-    const timeout = Number(env.KEYCAFE_TIMEOUT_MS);
-    service = new KeycafeService({
-      apiUrl: env.KEYCAFE_API_URL || undefined,
-      timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
-    });
+    service = new KeycafeService();
     services.set(deps, service);
   }
   return service;
@@ -27,11 +24,11 @@ export function keycafeServiceOf(deps: AppDeps, env: NodeJS.ProcessEnv = process
 
 export type KeycafeConnection = { ok: true; account: KeycafeAccount } | { ok: false; reason: 'not_connected' | 'no_token' };
 
-export function keycafeAccountOf(deps: AppDeps, location: LocationRow): KeycafeConnection {
+export function keycafeAccountOf(ctx: { secretKey: Buffer }, location: LocationRow): KeycafeConnection {
   if (!location.keycafe) return { ok: false, reason: 'not_connected' };
   if (!location.keycafeToken) return { ok: false, reason: 'no_token' };
   return {
     ok: true,
-    account: { email: location.keycafe.accountEmail, token: decryptSecret(deps.secretKey, location.keycafeToken), authType: location.keycafe.authType ?? 'token' },
+    account: { email: location.keycafe.accountEmail, token: decryptSecret(ctx.secretKey, location.keycafeToken), authType: location.keycafe.authType ?? 'token' },
   };
 }

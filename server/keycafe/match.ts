@@ -5,7 +5,7 @@
  * user ID kept from an earlier create when there is one, else by email (case-insensitive) or
  * mobile digits. Name-only accesses (no `user`) never match a booking with a recipient.
  */
-import type { KeycafeApiAccess } from './client.ts';
+import type { KeycafeApiAccess } from './api-schemas.ts';
 
 export interface BookingTarget {
   keyId: string;

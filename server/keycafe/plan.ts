@@ -9,12 +9,12 @@ import type { FieldError, KeycafeKey, keycafeBookingInput } from '../../lib/cont
 import { translate, type Language } from '../../lib/i18n/index.ts';
 import { normaliseRecipient } from '../../lib/keycafe-recipient.ts';
 import { returnReminderSchedule } from '../../lib/keycafe-reminder.ts';
-import { zonedToUtc, type LocalDateTime } from '../../lib/keycafe-time.ts';
-import type { AppDeps } from '../env.ts';
+import { zonedToUtc, type LocalDateTime } from '../../lib/zoned-time.ts';
 import { ApiError } from '../errors.ts';
 import { findLocation, type LocationRow } from '../resources.ts';
 import { cachedKeys, syncStateOf } from './catalog.ts';
 import { keycafeAccountOf } from './connection.ts';
+import type { KeycafeContext } from './context.ts';
 import { refreshCatalog } from './refresh.ts';
 
 export type BookingInput = z.infer<typeof keycafeBookingInput>;
@@ -36,11 +36,11 @@ const invalid = (fieldErrors: FieldError[]) => new ApiError('validation_failed',
 /** A fresh key list for "all keys" (new keys are picked up by the periodic sync later). */
 const ALL_KEYS_FRESH_MS = 60_000;
 
-export async function planBooking(deps: AppDeps, organizationId: string, input: BookingInput, lang: Language): Promise<BookingPlan> {
-  const db = deps.database.db;
+export async function planBooking(ctx: KeycafeContext, organizationId: string, input: BookingInput, lang: Language): Promise<BookingPlan> {
+  const db = ctx.db;
   const location = await findLocation(db, organizationId, input.locationId);
   if (!location) throw invalid([{ path: 'locationId', message: 'Location not found' }]);
-  const conn = keycafeAccountOf(deps, location);
+  const conn = keycafeAccountOf(ctx, location);
   if (!conn.ok) throw invalid([{ path: 'locationId', message: translate(lang, conn.reason === 'no_token' ? 'keycafe.location.noToken' : 'keycafe.location.notConnected') }]);
 
   const errors: FieldError[] = [];
@@ -58,7 +58,7 @@ export async function planBooking(deps: AppDeps, organizationId: string, input: 
     ? !sync?.keysSyncedAt || Date.now() - sync.keysSyncedAt.getTime() > ALL_KEYS_FRESH_MS
     : !sync?.keysSyncedAt || keys.length < wanted.length;
   if (stale || placeMissing) {
-    await refreshCatalog(deps, conn.account, scope, { keys: stale, locations: placeMissing || !sync?.locationsSyncedAt }, lang);
+    await refreshCatalog(ctx, conn.account, scope, { keys: stale, locations: placeMissing || !sync?.locationsSyncedAt }, lang);
     keys = await cachedKeys(db, organizationId, { locationIds: [location.id], ...(input.allKeys ? {} : { keyIds: wanted }) });
   }
   const byId = new Map<string, KeycafeKey>(keys.map((k) => [k.id, k]));

@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { systemClock, type Clock } from './clock.ts';
-import { DEFAULT_KEYCAFE_API_URL, KeycafeClient, type KeycafeAccount, type KeycafeClientOptions } from './client.ts';
+import { DEFAULT_KEYCAFE_API_URL, KeycafeClient } from './client.ts';
+import type { KeycafeAccount, KeycafeClientOptions } from './client-types.ts';
 import { RollingWindowLimiter } from './rate-limiter.ts';
 
 export interface KeycafeServiceOptions {

@@ -7,7 +7,7 @@
  */
 import { and, eq, inArray, isNotNull, ne } from 'drizzle-orm';
 import type { KeycafeUntrackedAccess } from '../../lib/contract.ts';
-import type { AppDeps } from '../env.ts';
+import type { Db } from '../db/client.ts';
 import { keycafeAccesses, keycafeBookings } from '../db/schema/index.ts';
 import type { LocationRow } from '../resources.ts';
 import type { KeycafeClient } from './client.ts';
@@ -16,8 +16,7 @@ import { matchesBooking } from './match.ts';
 /** At most this many keys are searched per sweep (each is one Keycafe call). */
 export const SWEEP_MAX_KEYS = 40;
 
-export async function findUntrackedAccesses(deps: AppDeps, client: KeycafeClient, organizationId: string, location: LocationRow): Promise<KeycafeUntrackedAccess[]> {
-  const db = deps.database.db;
+export async function findUntrackedAccesses(db: Db, client: KeycafeClient, organizationId: string, location: LocationRow): Promise<KeycafeUntrackedAccess[]> {
   const bookings = await db
     .select()
     .from(keycafeBookings)

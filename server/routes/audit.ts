@@ -8,7 +8,7 @@ import { authErrors, AuditEventList, json, paging } from './openapi.ts';
 
 const list = createRoute({
   method: 'get',
-  path: '/v1/audit-events',
+  path: '/',
   tags: ['Audit'],
   summary: 'Audit events (who, when, what, before/after), newest first',
   description: 'Entities: `location` (id), `unit` and `mapping` (unit external id), `lock` (lock id), and those of other areas.',

@@ -5,7 +5,6 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { identifierSchema } from '../../lib/identifiers.ts';
-import { and, asc, count, desc, eq, ilike, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Context } from 'hono';
 import {
   accessNoticeSchema,
@@ -21,17 +20,11 @@ import {
 } from '../../lib/contract.ts';
 import { languages, matchLanguage, type Language } from '../../lib/i18n/index.ts';
 import type { AppEnv } from '../env.ts';
-import { recordAudit } from '../audit.ts';
 import { restoreBooking, setAccessRevoked } from '../bookings/access.ts';
-import { staleBefore, staleDaysOf } from '../bookings/stale.ts';
-import { writeBookings, type BookingWrite, type WritePlan } from '../bookings/write.ts';
-import { bookings, locations, tapkeyGrantEvents, tapkeyGrants, tapkeyNotices, tapkeyTriggers, units } from '../db/schema/index.ts';
-import { ApiError } from '../errors.ts';
-import { likePattern } from '../resources.ts';
+import { writeBookingBatch, writeOneBooking } from '../bookings/api-write.ts';
+import { bookingsContextOf } from '../bookings/context.ts';
+import { bookingDetail, bookingView, listBookings, listNotices } from '../bookings/read.ts';
 import { createRouter } from '../router.ts';
-import { tapkeySettings, tapkeyNow } from '../tapkey/config.ts';
-import { loadFacts } from '../tapkey/grants.ts';
-import { toBooking, toNotice } from '../tapkey/views.ts';
 import { authErrors, errors, json, jsonBody, openapi, paging } from './openapi.ts';
 
 const tags = ['Bookings & Tapkey access'];
@@ -154,42 +147,16 @@ const notices = createRoute({
   responses: { 200: json(listOf(AccessNotice).openapi('AccessNoticeList'), 'A page of notices'), ...authErrors },
 });
 
-async function bookingView(c: Context<AppEnv>, externalId: string) {
-  const deps = c.get('deps');
-  const [f] = await loadFacts(deps.database.db, c.get('organizationId'), eq(bookings.externalId, externalId), { lock: false });
-  if (!f) throw new ApiError('not_found', `Booking ${externalId} not found`);
-  return toBooking(f, requestLanguage(c), tapkeyNow(deps), staleDaysOf(deps));
-}
-
-/** A refused single write → the API error the caller sees. */
-function refusal(p: Extract<WritePlan, { outcome: 'refused' }>): ApiError {
-  if (p.code === 'not_found') return new ApiError('not_found', p.message);
-  if (p.code === 'restore_needed') return new ApiError('conflict', p.message);
-  return new ApiError('validation_failed', 'Some fields are not valid', [{ path: p.field ?? 'body', message: p.message }]);
-}
-
-/** Writes one booking (PUT or PATCH) and answers its view. */
-async function writeOne(c: Context<AppEnv>, write: BookingWrite, create: boolean) {
-  const deps = c.get('deps');
-  const { plans } = await writeBookings(
-    deps.database.db,
-    { organizationId: c.get('organizationId'), actor: c.get('actor'), now: tapkeyNow(deps), source: 'api' },
-    [write],
-    { create },
-  );
-  const p = plans[0]!;
-  if (p.outcome === 'refused') throw refusal(p);
-  deps.kickOutbox?.();
-  return { created: p.outcome === 'created', view: await bookingView(c, write.externalId) };
-}
+const actorOf = (c: Context<AppEnv>) => ({ organizationId: c.get('organizationId'), actor: c.get('actor') });
 
 export const bookingsRouter = createRouter()
   .openapi(put, async (c) => {
     const { externalId } = c.req.valid('param');
     const input = c.req.valid('json');
     // A full replace: optional fields left out become empty (the override and booking time are kept).
-    const { created, view } = await writeOne(
-      c,
+    const { created, view } = await writeOneBooking(
+      bookingsContextOf(c.get('deps')),
+      actorOf(c),
       {
         externalId,
         unitExternalId: input.unitExternalId,
@@ -202,139 +169,41 @@ export const bookingsRouter = createRouter()
         ...(input.syncEnabled !== undefined ? { syncEnabled: input.syncEnabled } : {}),
       },
       true,
+      requestLanguage(c),
     );
     return created ? c.json(view, 201) : c.json(view, 200);
   })
   .openapi(batch, async (c) => {
     const input = c.req.valid('json');
-    const deps = c.get('deps');
-    const { result } = await writeBookings(
-      deps.database.db,
-      { organizationId: c.get('organizationId'), actor: c.get('actor'), now: tapkeyNow(deps), source: input.source },
-      input.bookings,
-      { create: true },
-    );
-    if (result.created + result.changed > 0) deps.kickOutbox?.();
-    return c.json(result, 200);
+    return c.json(await writeBookingBatch(bookingsContextOf(c.get('deps')), actorOf(c), input.source, input.bookings), 200);
   })
   .openapi(list, async (c) => {
     const q = c.req.valid('query');
-    const organizationId = c.get('organizationId');
-    const { db } = c.get('deps').database;
-    const where: SQL[] = [];
-    if (q.search) {
-      const p = likePattern(q.search);
-      where.push(or(ilike(bookings.externalId, p), ilike(bookings.tenantEmail, p), ilike(units.externalId, p))!);
-    }
-    if (q.unitExternalId) where.push(eq(units.externalId, q.unitExternalId));
-    if (q.locationId) where.push(eq(units.locationId, q.locationId));
-    if (q.state) where.push(eq(bookings.state, q.state));
-    if (q.grantState === 'none') where.push(isNull(tapkeyGrants.id));
-    else if (q.grantState) where.push(eq(tapkeyGrants.state, q.grantState));
-    const staleDays = q.staleDays ?? staleDaysOf(c.get('deps'));
-    const now = tapkeyNow(c.get('deps'));
-    if (q.stale) {
-      const stale = and(inArray(bookings.state, ['reserved', 'active']), lt(bookings.lastSeenAt, staleBefore(now, staleDays)))!;
-      where.push(q.stale === 'true' ? stale : sql`not (${stale})`);
-    }
-    const filter = where.length ? and(...where)! : sql`true`;
-    const [[total], page] = await Promise.all([
-      db
-        .select({ n: count() })
-        .from(bookings)
-        .innerJoin(units, eq(units.id, bookings.unitId))
-        .leftJoin(tapkeyGrants, eq(tapkeyGrants.bookingId, bookings.id))
-        .where(and(eq(bookings.organizationId, organizationId), filter)),
-      db
-        .select({ id: bookings.id })
-        .from(bookings)
-        .innerJoin(units, eq(units.id, bookings.unitId))
-        .leftJoin(tapkeyGrants, eq(tapkeyGrants.bookingId, bookings.id))
-        .where(and(eq(bookings.organizationId, organizationId), filter))
-        .orderBy(asc(bookings.externalId))
-        .limit(q.limit)
-        .offset(q.offset),
-    ]);
-    const facts = page.length ? await loadFacts(db, organizationId, inArray(bookings.id, page.map((p) => p.id)), { lock: false }) : [];
-    const lang = requestLanguage(c);
-    return c.json({ items: facts.map((f) => toBooking(f, lang, now, staleDays)), total: total!.n }, 200);
+    return c.json(await listBookings(bookingsContextOf(c.get('deps')), c.get('organizationId'), q, requestLanguage(c)), 200);
   })
   .openapi(get, async (c) => {
     const { externalId } = c.req.valid('param');
-    const deps = c.get('deps');
-    const organizationId = c.get('organizationId');
-    const { db } = deps.database;
-    const [f] = await loadFacts(db, organizationId, eq(bookings.externalId, externalId), { lock: false });
-    if (!f) throw new ApiError('not_found', `Booking ${externalId} not found`);
-    const lang = requestLanguage(c);
-    const [history, noticeRows, [trigger]] = await Promise.all([
-      f.grant ? db.select().from(tapkeyGrantEvents).where(eq(tapkeyGrantEvents.grantId, f.grant.id)).orderBy(asc(tapkeyGrantEvents.at), asc(tapkeyGrantEvents.id)) : [],
-      db.select().from(tapkeyNotices).where(eq(tapkeyNotices.bookingId, f.booking.id)).orderBy(asc(tapkeyNotices.createdAt)),
-      db
-        .select()
-        .from(tapkeyTriggers)
-        .where(and(eq(tapkeyTriggers.bookingId, f.booking.id), isNull(tapkeyTriggers.firedAt)))
-        .orderBy(asc(tapkeyTriggers.dueAt))
-        .limit(1),
-    ]);
-    const links = tapkeySettings(deps);
-    return c.json(
-      {
-        ...toBooking(f, lang, tapkeyNow(deps), staleDaysOf(deps)),
-        locationId: f.location?.id ?? null,
-        grantHistory: history.map((e) => ({
-          at: e.at.toISOString(),
-          actor: e.actor,
-          fromState: e.fromState,
-          toState: e.toState,
-          desired: e.desired,
-          lockId: e.lockId,
-          email: e.email,
-          tapkeyGrantId: e.tapkeyGrantId,
-          reason: e.reason,
-        })),
-        notices: noticeRows.map((n) => toNotice(n, { bookingExternalId: externalId, timeZone: f.location?.timeZone ?? 'UTC' }, lang, links)),
-        nextTrigger: trigger ? { kind: trigger.kind, dueAt: trigger.dueAt.toISOString() } : null,
-      },
-      200,
-    );
+    return c.json(await bookingDetail(bookingsContextOf(c.get('deps')), c.get('organizationId'), externalId, requestLanguage(c)), 200);
   })
   .openapi(patch, async (c) => {
     const { externalId } = c.req.valid('param');
     const input = c.req.valid('json');
-    const { view } = await writeOne(c, { externalId, ...input }, false);
+    const { view } = await writeOneBooking(bookingsContextOf(c.get('deps')), actorOf(c), { externalId, ...input }, false, requestLanguage(c));
     return c.json(view, 200);
   })
   .openapi(revoke, async (c) => {
     const { externalId } = c.req.valid('param');
-    await setAccessRevoked(c.get('deps'), { organizationId: c.get('organizationId'), actor: c.get('actor') }, externalId, true);
-    return c.json(await bookingView(c, externalId), 200);
+    const ctx = bookingsContextOf(c.get('deps'));
+    await setAccessRevoked(ctx, actorOf(c), externalId, true);
+    return c.json(await bookingView(ctx, c.get('organizationId'), externalId, requestLanguage(c)), 200);
   })
   .openapi(restore, async (c) => {
     const { externalId } = c.req.valid('param');
-    await restoreBooking(c.get('deps'), { organizationId: c.get('organizationId'), actor: c.get('actor') }, externalId);
-    return c.json(await bookingView(c, externalId), 200);
+    const ctx = bookingsContextOf(c.get('deps'));
+    await restoreBooking(ctx, actorOf(c), externalId);
+    return c.json(await bookingView(ctx, c.get('organizationId'), externalId, requestLanguage(c)), 200);
   })
   .openapi(notices, async (c) => {
     const q = c.req.valid('query');
-    const deps = c.get('deps');
-    const organizationId = c.get('organizationId');
-    const { db } = deps.database;
-    const where = and(eq(tapkeyNotices.organizationId, organizationId), q.bookingExternalId ? eq(bookings.externalId, q.bookingExternalId) : undefined);
-    const base = db
-      .select({ notice: tapkeyNotices, externalId: bookings.externalId, timeZone: locations.timeZone })
-      .from(tapkeyNotices)
-      .innerJoin(bookings, eq(bookings.id, tapkeyNotices.bookingId))
-      .leftJoin(tapkeyGrants, eq(tapkeyGrants.id, tapkeyNotices.grantId))
-      .leftJoin(locations, eq(locations.id, tapkeyGrants.locationId));
-    const [rows, [total]] = await Promise.all([
-      base.where(where).orderBy(desc(tapkeyNotices.createdAt), desc(tapkeyNotices.id)).limit(q.limit).offset(q.offset),
-      db.select({ n: count() }).from(tapkeyNotices).innerJoin(bookings, eq(bookings.id, tapkeyNotices.bookingId)).where(where),
-    ]);
-    const lang = requestLanguage(c);
-    const links = tapkeySettings(deps);
-    return c.json(
-      { items: rows.map((r) => toNotice(r.notice, { bookingExternalId: r.externalId, timeZone: r.timeZone ?? 'UTC' }, lang, links)), total: total!.n },
-      200,
-    );
+    return c.json(await listNotices(bookingsContextOf(c.get('deps')), c.get('organizationId'), q, requestLanguage(c)), 200);
   });

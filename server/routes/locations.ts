@@ -19,7 +19,7 @@ const tags = ['Locations'];
 
 const list = createRoute({
   method: 'get',
-  path: '/v1/locations',
+  path: '/',
   tags,
   summary: 'All locations of the organization, by name',
   responses: { 200: json(LocationList, 'Locations'), ...authErrors },
@@ -27,7 +27,7 @@ const list = createRoute({
 
 const create = createRoute({
   method: 'post',
-  path: '/v1/locations',
+  path: '/',
   tags,
   summary: 'Create a location, optionally with its Tapkey and Keycafe connection',
   description: 'Secrets sent here are stored encrypted and never returned (only `hasSecret` / `hasToken`).',
@@ -37,7 +37,7 @@ const create = createRoute({
 
 const get = createRoute({
   method: 'get',
-  path: '/v1/locations/{id}',
+  path: '/{id}',
   tags,
   summary: 'One location',
   request: { params: idParams },
@@ -46,7 +46,7 @@ const get = createRoute({
 
 const patch = createRoute({
   method: 'patch',
-  path: '/v1/locations/{id}',
+  path: '/{id}',
   tags,
   summary: 'Change a location; only the fields sent change',
   description:
@@ -57,7 +57,7 @@ const patch = createRoute({
 
 const remove = createRoute({
   method: 'delete',
-  path: '/v1/locations/{id}',
+  path: '/{id}',
   tags,
   summary: 'Delete a location (its units and locks stay, without a location)',
   request: { params: idParams },

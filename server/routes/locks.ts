@@ -18,7 +18,7 @@ const tags = ['Locks'];
 
 const list = createRoute({
   method: 'get',
-  path: '/v1/locks',
+  path: '/',
   tags,
   summary: 'Locks, by title; filter by text, source, mapped state and location',
   request: {
@@ -35,7 +35,7 @@ const list = createRoute({
 
 const get = createRoute({
   method: 'get',
-  path: '/v1/locks/{lockId}',
+  path: '/{lockId}',
   tags,
   summary: 'One lock',
   request: { params: z.object({ lockId: openapi(lockIdSchema, { param: { name: 'lockId', in: 'path' } }) }) },
@@ -44,7 +44,7 @@ const get = createRoute({
 
 const capture = createRoute({
   method: 'post',
-  path: '/v1/locks/captured',
+  path: '/captured',
   tags,
   summary: 'Record locks seen on Tapkey portal pages (one or many, up to 1,000)',
   description:

@@ -9,7 +9,7 @@ import { authErrors, json, openapi } from './openapi.ts';
 
 const me = createRoute({
   method: 'get',
-  path: '/v1/me',
+  path: '/',
   tags: ['Organization'],
   summary: 'The organization and token name of the calling API token',
   responses: { 200: json(openapi(whoAmISchema, 'WhoAmI'), 'The caller'), ...authErrors },

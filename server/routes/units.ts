@@ -22,7 +22,7 @@ export const externalIdParam = identifierSchema(200).openapi({ param: { name: 'e
 
 const list = createRoute({
   method: 'get',
-  path: '/v1/units',
+  path: '/',
   tags,
   summary: 'Units, by name; search matches name or external id, case-insensitively',
   request: {
@@ -37,7 +37,7 @@ const list = createRoute({
 
 const put = createRoute({
   method: 'put',
-  path: '/v1/units/{externalId}',
+  path: '/{externalId}',
   tags,
   summary: 'Create or update a unit by its external id',
   description: '201 when created, 200 when updated or unchanged. Omitting `locationId` keeps the stored one; `null` clears it.',
@@ -70,7 +70,7 @@ async function confusableWarnings(db: Db, organizationId: string, unit: UnitView
 
 const get = createRoute({
   method: 'get',
-  path: '/v1/units/{externalId}',
+  path: '/{externalId}',
   tags,
   summary: 'One unit',
   request: { params: z.object({ externalId: externalIdParam }) },

@@ -94,8 +94,8 @@ const widgetApi = new Hono<WidgetEnv>()
   .use('*', widgetAuth)
   .get('/v1/session', session)
   .route('/', keycafeRouter as unknown as Hono<WidgetEnv>)
-  .route('/', unitsRouter as unknown as Hono<WidgetEnv>)
-  .route('/', locksRouter as unknown as Hono<WidgetEnv>)
+  .route('/v1/units', unitsRouter as unknown as Hono<WidgetEnv>)
+  .route('/v1/locks', locksRouter as unknown as Hono<WidgetEnv>)
   .route('/', mappingsRouter as unknown as Hono<WidgetEnv>);
 
 export const widgetRouter = createRouter()

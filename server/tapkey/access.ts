@@ -10,6 +10,7 @@
  * never fails a bookings list or a sync run of its location.
  */
 import { isRealIsoDate } from '../../lib/dates.ts';
+import { offsetMs } from '../../lib/zoned-time.ts';
 
 export type AccessStatus =
   | 'wanted'
@@ -72,22 +73,6 @@ export function syncApplies(booking: AccessFacts['booking'], settings: TapkeySyn
 export type Desired =
   | { want: true; lockId: string; email: string; validFrom: Date; validBefore: Date | null }
   | { want: false; status: Exclude<AccessStatus, 'wanted'>; /** When to look again (move-in). */ recheckAt?: Date };
-
-/** Offset of `tz` from UTC at `instant`, in ms (positive east of Greenwich). */
-function offsetMs(instant: number, tz: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(instant / 1000) * 1000;
-}
 
 /** 00:00 of a calendar day (YYYY-MM-DD) in a time zone, as an instant. */
 export function dayStart(date: string, tz: string): Date {

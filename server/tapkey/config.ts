@@ -1,7 +1,7 @@
 /**
- * Where Tapkey is and how patient to be with it: AppDeps.tapkey first, then the environment
- * (TAPKEY_TOKEN_URL, TAPKEY_API_URL, ...), then the real service. The sandbox dev entry and
- * the tests point the same code at the fake by these settings alone.
+ * Where Tapkey is and how patient to be with it: AppDeps.tapkey (resolved once at start from
+ * the environment, server/config.ts, or given by the host), else the real service. The sandbox
+ * dev entry and the tests point the same code at the fake by these settings alone.
  */
 import { and, eq } from 'drizzle-orm';
 import type { AppDeps } from '../env.ts';
@@ -33,25 +33,23 @@ export interface TapkeyDeps {
 /**
  * The Tapkey app's store pages. NOT FOUND in the sources (the seed's links were stripped): the
  * Play id is inferred from Tapkey's `net.tpky.*` package namespace, the App Store link is a
- * search. Both can be set (TAPKEY_APP_STORE_URL, TAPKEY_PLAY_STORE_URL) to the exact pages.
+ * search. Both can be set (TAPKEY_APP_STORE_URL, TAPKEY_PLAY_STORE_URL: server/config.ts) to the exact pages.
  */
 const DEFAULT_APP_STORE_URL = 'https://apps.apple.com/search?term=Tapkey';
 const DEFAULT_PLAY_STORE_URL = 'https://play.google.com/store/apps/details?id=net.tpky.mc';
 
-const num = (v: string | undefined) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
-
-export function tapkeySettings(deps: AppDeps, env: NodeJS.ProcessEnv = process.env) {
+export function tapkeySettings(deps: Pick<AppDeps, 'tapkey'>) {
   const t = deps.tapkey ?? {};
   return {
-    tokenUrl: t.tokenUrl ?? env.TAPKEY_TOKEN_URL ?? DEFAULT_TOKEN_URL,
-    apiUrl: t.apiUrl ?? env.TAPKEY_API_URL ?? DEFAULT_API_URL,
-    timeoutMs: t.timeoutMs ?? num(env.TAPKEY_TIMEOUT_MS) ?? 10_000,
-    retries: t.retries ?? num(env.TAPKEY_RETRIES) ?? 2,
+    tokenUrl: t.tokenUrl ?? DEFAULT_TOKEN_URL,
+    apiUrl: t.apiUrl ?? DEFAULT_API_URL,
+    timeoutMs: t.timeoutMs ?? 10_000,
+    retries: t.retries ?? 2,
     retryBaseMs: t.retryBaseMs ?? 250,
-    leaseMs: t.leaseMs ?? num(env.TAPKEY_LEASE_MS) ?? 2 * 60_000,
-    revokeCheckMs: t.revokeCheckMs ?? num(env.TAPKEY_REVOKE_CHECK_MS) ?? 60_000,
-    appStoreUrl: t.appStoreUrl ?? env.TAPKEY_APP_STORE_URL ?? DEFAULT_APP_STORE_URL,
-    playStoreUrl: t.playStoreUrl ?? env.TAPKEY_PLAY_STORE_URL ?? DEFAULT_PLAY_STORE_URL,
+    leaseMs: t.leaseMs ?? 2 * 60_000,
+    revokeCheckMs: t.revokeCheckMs ?? 60_000,
+    appStoreUrl: t.appStoreUrl ?? DEFAULT_APP_STORE_URL,
+    playStoreUrl: t.playStoreUrl ?? DEFAULT_PLAY_STORE_URL,
   };
 }
 

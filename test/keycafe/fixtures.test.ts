@@ -6,7 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { keycafeApiAccess, keycafeApiKey, keycafeApiLocation, keycafeErrorBody, nextLink, type CreateAccessBody } from '../../server/keycafe/client.ts';
+import { keycafeApiAccess, keycafeApiKey, keycafeApiLocation, keycafeErrorBody, type CreateAccessBody } from '../../server/keycafe/api-schemas.ts';
+import { nextLink } from '../../server/keycafe/responses.ts';
 
 const dir = join(import.meta.dirname, '../fixtures/keycafe');
 const fixture = (name: string) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as { source: string; example: any; variants?: Record<string, string> };

@@ -1,7 +1,7 @@
 /** The pure Keycafe booking rules the API and the booking form share (lib/keycafe-*.ts). */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { offsetMinutes, utcToZoned, zonedToUtc } from '../../lib/keycafe-time.ts';
+import { offsetMinutes, utcToZoned, zonedToUtc } from '../../lib/zoned-time.ts';
 import { reminderBand, returnReminderSchedule } from '../../lib/keycafe-reminder.ts';
 import { normaliseRecipient } from '../../lib/keycafe-recipient.ts';
 

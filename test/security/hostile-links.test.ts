@@ -10,7 +10,7 @@ import { capturedLockInput, keycafeAccessSchema } from '../../lib/contract.ts';
 import { capturedLockSchema } from '../../lib/messages.ts';
 import { safeLinkUrl } from '../../lib/safe-url.ts';
 import { toKeycafeBooking, type AccessRow, type KeycafeBookingRow } from '../../server/keycafe/bookings.ts';
-import { keycafeApiAccess } from '../../server/keycafe/client.ts';
+import { keycafeApiAccess } from '../../server/keycafe/api-schemas.ts';
 import { locks } from '../../server/db/schema/index.ts';
 import { startTestApi, type TestApi } from '../helpers/api.ts';
 import { HOSTILE_URLS } from './hostile-urls.ts';

@@ -1,7 +1,9 @@
 /**
- * Local date + time in a SmartBox location's IANA time zone ⇄ UTC instants, with Intl only
- * (no tz library: the runtime's ICU data is already current and DST-aware). Pure, so the
- * extension's booking form and the server agree on every instant.
+ * Local date + time in an IANA time zone ⇄ UTC instants, with Intl only (no tz library: the
+ * runtime's ICU data is already current and DST-aware). Pure, so the extension and the server
+ * agree on every instant: a Keycafe booking's start and end on its SmartBox's clock
+ * (server/keycafe/plan.ts, components/keycafe/*) and a Tapkey grant's day boundaries in its
+ * location's zone (server/tapkey/access.ts).
  *
  * DST rules (documented in the issue report and tested):
  *  - a local time inside a spring-forward gap does not exist → `nonexistent` (the caller asks
@@ -57,10 +59,15 @@ function wallClockMs(instant: number, timeZone: string): number {
   return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
 }
 
+/** UTC offset of `timeZone` at `instant` (ms since the epoch), in ms: positive east of Greenwich. */
+export function offsetMs(instant: number, timeZone: string): number {
+  const ms = Math.floor(instant / 1000) * 1000;
+  return wallClockMs(ms, timeZone) - ms;
+}
+
 /** UTC offset of `timeZone` at `instant`, in minutes (Europe/Berlin in July: 120). */
 export function offsetMinutes(instant: Date, timeZone: string): number {
-  const ms = Math.floor(instant.getTime() / 1000) * 1000;
-  return Math.round((wallClockMs(ms, timeZone) - ms) / 60_000);
+  return Math.round(offsetMs(instant.getTime(), timeZone) / 60_000);
 }
 
 const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
