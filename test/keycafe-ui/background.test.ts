@@ -14,7 +14,8 @@ import { DEMO_KEYCAFE_EMAIL } from '../../sandbox/keycafe/index.ts';
 import type { KeycafeBooking } from '../../lib/contract.ts';
 import { translate } from '../../lib/i18n/index.ts';
 import { createMessageRouter, createSender, type Handlers, type SenderLike, type SenderPolicy } from '../../lib/messages.ts';
-import { settled, startKeycafeWorld, waitFor, type KeycafeWorld } from '../keycafe/helpers.ts';
+import { settled, startKeycafeWorld, type KeycafeWorld } from '../keycafe/helpers.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 const EXT = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
 const MANAGER = 'https://manager.example.com';
@@ -57,10 +58,14 @@ const oneTime = (locationId: string, over: Record<string, unknown> = {}) => ({
 });
 
 async function untilSettled(api: KeycafeApi, id: string): Promise<KeycafeBooking> {
-  return waitFor(async () => {
-    const b = await api.getBooking(id);
-    return settled(b) ? b : null;
-  }, 20_000, 'settled booking');
+  return waitUntil(
+    'settled booking',
+    async () => {
+      const b = await api.getBooking(id);
+      return settled(b) ? b : null;
+    },
+    20_000,
+  );
 }
 
 beforeAll(async () => {
@@ -102,7 +107,7 @@ describe('the booking dialog through the background', () => {
     const cancelling = await api.cancelBooking(created.id);
     expect(['cancelling', 'cancelled']).toContain(cancelling.state);
     expect((await untilSettled(api, created.id)).state).toBe('cancelled');
-    await waitFor(async () => world.sandbox.state.account(DEMO_KEYCAFE_EMAIL).accesses.get(sandboxAccess.id)!.deletedAt !== null, 20_000, 'deleted in Keycafe');
+    await waitUntil('deleted in Keycafe', async () => world.sandbox.state.account(DEMO_KEYCAFE_EMAIL).accesses.get(sandboxAccess.id)!.deletedAt !== null, 20_000);
   });
 
   it('the same request key returns the first booking, not a second one', async () => {
@@ -167,6 +172,6 @@ describe('the popup’s recent lists', () => {
     expect(await popupRecentItem.getValue()).toEqual(recent);
 
     await service.handlers.saveSettings({ type: 'saveSettings', apiUrl: world.api.url, token: 'ab_another_token' }, { kind: 'extension-page', url: senders.popup.url });
-    await waitFor(async () => (await popupRecentItem.getValue()) === null, 2000, 'cache cleared');
+    await waitUntil('cache cleared', async () => (await popupRecentItem.getValue()) === null, 2000);
   });
 });

@@ -15,7 +15,8 @@ import { createBackgroundService } from '../../entrypoints/background/service.ts
 import type { KeycafeBooking } from '../../lib/contract.ts';
 import { translate } from '../../lib/i18n/index.ts';
 import { createMessageRouter, createSender, type Handlers, type SenderLike, type SenderPolicy } from '../../lib/messages.ts';
-import { settled, startKeycafeWorld, waitFor, type KeycafeWorld } from '../keycafe/helpers.ts';
+import { settled, startKeycafeWorld, type KeycafeWorld } from '../keycafe/helpers.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 const EXT = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
 const MANAGER = 'https://manager.example.com';
@@ -57,10 +58,14 @@ const booking = (email: string, keyId: string) => ({
 const secretsOf = (bookings: KeycafeBooking[]) => bookings.flatMap((b) => b.accesses.flatMap((a) => [a.bookingCode, a.checkinLink])).filter((v) => v !== null);
 
 async function settle(api: KeycafeApi, id: string) {
-  return waitFor(async () => {
-    const b = await api.getBooking(id);
-    return settled(b) ? b : null;
-  }, 20_000, 'settled booking');
+  return waitUntil(
+    'settled booking',
+    async () => {
+      const b = await api.getBooking(id);
+      return settled(b) ? b : null;
+    },
+    20_000,
+  );
 }
 
 beforeAll(async () => {
