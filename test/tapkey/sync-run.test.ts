@@ -1,9 +1,9 @@
 /** A full sync run: what it grants, its progress, its report, and revoking unexplained grants. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUnits } from '../../sandbox/demo-data.ts';
-import { SANDBOX_OWNER_ID } from '../../sandbox/tapkey-api/index.ts';
 import { syncRunSchema } from '../../lib/contract.ts';
 import { activeInTapkey, createLocation, duplicatesInTapkey, lockOfUnit, setupUnits, startTapkeyWorld, type TapkeyTestWorld } from './helpers.ts';
+import { grantByHand as grantToState } from '../helpers/tapkey-grants.ts';
 import { waitUntil } from '../helpers/wait.ts';
 
 let w: TapkeyTestWorld;
@@ -12,24 +12,7 @@ const units = demoUnits(12);
 const u = (i: number) => units[i]!;
 
 /** A grant made in Tapkey by hand, outside AccessBridge. */
-function grantByHand(email: string, lockId: string, validFrom: string | null = null) {
-  const contact = w.sb.state.upsertContact(SANDBOX_OWNER_ID, { identifier: email });
-  const id = crypto.randomUUID();
-  w.sb.state.grants.set(id, {
-    id,
-    ownerId: SANDBOX_OWNER_ID,
-    boundLockId: lockId,
-    contactId: contact.id,
-    boundCardId: null,
-    validFrom,
-    validBefore: null,
-    timeRestrictionIcal: null,
-    state: 'Ok',
-    active: true,
-    createdAt: new Date().toISOString(),
-  });
-  return id;
-}
+const grantByHand = (email: string, lockId: string, validFrom: string | null = null) => grantToState(w.sb.state, email, lockId, validFrom);
 
 beforeAll(async () => {
   // No worker while the bookings arrive: the sync run is what grants them.
