@@ -121,7 +121,7 @@ export async function runKeycafeBench(opts: KeycafeBenchOptions = {}): Promise<K
       if (firstCacheFill) {
         firstCacheFill = false;
         sandbox.faults.lockout(lockoutMs);
-        sandbox.faults.random({ probability: opts.faults ?? 0.1, kinds: ['rate_limit', 'server_error', 'timeout', 'drop', 'slow'], afterProbability: 0.5, delayMs: 150 });
+        sandbox.faults.random({ probability: opts.faults ?? 0.1, kinds: ['rate_limit', 'status', 'timeout', 'drop', 'slow'], afterProbability: 0.5, delayMs: 150 });
       }
       if (res.status === 201) created.push(res.body);
       else throw new Error(`booking ${i} → ${res.status} ${JSON.stringify(res.body)}`);

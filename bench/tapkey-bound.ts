@@ -31,7 +31,7 @@ export async function runTapkeyBound({ bookings = 10_000, concurrency = 4 } = {}
     const client = new TapkeyClient({ tokenUrl: sb.tokenUrl, apiUrl: sb.apiUrl, clientId: SANDBOX_CLIENT_ID, clientSecret: SANDBOX_CLIENT_SECRET });
     const locks = demoLocks(demoUnits(bookings));
     await client.token();
-    sb.calls.reset();
+    sb.calls.clear();
     let next = 0;
     const t0 = performance.now();
     await Promise.all(

@@ -95,11 +95,11 @@ export async function runTapkeyBench(opts: TapkeyBenchOptions = {}): Promise<Tap
   try {
     if (faults > 0) {
       sb.faults.seed(opts.seed ?? 1);
-      sb.faults.add({ kind: 'status', status: 500, endpoint: 'grants.list', probability: faults / 2 });
-      sb.faults.add({ kind: 'status', status: 500, endpoint: 'grants.create', after: true, probability: faults / 4 });
-      sb.faults.add({ kind: 'status', status: 503, endpoint: 'grants.create', probability: faults / 4 });
+      sb.faults.add({ kind: 'status', status: 500, endpoint: 'grants.list', probability: faults / 2, times: Infinity });
+      sb.faults.add({ kind: 'status', status: 500, endpoint: 'grants.create', after: true, probability: faults / 4, times: Infinity });
+      sb.faults.add({ kind: 'status', status: 503, endpoint: 'grants.create', probability: faults / 4, times: Infinity });
     }
-    sb.calls.reset();
+    sb.calls.clear();
     worker.start();
     const t0 = performance.now();
     const run = await call('POST', `/v1/locations/${world.locationId}/sync-runs`);

@@ -15,7 +15,6 @@ beforeEach(async () => {
 });
 afterEach(() => database.close());
 
-const waitFor = (check: () => Promise<boolean>, ms = 10_000) => waitUntil('the outbox', check, ms, 20);
 const jobState = async (id: string) => (await database.db.select().from(outboxJobs).where(eq(outboxJobs.id, id)))[0]!;
 
 describe('outbox', () => {
@@ -44,7 +43,7 @@ describe('outbox', () => {
     );
     const job = await enqueue(database.db, { organizationId: orgId, kind: 'k', idempotencyKey: 'a', payload: {} });
     worker.start();
-    await waitFor(async () => (await jobState(job.id)).state === 'done');
+    await waitUntil('job done', async () => (await jobState(job.id)).state === 'done', 10_000, 20);
     await worker.stop();
     expect(calls).toBe(3);
     expect(completed).toEqual([{ ok: 3 }]);
@@ -69,13 +68,13 @@ describe('outbox', () => {
     );
     const job = await enqueue(database.db, { organizationId: orgId, kind: 'k', idempotencyKey: 'b', payload: {} });
     worker.start();
-    await waitFor(async () => (await jobState(job.id)).state === 'failed');
+    await waitUntil('job failed', async () => (await jobState(job.id)).state === 'failed', 10_000, 20);
     expect(reasons).toEqual(['bad request']);
     expect((await jobState(job.id)).lastError).toBe('bad request');
     fail = false;
     expect(await retryJob(database.db, orgId, job.id)).toBe(true);
     worker.kick();
-    await waitFor(async () => (await jobState(job.id)).state === 'done');
+    await waitUntil('job done', async () => (await jobState(job.id)).state === 'done', 10_000, 20);
     await worker.stop();
   });
 
@@ -84,7 +83,7 @@ describe('outbox', () => {
     await database.exec(`update outbox_jobs set state='running', attempts=1, locked_until=now() - interval '1 second' where id='${job.id}'`);
     const worker = new OutboxWorker(database.db, { k: { run: async () => 'ok' } }, { pollMs: 10 });
     worker.start();
-    await waitFor(async () => (await jobState(job.id)).state === 'done');
+    await waitUntil('job done', async () => (await jobState(job.id)).state === 'done', 10_000, 20);
     await worker.stop();
     expect((await jobState(job.id)).attempts).toBe(2);
   });

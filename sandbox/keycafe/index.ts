@@ -5,7 +5,7 @@ import { startKeycafeSandbox } from './server.ts';
 export { startKeycafeSandbox, type KeycafeSandbox, type KeycafeSandboxOptions } from './server.ts';
 export { ControllableClock } from './clock.ts';
 export { DEMO_KEYCAFE_EMAIL, DEMO_KEYCAFE_TOKEN } from './data.ts';
-export type { FaultKind, FaultRule, RandomFaults } from './faults.ts';
+export type { KeycafeFaultKind, FaultRule, RandomFaults } from './faults.ts';
 
 /** Registered in sandbox/index.ts: the demo account at real speed, its URL under `keycafeApi`. */
 export const keycafeFake: FakeStarter = async ({ host, port }) => {

@@ -12,12 +12,12 @@
  * `strict` answers the least a client may rely on, `lenient` the friendliest reading; the
  * connector's tests run against both.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { serveFake } from '../shared/serve.ts';
 import { CallLog, type CallRecord } from './calls.ts';
 import { ControllableClock } from './clock.ts';
 import { DEMO_KEYCAFE_EMAIL, DEMO_KEYCAFE_TOKEN, formatAddress, publicDirectoryLocations, type SeedLocation } from './data.ts';
-import { Faults, type PickedFault } from './faults.ts';
+import { KeycafeFaults, type KeycafeFaultKind, type PickedFault } from './faults.ts';
 import { SandboxState, type SandboxAccess, type SandboxAccount, type SandboxAccountInit } from './state.ts';
 
 /** How the sandbox answers where Keycafe's documentation is silent (SOURCES.md). */
@@ -48,7 +48,7 @@ export interface KeycafeSandbox {
   origin: string;
   mode: KeycafeSandboxMode;
   state: SandboxState;
-  faults: Faults;
+  faults: KeycafeFaults;
   clock: ControllableClock;
   calls: CallLog;
   /** How often an account went over the limit by itself (injected lockouts and 429s not counted). */
@@ -110,7 +110,7 @@ export async function startKeycafeSandbox(opts: KeycafeSandboxOptions = {}): Pro
   for (const a of opts.accounts ?? [{ email: DEMO_KEYCAFE_EMAIL, token: DEMO_KEYCAFE_TOKEN }]) state.addAccount(a);
   const calls = new CallLog();
   const stats = { limitTrips: 0 };
-  const faults = new Faults(opts.seed ?? 1, (ms, email) => {
+  const faults = new KeycafeFaults(opts.seed ?? 1, (ms, email) => {
     for (const a of email ? [state.account(email)] : state.accounts.values()) a.lockedUntil = clock.now() + ms;
   });
   let origin = '';
@@ -410,16 +410,16 @@ export async function startKeycafeSandbox(opts: KeycafeSandboxOptions = {}): Pro
   });
 
   /** Applies a fault; resolves to true when it took over the answer. */
-  async function applyFault(fault: PickedFault, req: IncomingMessage, res: ServerResponse, record: CallRecord): Promise<boolean> {
-    record.fault = `${fault.kind}:${fault.phase}`;
+  async function applyFault(fault: PickedFault<KeycafeFaultKind>, req: IncomingMessage, res: ServerResponse, record: CallRecord): Promise<boolean> {
+    record.fault = `${fault.kind}:${fault.after ? 'after' : 'before'}`;
     switch (fault.kind) {
       case 'rate_limit':
         record.status = 429;
-        send(res, failureAnswer(tooMany(60_000)));
+        send(res, failureAnswer(tooMany((fault.retryAfterSeconds ?? 60) * 1000)));
         return true;
-      case 'server_error':
-        record.status = 500;
-        send(res, failureAnswer(new KeycafeFailure(500, 'error.unknown', 'An unexpected error has prevented the request from completing.')));
+      case 'status':
+        record.status = fault.status ?? 500;
+        send(res, failureAnswer(new KeycafeFailure(record.status, 'error.unknown', 'An unexpected error has prevented the request from completing.')));
         return true;
       case 'drop':
         record.status = 'dropped';
@@ -459,16 +459,16 @@ export async function startKeycafeSandbox(opts: KeycafeSandboxOptions = {}): Pro
     if (checkin && method === 'GET') return send(res, checkinPage(checkin[1]!));
 
     const record: CallRecord = { at: clock.now(), method, path: url.pathname, query: url.search, account: null, status: 0, fault: null };
-    calls.list.push(record);
-    const fault = faults.pick(method, url.pathname);
+    calls.record(record);
+    const fault = faults.take({ method, path: url.pathname });
     try {
-      if (fault && fault.phase === 'before' && (await applyFault(fault, req, res, record))) return;
+      if (fault && !fault.after && (await applyFault(fault, req, res, record))) return;
       const body = await readBody(req);
       const account = authenticate(req);
       record.account = account.email;
       rateLimit(account);
       const answer = route(req, url, account, body);
-      if (fault && fault.phase === 'after' && (await applyFault(fault, req, res, record))) return;
+      if (fault?.after && (await applyFault(fault, req, res, record))) return;
       record.status = answer.status;
       send(res, answer);
     } catch (err) {
@@ -478,13 +478,8 @@ export async function startKeycafeSandbox(opts: KeycafeSandboxOptions = {}): Pro
     }
   }
 
-  const server = createServer((req, res) => void handle(req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port, address } = server.address() as AddressInfo;
-  origin = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  const served = await serveFake((req, res) => void handle(req, res), { host: opts.host, port: opts.port });
+  origin = served.url;
 
   return {
     url: `${origin}/v0/`,
@@ -495,10 +490,6 @@ export async function startKeycafeSandbox(opts: KeycafeSandboxOptions = {}): Pro
     clock,
     calls,
     stats,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: served.close,
   };
 }

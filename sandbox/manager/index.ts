@@ -3,8 +3,7 @@
  * "General" card, booking list and booking pages, seeded from sandbox/demo-data.ts. The
  * built-in site profile for it is `demoManagerProfile(url)` in lib/site-profile/templates.ts.
  */
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { serveFake } from '../shared/serve.ts';
 import { createManagerApp, type ManagerAppOptions } from './app.ts';
 import { ManagerWorld, type ManagerWorldOptions } from './state.ts';
 
@@ -25,19 +24,6 @@ export interface ManagerSandbox {
 export async function startManagerSandbox(opts: ManagerSandboxOptions = {}): Promise<ManagerSandbox> {
   const world = new ManagerWorld(opts);
   const app = createManagerApp(world, opts);
-  const host = opts.host ?? '127.0.0.1';
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: host, port: opts.port ?? 0 }, () => resolve(s));
-  });
-  server.on('clientError', (_err, socket) => socket.destroy());
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${host}:${port}`,
-    world,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      }),
-  };
+  const served = await serveFake(app, { host: opts.host, port: opts.port });
+  return { url: served.url, world, close: served.close };
 }

@@ -1,10 +1,13 @@
 /**
- * Serves a fake's Hono app on localhost: one way for every fake to listen (port 0 = any free
- * port), survive clients that drop the connection, and close with its open sockets.
+ * Serves a fake on localhost: one way for every fake to listen (port 0 = any free port),
+ * survive clients that drop the connection, and close with its open sockets. A fake is a Hono
+ * app (`fetch`; its handlers get the Node request as `c.env.incoming`) or a plain Node request
+ * handler (the Keycafe fake, which holds and destroys responses itself).
  */
-import type { AddressInfo } from 'node:net';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener, type HttpBindings } from '@hono/node-server';
 
 export interface ServedFake {
   url: string;
@@ -18,28 +21,29 @@ export interface ServeFakeOptions {
   https?: { key: string | Buffer; cert: string | Buffer };
 }
 
-export async function serveFake(app: { fetch: (req: Request) => Response | Promise<Response> }, opts: ServeFakeOptions = {}): Promise<ServedFake> {
+export type FetchApp = { fetch: (req: Request, env: HttpBindings) => Response | Promise<Response> };
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export async function serveFake(app: FetchApp | NodeHandler, opts: ServeFakeOptions = {}): Promise<ServedFake> {
   const host = opts.host ?? '127.0.0.1';
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve(
-      {
-        fetch: app.fetch,
-        hostname: host,
-        port: opts.port ?? 0,
-        ...(opts.https ? { createServer: createHttpsServer, serverOptions: { key: opts.https.key, cert: opts.https.cert } } : {}),
-      },
-      () => resolve(s),
-    );
+  const listener = typeof app === 'function' ? app : getRequestListener(app.fetch as (req: Request, env: unknown) => Response | Promise<Response>, { hostname: host });
+  const server = opts.https ? createHttpsServer({ key: opts.https.key, cert: opts.https.cert }, listener) : createHttpServer(listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   // A dropped connection or a client that gave up must not crash the fake.
   server.on('clientError', (_err, socket) => socket.destroy());
   const { port } = server.address() as AddressInfo;
   return {
-    url: `${opts.https ? 'https' : 'http'}://${host}:${port}`,
+    url: `${opts.https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        server.closeAllConnections();
       }),
   };
 }

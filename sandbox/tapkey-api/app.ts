@@ -16,7 +16,9 @@ import { Hono, type Context } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ODataError, applyQuery } from './odata.ts';
-import { Calls, Faults, endpoints, type CallRecord, type Endpoint, type FaultRule } from './faults.ts';
+import { z } from 'zod';
+import type { PickedFault } from '../shared/faults.ts';
+import { Calls, Faults, endpoints, tapkeyFaultKinds, type Endpoint, type TapkeyFaultKind } from './faults.ts';
 import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_OWNER_ID, type Grant, type TapkeyWorld } from './state.ts';
 
 type Env = { Bindings: HttpBindings; Variables: { clientId: string; scopes: string[] } };
@@ -46,6 +48,20 @@ const safeEqual = (a: string, b: string) => {
 
 const isIsoDate = (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v));
 
+/** A fault rule over HTTP (sandbox/shared/faults.ts). JSON has no Infinity: a large `times` lasts. */
+const faultRuleSchema = z.object({
+  kind: z.enum(tapkeyFaultKinds),
+  endpoint: z.enum(endpoints).optional(),
+  method: z.string().optional(),
+  path: z.string().optional(),
+  status: z.number().int().min(100).max(599).optional(),
+  retryAfterSeconds: z.number().min(0).optional(),
+  delayMs: z.number().min(0).optional(),
+  times: z.number().positive().optional(),
+  probability: z.number().min(0).max(1).optional(),
+  after: z.boolean().optional(),
+});
+
 export function createTapkeyApp(rt: SandboxRuntime) {
   const { world, faults, calls } = rt;
   // Paths are matched lower-cased: the official samples call both /Owners/.. and /owners/..
@@ -67,29 +83,33 @@ export function createTapkeyApp(rt: SandboxRuntime) {
     (endpoint: Endpoint, fn: (c: C) => Response | Promise<Response>) =>
     async (c: C): Promise<Response> => {
       const bearer = /^Bearer (.{6})/i.exec(c.req.header('authorization') ?? '')?.[1];
-      const record: CallRecord = { at: Date.now(), method: c.req.method, path: new URL(c.req.url).pathname, endpoint, status: 0, ...(bearer ? { token: bearer } : {}) };
-      calls.record(record);
-      const fault = faults.take(endpoint, c.req.method);
+      const path = new URL(c.req.url).pathname;
+      const record = calls.record({ at: Date.now(), method: c.req.method, path, endpoint, status: 0, ...(bearer ? { token: bearer } : {}) });
+      const fault = faults.take({ method: c.req.method, path: path.toLowerCase(), endpoint });
       if (fault) record.fault = fault.kind;
-      const failWith = async (rule: FaultRule): Promise<Response> => {
-        if (rule.kind === 'hang') return hang(c);
-        if (rule.kind === 'drop') return drop(c);
-        if (rule.kind === 'rate_limit') {
-          c.header('Retry-After', String(rule.retryAfterSeconds ?? 1));
+      /** The fault's answer; null for `slow`, which only delays the real one. */
+      const spoil = async (f: PickedFault<TapkeyFaultKind>): Promise<Response | null> => {
+        if (f.kind === 'slow') {
+          await sleep(f.delayMs);
+          return null;
+        }
+        if (f.kind === 'timeout') return hang(c);
+        if (f.kind === 'drop') return drop(c);
+        if (f.kind === 'rate_limit') {
+          c.header('Retry-After', String(f.retryAfterSeconds ?? 1));
           return tapkeyError(c, 429, 'TooManyRequests', 'Too many requests');
         }
-        if (rule.kind === 'expire_token') {
+        if (f.kind === 'expire_token') {
           c.header('WWW-Authenticate', 'Bearer error="invalid_token", error_description="The access token expired"');
           return c.body(null, 401);
         }
-        return tapkeyError(c, rule.status ?? 500, 'InternalServerError', 'Injected failure');
+        return tapkeyError(c, f.status ?? 500, 'InternalServerError', 'Injected failure');
       };
       let res: Response;
-      if (fault && fault.kind === 'slow') await sleep(fault.delayMs ?? 1000);
-      if (fault && fault.kind !== 'slow' && !fault.after) res = await failWith(fault);
+      if (fault && !fault.after) res = (await spoil(fault)) ?? (await fn(c));
       else {
         res = await fn(c);
-        if (fault?.after) res = await failWith(fault);
+        if (fault) res = (await spoil(fault)) ?? res;
       }
       record.status = res.status;
       return res;
@@ -100,13 +120,13 @@ export function createTapkeyApp(rt: SandboxRuntime) {
   app.get('/_sandbox/credentials', (c) => c.json({ clientId: SANDBOX_CLIENT_ID, clientSecret: SANDBOX_CLIENT_SECRET, ownerAccountId: SANDBOX_OWNER_ID }));
   app.get('/_sandbox/calls', (c) => c.json({ total: calls.count(), byEndpoint: calls.byEndpoint() }));
   app.delete('/_sandbox/calls', (c) => {
-    calls.reset();
+    calls.clear();
     return c.body(null, 204);
   });
   app.post('/_sandbox/faults', async (c) => {
-    const rule = (await c.req.json().catch(() => null)) as FaultRule | null;
-    if (!rule || typeof rule.kind !== 'string' || (rule.endpoint && !endpoints.includes(rule.endpoint))) return c.json({ error: 'Bad fault rule' }, 400);
-    return c.json({ id: faults.add(rule) }, 201);
+    const rule = faultRuleSchema.safeParse(await c.req.json().catch(() => null));
+    if (!rule.success) return c.json({ error: 'Bad fault rule', issues: rule.error.issues }, 400);
+    return c.json({ id: faults.add(rule.data) }, 201);
   });
   app.delete('/_sandbox/faults', (c) => {
     faults.clear();

@@ -12,7 +12,8 @@ import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_OWNER_ID } from '../.
 import { syncRunSettled } from '../../components/admin/FullSyncSection.tsx';
 import { ApiCallError } from '../../entrypoints/background/api-client.ts';
 import { loadRoutes } from '../security/routes.ts';
-import { lockOfUnit, waitFor } from '../tapkey/helpers.ts';
+import { lockOfUnit } from '../tapkey/helpers.ts';
+import { waitUntil } from '../helpers/wait.ts';
 import { startAdminWorld, type AdminWorld } from './world.ts';
 
 let w: AdminWorld;
@@ -147,7 +148,7 @@ describe('the first day through the admin messages', () => {
     const { run } = await w.send({ type: 'adminStartSync', locationId });
     runId = run.id;
     expect(run.progress.total).toBe(2);
-    const done = await waitFor('sync settled', async () => {
+    const done = await waitUntil('sync settled', async () => {
       const { run: r } = await w.send({ type: 'adminSyncRun', runId });
       return syncRunSettled(r) ? r : null;
     });
@@ -160,7 +161,7 @@ describe('the first day through the admin messages', () => {
     expect((await w.send({ type: 'adminLatestSync', locationId })).run?.id).toBe(runId);
 
     expect(await w.send({ type: 'adminRevokeGrants', runId, tapkeyGrantIds: [intruder] })).toEqual({ queued: 1 });
-    const after = await waitFor('revoked', async () => {
+    const after = await waitUntil('revoked', async () => {
       const { run: r } = await w.send({ type: 'adminSyncRun', runId });
       return r.report.unexplainedGrants.items.find((g) => g.tapkeyGrantId === intruder)?.state === 'revoked' ? r : null;
     });
@@ -170,10 +171,10 @@ describe('the first day through the admin messages', () => {
   });
 
   it('shows the access-ready notice of a booking in the language asked for', async () => {
-    await waitFor('grant active', async () => (await w.api.json('GET', '/v1/bookings/B1')).body.grant?.state === 'active');
+    await waitUntil('grant active', async () => (await w.api.json('GET', '/v1/bookings/B1')).body.grant?.state === 'active');
     const bookings = await w.send({ type: 'adminBookings', locationId, search: 'B1' });
     expect(bookings.items.map((b) => b.externalId)).toEqual(['B1']);
-    const de = await waitFor('notice', async () => {
+    const de = await waitUntil('notice', async () => {
       const n = await w.send({ type: 'adminNotices', bookingExternalId: 'B1', lang: 'de' });
       return n.items.length ? n : null;
     });
@@ -195,14 +196,14 @@ describe('the first day through the admin messages', () => {
     expect((await w.api.json('PUT', '/v1/units/U-NEW', { name: 'New unit', locationId })).status).toBe(201);
     expect((await w.api.json('PUT', '/v1/units/U-NEW/mapping', { lockId })).status).toBeLessThan(300);
     expect((await w.api.json('PUT', '/v1/bookings/B4', { unitExternalId: 'U-NEW', tenantEmail: 'late@example.com', moveIn: '2026-01-01', state: 'active' })).status).toBe(201);
-    const failing = await waitFor('grant failed', async () => {
+    const failing = await waitUntil('grant failed', async () => {
       const h = await w.send({ type: 'adminHealth', locationId });
       return h.tapkeyFailed.find((b) => b.externalId === 'B4') ?? null;
     }, 30_000);
     expect(failing.grant?.reason).toBeTruthy();
     w.tapkey.state.addLock(SANDBOX_OWNER_ID, { id: lockId, title: 'New door' });
     await w.send({ type: 'adminRetryGrant', bookingExternalId: 'B4' });
-    await waitFor('grant active again', async () => (await w.api.json('GET', '/v1/bookings/B4')).body.grant?.state === 'active', 30_000);
+    await waitUntil('grant active again', async () => (await w.api.json('GET', '/v1/bookings/B4')).body.grant?.state === 'active', 30_000);
   }, 60_000);
 
   it('audit log filtered by who, what and since', async () => {

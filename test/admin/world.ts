@@ -3,7 +3,7 @@
  * over HTTP (test/helpers/api.ts) with an outbox worker, and the background service with the
  * admin handlers, on WXT's fake browser, calling that API with a real token.
  */
-import { SANDBOX_OWNER_ID, startTapkeySandbox, type TapkeySandbox } from '../../sandbox/tapkey-api/index.ts';
+import { startTapkeySandbox, type TapkeySandbox } from '../../sandbox/tapkey-api/index.ts';
 import { ControllableClock, startKeycafeSandbox, type KeycafeSandbox } from '../../sandbox/keycafe/index.ts';
 import { createJobHandlers } from '../../server/jobs.ts';
 import { KeycafeService } from '../../server/keycafe/service.ts';
@@ -15,6 +15,7 @@ import type { AdminMessageType } from '../../lib/admin-messages.ts';
 import type { HandlerContext, MessageInput, ResponseMap } from '../../lib/messages.ts';
 import { messageSchemas } from '../../lib/messages.ts';
 import { startTestApi, type TestApi } from '../helpers/api.ts';
+import { grantByHand } from '../helpers/tapkey-grants.ts';
 import { FAST_WORKER } from '../tapkey/helpers.ts';
 
 export const ctx: HandlerContext = { kind: 'extension-page', url: 'chrome-extension://test-extension-id/admin.html' };
@@ -65,24 +66,7 @@ export async function startAdminWorld(): Promise<AdminWorld> {
         throw error;
       }
     },
-    grantByHand(email, lockId) {
-      const contact = tapkey.state.upsertContact(SANDBOX_OWNER_ID, { identifier: email });
-      const id = crypto.randomUUID();
-      tapkey.state.grants.set(id, {
-        id,
-        ownerId: SANDBOX_OWNER_ID,
-        boundLockId: lockId,
-        contactId: contact.id,
-        boundCardId: null,
-        validFrom: null,
-        validBefore: null,
-        timeRestrictionIcal: null,
-        state: 'Ok',
-        active: true,
-        createdAt: new Date().toISOString(),
-      });
-      return id;
-    },
+    grantByHand: (email, lockId) => grantByHand(tapkey.state, email, lockId),
     async close() {
       await worker.stop();
       await api.close();

@@ -4,13 +4,11 @@
  * lock list a unit's mapping dialog gets holds only its location's locks, and the portal asks
  * which of a URL's bare UUIDs are known locks.
  */
-import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LockChoice, Reply } from '../../lib/messages.ts';
-import { demoManagerProfile } from '../../lib/site-profile/index.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { LockChoice } from '../../lib/messages.ts';
 import { stableUuid } from '../../sandbox/demo-data.ts';
 import { startTestApi, type TestApi } from '../helpers/api.ts';
-import { fakeHostAccess } from '../manager-ext/fake-host-access.ts';
+import { answer, ask, startBackgroundWithDemoManager } from '../helpers/background.ts';
 
 const DEMO = 'http://127.0.0.1:4100';
 const LOCK = (n: number) => stableUuid(`bookings-bg-lock:${n}`);
@@ -18,19 +16,10 @@ const LOCK = (n: number) => stableUuid(`bookings-bg-lock:${n}`);
 let api: TestApi;
 let here: string;
 let there: string;
-const optionsPage = () => ({ id: fakeBrowser.runtime.id, url: fakeBrowser.runtime.getURL('/options.html') });
 const listPage = { id: 'test-extension-id', url: `${DEMO}/bookings`, tab: { id: 3 } };
 const portalPage = { id: 'test-extension-id', url: 'https://my.tapkey.com/x', tab: { id: 4 } };
 
-function ask<T>(message: unknown, sender: object): Promise<Reply<never> & { data: T }> {
-  const trigger = fakeBrowser.runtime.onMessage.trigger as unknown as (...args: unknown[]) => Promise<unknown>;
-  return new Promise((resolve) => void trigger(message, sender, resolve)) as Promise<Reply<never> & { data: T }>;
-}
-async function ok<T>(message: unknown, sender: object = listPage): Promise<T> {
-  const reply = await ask<T>(message, sender);
-  if (!reply.ok) throw new Error(`${(message as { type: string }).type}: ${JSON.stringify(reply.error)}`);
-  return reply.data;
-}
+const ok = <T>(message: unknown, sender: object = listPage) => answer<T>(message, sender);
 
 beforeAll(async () => {
   api = await startTestApi();
@@ -42,18 +31,7 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
-beforeEach(async () => {
-  fakeBrowser.reset();
-  fakeHostAccess();
-  fakeBrowser.runtime.getManifest = () => ({ manifest_version: 3, name: 'AccessBridge', version: '9.9.9', content_scripts: [] }) as never;
-  fakeBrowser.tabs.query = vi.fn(async () => []) as never;
-  const { default: background } = await import('../../entrypoints/background/index.ts');
-  background.main();
-  await ok({ type: 'saveSettings', apiUrl: api.url, token: api.token }, optionsPage());
-  await ok({ type: 'saveSiteProfile', profile: demoManagerProfile(DEMO) }, optionsPage());
-  await fakeBrowser.permissions.request({ origins: ['http://127.0.0.1/*'] });
-  await ok({ type: 'grantSiteProfile', id: 'demo-manager' }, optionsPage());
-});
+beforeEach(() => startBackgroundWithDemoManager(api, DEMO));
 
 describe('capture all bookings on a list page', () => {
   it('creates 50, and capturing the same page again changes 0', async () => {

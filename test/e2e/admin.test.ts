@@ -14,19 +14,19 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoBookings, demoLocks, demoUnits } from '../../sandbox/demo-data.ts';
-import { DEMO_KEYCAFE_EMAIL, DEMO_KEYCAFE_TOKEN, startKeycafeSandbox, type KeycafeSandbox } from '../../sandbox/keycafe/index.ts';
-import { startManagerSandbox, type ManagerSandbox } from '../../sandbox/manager/index.ts';
-import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_OWNER_ID, startTapkeySandbox, type TapkeySandbox } from '../../sandbox/tapkey-api/index.ts';
-import { startE2eApi, type E2eApi } from './helpers/api.ts';
-import { configureApi, currentServiceWorker, launchWithExtension, type ExtensionBrowser } from './helpers/extension.ts';
-import { buildWithHostPermissions, type GrantedBuild } from './helpers/granted-build.ts';
-import { servePortalAsTapkey, type PortalAsTapkey } from './helpers/portal.ts';
+import { DEMO_KEYCAFE_EMAIL, DEMO_KEYCAFE_TOKEN, type KeycafeSandbox } from '../../sandbox/keycafe/index.ts';
+import type { ManagerSandbox } from '../../sandbox/manager/index.ts';
+import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_OWNER_ID, type TapkeySandbox } from '../../sandbox/tapkey-api/index.ts';
+import { grantByHand } from '../helpers/tapkey-grants.ts';
+import type { E2eApi } from './helpers/api.ts';
+import { currentServiceWorker, type ExtensionBrowser } from './helpers/extension.ts';
+import { launchGranted, startFakesWithApi, type FakesWithApi, type GrantedBrowser } from './helpers/fakes.ts';
+import type { PortalAsTapkey } from './helpers/portal.ts';
 import { axeFindings } from './helpers/sandbox-world.ts';
 
 const units = demoUnits();
 const locks = demoLocks(units);
 const b5000 = demoBookings(units)[0]!;
-const SANDBOX_HOST = 'http://127.0.0.1/*';
 const WRONG_SECRET = 'typo-in-the-secret-3b9d';
 
 let api: E2eApi;
@@ -34,60 +34,32 @@ let tapkey: TapkeySandbox;
 let keycafe: KeycafeSandbox;
 let manager: ManagerSandbox;
 let portal: PortalAsTapkey;
-let build: GrantedBuild;
+let fakes: FakesWithApi;
+let granted: GrantedBrowser;
 let browser: ExtensionBrowser;
 let options: Page;
 let admin: Page;
 let intruderGrant = '';
 let strangerGrant = '';
 
-/** A grant made in Tapkey by hand before AccessBridge (what a full sync reports as unexplained). */
-function grantByHand(email: string, lockId: string): string {
-  const contact = tapkey.state.upsertContact(SANDBOX_OWNER_ID, { identifier: email });
-  const id = crypto.randomUUID();
-  tapkey.state.grants.set(id, {
-    id,
-    ownerId: SANDBOX_OWNER_ID,
-    boundLockId: lockId,
-    contactId: contact.id,
-    boundCardId: null,
-    validFrom: null,
-    validBefore: null,
-    timeRestrictionIcal: null,
-    state: 'Ok',
-    active: true,
-    createdAt: new Date().toISOString(),
-  });
-  return id;
-}
-
 const section = (name: string) => admin.getByRole('region', { name, exact: true });
 const status = (p: Page, text: string | RegExp) => p.getByRole('status').filter({ hasText: text });
 
 beforeAll(async () => {
-  tapkey = await startTapkeySandbox();
-  keycafe = await startKeycafeSandbox();
-  manager = await startManagerSandbox();
-  portal = await servePortalAsTapkey();
   // A fresh data folder and organization; nothing seeded.
-  api = await startE2eApi({ worker: true, sandboxUrls: { tapkeyApi: tapkey.url, keycafeApi: keycafe.url, manager: manager.url } });
+  fakes = await startFakesWithApi();
+  ({ api, tapkey, keycafe, manager, portal } = fakes);
   expect((await api.json('GET', '/v1/locations')).body.items).toEqual([]);
-  intruderGrant = grantByHand('former.tenant@example.com', locks[5]!.id);
-  strangerGrant = grantByHand('caretaker@example.com', locks[6]!.id);
+  intruderGrant = grantByHand(tapkey.state, 'former.tenant@example.com', locks[5]!.id);
+  strangerGrant = grantByHand(tapkey.state, 'caretaker@example.com', locks[6]!.id);
 
-  build = await buildWithHostPermissions([SANDBOX_HOST], ['content-scripts/manager.js', 'admin.html']);
-  browser = await launchWithExtension({ extensionPath: build.path, hostRules: [portal.hostRule], ignoreCertificateErrors: true });
-  options = await configureApi(browser, api);
+  granted = await launchGranted(api, ['content-scripts/manager.js', 'admin.html'], portal);
+  ({ browser, options } = granted);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  build?.remove();
-  await api?.close();
-  await portal?.close();
-  await manager?.close();
-  await tapkey?.close();
-  await keycafe?.close();
+  await granted?.close();
+  await fakes?.close();
 });
 
 describe('the first day through the AccessBridge admin page', () => {

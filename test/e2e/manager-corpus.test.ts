@@ -14,12 +14,12 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoLocks, demoUnits } from '../../sandbox/demo-data.ts';
-import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_OWNER_ID, startTapkeySandbox, type TapkeySandbox } from '../../sandbox/tapkey-api/index.ts';
+import { startTapkeySandbox, type TapkeySandbox } from '../../sandbox/tapkey-api/index.ts';
 import { layouts } from '../fixtures/managers/corpus.ts';
 import { serveLayout, type ServedLayout } from '../fixtures/managers/serve.ts';
 import { startE2eApi, type E2eApi } from './helpers/api.ts';
-import { configureApi, launchWithExtension, type ExtensionBrowser } from './helpers/extension.ts';
-import { buildWithHostPermissions, type GrantedBuild } from './helpers/granted-build.ts';
+import type { ExtensionBrowser } from './helpers/extension.ts';
+import { berlinMitteOnSandbox, launchGranted, type GrantedBrowser } from './helpers/fakes.ts';
 
 const layout = layouts.find((l) => l.name === 'rows-hash-spa')!;
 const usLayout = layouts.find((l) => l.name === 'cards-history-spa')!;
@@ -29,7 +29,7 @@ let api: E2eApi;
 let tapkey: TapkeySandbox;
 let site: ServedLayout;
 let usSite: ServedLayout;
-let build: GrantedBuild;
+let granted: GrantedBrowser;
 let browser: ExtensionBrowser;
 let options: Page;
 let unitTab: Page;
@@ -43,22 +43,14 @@ beforeAll(async () => {
   usSite = await serveLayout(usLayout);
   api = await startE2eApi({ worker: true, sandboxUrls: { tapkeyApi: tapkey.url } });
   // The location the unit page names ("Standort: Berlin Mitte"), with the sandbox's locks.
-  const location = await api.json('POST', '/v1/locations', {
-    name: 'Berlin Mitte',
-    timeZone: 'Europe/Berlin',
-    tapkey: { clientId: SANDBOX_CLIENT_ID, clientSecret: SANDBOX_CLIENT_SECRET, ownerAccountId: SANDBOX_OWNER_ID, syncMode: 'full' },
-  });
-  expect(location.status).toBe(201);
-  expect((await api.json('POST', `/v1/locations/${location.body.id}/tapkey/import-locks`)).status).toBe(200);
+  await berlinMitteOnSandbox(api);
 
-  build = await buildWithHostPermissions(['http://127.0.0.1/*'], ['content-scripts/manager.js', 'manager-preview.js']);
-  browser = await launchWithExtension({ extensionPath: build.path });
-  options = await configureApi(browser, api);
+  granted = await launchGranted(api, ['content-scripts/manager.js', 'manager-preview.js']);
+  ({ browser, options } = granted);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  build?.remove();
+  await granted?.close();
   await api?.close();
   await site?.close();
   await usSite?.close();

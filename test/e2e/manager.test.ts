@@ -15,25 +15,25 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoBookings, demoLocks, demoUnits } from '../../sandbox/demo-data.ts';
-import { DEMO_KEYCAFE_EMAIL, DEMO_KEYCAFE_TOKEN, startKeycafeSandbox, type KeycafeSandbox } from '../../sandbox/keycafe/index.ts';
-import { startManagerSandbox, type ManagerSandbox } from '../../sandbox/manager/index.ts';
-import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_OWNER_ID, startTapkeySandbox, type TapkeySandbox } from '../../sandbox/tapkey-api/index.ts';
-import { startE2eApi, type E2eApi } from './helpers/api.ts';
-import { configureApi, currentServiceWorker, launchWithExtension, openOptions, type ExtensionBrowser } from './helpers/extension.ts';
-import { buildWithHostPermissions, type GrantedBuild } from './helpers/granted-build.ts';
-import { servePortalAsTapkey, type PortalAsTapkey } from './helpers/portal.ts';
+import { DEMO_KEYCAFE_EMAIL, type KeycafeSandbox } from '../../sandbox/keycafe/index.ts';
+import type { ManagerSandbox } from '../../sandbox/manager/index.ts';
+import type { TapkeySandbox } from '../../sandbox/tapkey-api/index.ts';
+import type { E2eApi } from './helpers/api.ts';
+import { currentServiceWorker, openOptions, type ExtensionBrowser } from './helpers/extension.ts';
+import { berlinMitteOnSandbox, launchGranted, SANDBOX_HOST, startFakesWithApi, type FakesWithApi, type GrantedBrowser } from './helpers/fakes.ts';
+import type { PortalAsTapkey } from './helpers/portal.ts';
 
 const units = demoUnits();
 const locks = demoLocks(units);
 const b5000 = demoBookings(units)[0]!;
-const SANDBOX_HOST = 'http://127.0.0.1/*';
 
 let api: E2eApi;
 let tapkey: TapkeySandbox;
 let keycafe: KeycafeSandbox;
 let manager: ManagerSandbox;
 let portal: PortalAsTapkey;
-let build: GrantedBuild;
+let fakes: FakesWithApi;
+let granted: GrantedBrowser;
 let browser: ExtensionBrowser;
 let options: Page;
 let page: Page;
@@ -58,36 +58,19 @@ async function registeredManagerScripts() {
 }
 
 beforeAll(async () => {
-  tapkey = await startTapkeySandbox();
-  keycafe = await startKeycafeSandbox();
-  manager = await startManagerSandbox();
-  portal = await servePortalAsTapkey();
-  api = await startE2eApi({ worker: true, sandboxUrls: { tapkeyApi: tapkey.url, keycafeApi: keycafe.url, manager: manager.url } });
+  fakes = await startFakesWithApi();
+  ({ api, tapkey, keycafe, manager, portal } = fakes);
   // The manager's location, connected to the sandbox Tapkey (full sync mode, its locks
   // imported) and the sandbox Keycafe.
-  const location = await api.json('POST', '/v1/locations', {
-    name: 'Berlin Mitte',
-    timeZone: 'Europe/Berlin',
-    tapkey: { clientId: SANDBOX_CLIENT_ID, clientSecret: SANDBOX_CLIENT_SECRET, ownerAccountId: SANDBOX_OWNER_ID, syncMode: 'full' },
-    keycafe: { accountEmail: DEMO_KEYCAFE_EMAIL, apiToken: DEMO_KEYCAFE_TOKEN },
-  });
-  expect(location.status).toBe(201);
-  const imported = await api.json('POST', `/v1/locations/${location.body.id}/tapkey/import-locks`);
-  expect(imported.status).toBe(200);
+  await berlinMitteOnSandbox(api, { keycafe: true });
 
-  build = await buildWithHostPermissions([SANDBOX_HOST], ['content-scripts/manager.js', 'manager-preview.js']);
-  browser = await launchWithExtension({ extensionPath: build.path, hostRules: [portal.hostRule], ignoreCertificateErrors: true });
-  options = await configureApi(browser, api);
+  granted = await launchGranted(api, ['content-scripts/manager.js', 'manager-preview.js'], portal);
+  ({ browser, options } = granted);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  build?.remove();
-  await api?.close();
-  await portal?.close();
-  await manager?.close();
-  await tapkey?.close();
-  await keycafe?.close();
+  await granted?.close();
+  await fakes?.close();
 });
 
 describe('manager pages in Chromium', () => {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoLocks, demoUnits } from '../../sandbox/demo-data.ts';
 import { launchWithExtension, type ExtensionBrowser } from './helpers/extension.ts';
 import { servePortalAsTapkey, type PortalAsTapkey } from './helpers/portal.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 const locks = demoLocks(demoUnits());
 
@@ -31,15 +32,8 @@ async function axNodes(role: string, name: string): Promise<AxNode[]> {
   return nodes.filter((n) => n.role?.value === role && n.name?.value === name);
 }
 
-async function untilAx(role: string, name: string, ms = 15_000): Promise<AxNode> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const [node] = await axNodes(role, name);
-    if (node) return node;
-    if (Date.now() > end) throw new Error(`no ${role} “${name}” in the accessibility tree`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const untilAx = (role: string, name: string, ms = 15_000): Promise<AxNode> =>
+  waitUntil(`${role} “${name}” in the accessibility tree`, async () => (await axNodes(role, name))[0], ms, 200);
 
 beforeAll(async () => {
   portal = await servePortalAsTapkey();

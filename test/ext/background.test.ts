@@ -3,13 +3,12 @@
  * from WXT's fake browser. "Offline" is a fetch that fails like the browser's does when the
  * API is down; a "service-worker restart" is a new service built from what is in storage.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiCallError } from '../../entrypoints/background/api-client.ts';
 import { createBackgroundService, type CoreHandlers } from '../../entrypoints/background/service.ts';
 import type { HandlerContext, Message, MessageOf, ResponseMap } from '../../lib/messages.ts';
+import { serveFake } from '../../sandbox/shared/serve.ts';
 import { startTestApi, type TestApi } from '../helpers/api.ts';
 
 const ctx: HandlerContext = { kind: 'extension-page', url: 'chrome-extension://test-extension-id/options.html' };
@@ -101,11 +100,10 @@ describe('settings and connection', () => {
     const wrongPath = await errorOf(call(service, { type: 'testConnection', apiUrl: `${api.url}/v1` }));
     expect(wrongPath.kind).toBe('not_accessbridge');
 
-    const other: Server = createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Welcome</h1>'));
-    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
-    const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    const other = await serveFake((_, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Welcome</h1>'));
+    const otherUrl = other.url;
     expect((await errorOf(call(service, { type: 'testConnection', apiUrl: otherUrl }))).kind).toBe('not_accessbridge');
-    await new Promise((r) => other.close(r));
+    await other.close();
 
     network.mode = 'down';
     const offline = await errorOf(call(service, { type: 'testConnection' }));

@@ -19,7 +19,8 @@ import { KeycafeService } from '../../server/keycafe/service.ts';
 import { OutboxWorker, type JobHandler } from '../../server/outbox/outbox.ts';
 import { DEMO_KEYCAFE_EMAIL } from '../../sandbox/keycafe/index.ts';
 import type { KeycafeSandboxMode } from '../../sandbox/keycafe/server.ts';
-import { startKeycafeWorld, waitFor, type KeycafeWorld } from '../keycafe/helpers.ts';
+import { startKeycafeWorld, type KeycafeWorld } from '../keycafe/helpers.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 const ROUNDS_PER_MODE = 12;
 const LEASE_MS = 150;
@@ -67,7 +68,7 @@ describe.each(['strict', 'lenient'] as KeycafeSandboxMode[])('Keycafe crash duri
       w.sandbox.faults.clear();
       // Keycafe takes 400 ms to act on a create and answer: longer than the lease, so a lookup
       // made meanwhile does not see the access yet.
-      w.sandbox.faults.add({ kind: 'slow', method: 'POST', path: '/v0/access', phase: 'before', delayMs: 400, times: Infinity });
+      w.sandbox.faults.add({ kind: 'slow', method: 'POST', path: '/v0/access', delayMs: 400, times: Infinity });
       const res = await w.api.json<KeycafeBooking>('POST', '/v1/keycafe/bookings', {
         locationId: w.locationId,
         keyIds: KEYS,
@@ -90,13 +91,13 @@ describe.each(['strict', 'lenient'] as KeycafeSandboxMode[])('Keycafe crash duri
       // The restarted process, with the same short lease.
       const workerB = new OutboxWorker(w.api.database.db, createJobHandlers(w.api.deps), { pollMs: 10, concurrency: 4, leaseMs: LEASE_MS, baseBackoffMs: 20, maxBackoffMs: 200 });
       workerB.start();
-      const done = await waitFor(
+      const done = await waitUntil(
+        `round ${round}: booking active`,
         async () => {
           const b = await w.api.json<KeycafeBooking>('GET', `/v1/keycafe/bookings/${res.body.id}`);
           return b.body.state === 'active' ? b.body : null;
         },
         30_000,
-        `round ${round}: booking active`,
       );
       await workerB.stop();
 

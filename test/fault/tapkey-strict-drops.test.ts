@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUnits } from '../../sandbox/demo-data.ts';
-import { activeInTapkey, createLocation, duplicatesInTapkey, grantState, lockOfUnit, setupUnits, startTapkeyWorld, waitFor, type TapkeyTestWorld } from '../tapkey/helpers.ts';
+import { activeInTapkey, createLocation, duplicatesInTapkey, grantState, lockOfUnit, setupUnits, startTapkeyWorld, type TapkeyTestWorld } from '../tapkey/helpers.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 const units = demoUnits(26);
 const today = new Date().toISOString().slice(0, 10);
@@ -43,12 +44,12 @@ describe('Tapkey drops and hangs, strict behaviours', () => {
   it('20 bookings while the grant endpoints drop at random: each grant exactly once, found by the documented lookup', { timeout: 120_000 }, async () => {
     w.sb.faults.seed(7);
     for (const endpoint of ['grants.list', 'grants.create'] as const) {
-      w.sb.faults.add({ kind: 'drop', endpoint, probability: 0.08 });
-      w.sb.faults.add({ kind: 'drop', endpoint, after: true, probability: 0.08 });
+      w.sb.faults.add({ kind: 'drop', endpoint, probability: 0.08, times: Infinity });
+      w.sb.faults.add({ kind: 'drop', endpoint, after: true, probability: 0.08, times: Infinity });
     }
     const range = Array.from({ length: 20 }, (_, k) => k + 5);
     for (const i of range) expect((await put(i, `sbatch${i}@example.com`)).status).toBe(201);
-    await waitFor(
+    await waitUntil(
       'every batch grant active',
       async () => (await w.api.json('GET', '/v1/bookings?search=sbatch&grantState=active&limit=1')).body.total === range.length,
       100_000,

@@ -4,12 +4,11 @@
  * @hono/node-server on an ephemeral port. Start it once per file (beforeAll) and share it.
  */
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../../server/app.ts';
 import type { AppDeps } from '../../server/env.ts';
 import { createApiToken, createOrganization } from '../../server/auth.ts';
 import type { Database } from '../../server/db/client.ts';
+import { serveFake } from '../../sandbox/shared/serve.ts';
 import { freshDatabase } from './db.ts';
 
 export interface JsonResponse<T> {
@@ -46,10 +45,9 @@ export async function startTestApi(opts: { deps?: Partial<AppDeps> } = {}): Prom
   const { token } = await createApiToken(database.db, org.id, 'test');
   const app = createApp(deps);
 
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Served like the fakes: a free port, and close() ends the test's keep-alive sockets too.
+  const served = await serveFake(app);
+  const url = served.url;
 
   const doFetch = (path: string, init: RequestInit = {}) => {
     const headers = new Headers(init.headers);
@@ -86,10 +84,7 @@ export async function startTestApi(opts: { deps?: Partial<AppDeps> } = {}): Prom
       return { orgId: other.id, token: (await createApiToken(database.db, other.id, 'other')).token };
     },
     async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Keep-alive sockets of the test's fetch calls would otherwise hold close() open.
-      if ('closeAllConnections' in server) server.closeAllConnections();
-      await closed;
+      await served.close();
       if (!opts.deps?.database) await database.close();
     },
   };

@@ -6,15 +6,15 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KeycafeApiError, type KeycafeApi } from '../../components/keycafe/api.ts';
-import { createMessageKeycafeApi } from '../../components/keycafe/message-api.ts';
 import { createKeycafeHandlers } from '../../entrypoints/background/keycafe.ts';
-import { popupRecentItem } from '../../lib/storage.ts';
 import { createBackgroundService } from '../../entrypoints/background/service.ts';
-import { DEMO_KEYCAFE_EMAIL } from '../../sandbox/keycafe/index.ts';
-import type { KeycafeBooking } from '../../lib/contract.ts';
 import { translate } from '../../lib/i18n/index.ts';
-import { createMessageRouter, createSender, type Handlers, type SenderLike, type SenderPolicy } from '../../lib/messages.ts';
-import { settled, startKeycafeWorld, waitFor, type KeycafeWorld } from '../keycafe/helpers.ts';
+import { popupRecentItem } from '../../lib/storage.ts';
+import { DEMO_KEYCAFE_EMAIL } from '../../sandbox/keycafe/index.ts';
+import type { SenderLike, SenderPolicy } from '../../lib/messages.ts';
+import { startKeycafeWorld, type KeycafeWorld } from '../keycafe/helpers.ts';
+import { connectedBackground, keycafeApiFor, untilSettled, type BackgroundService } from '../helpers/keycafe-background.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 const EXT = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
 const MANAGER = 'https://manager.example.com';
@@ -26,18 +26,10 @@ const senders = {
 } satisfies Record<string, SenderLike>;
 
 let world: KeycafeWorld;
-let service: ReturnType<typeof createBackgroundService>;
+let service: BackgroundService;
 
-function apiFor(sender: SenderLike): KeycafeApi {
-  const router = createMessageRouter({
-    // Only the core and Keycafe messages are sent here.
-    handlers: { ...service.handlers, ...createKeycafeHandlers(service) } as unknown as Handlers,
-    policy: async () => policy,
-    toError: (e) => (e instanceof Error && 'info' in e ? (e as unknown as { info: never }).info : { kind: 'internal', message: String(e), fieldErrors: [] }),
-  });
-  const send = createSender((m) => router(m, sender));
-  return createMessageKeycafeApi(send, (key, params) => translate('en', key, params));
-}
+const apiFor = (sender: SenderLike): KeycafeApi =>
+  keycafeApiFor(service, policy, sender, (e) => (e instanceof Error && 'info' in e ? (e as unknown as { info: never }).info : { kind: 'internal', message: String(e), fieldErrors: [] }));
 
 const oneTime = (locationId: string, over: Record<string, unknown> = {}) => ({
   locationId,
@@ -56,22 +48,13 @@ const oneTime = (locationId: string, over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-async function untilSettled(api: KeycafeApi, id: string): Promise<KeycafeBooking> {
-  return waitFor(async () => {
-    const b = await api.getBooking(id);
-    return settled(b) ? b : null;
-  }, 20_000, 'settled booking');
-}
-
 beforeAll(async () => {
   world = await startKeycafeWorld();
 });
 afterAll(() => world?.close());
 
 beforeEach(async () => {
-  fakeBrowser.reset();
-  service = createBackgroundService({ version: 'test', client: { retries: 0, retryDelay: () => 0, timeoutMs: 10_000 } });
-  await service.handlers.saveSettings({ type: 'saveSettings', apiUrl: world.api.url, token: world.api.token }, { kind: 'extension-page', url: senders.popup.url });
+  service = await connectedBackground(world, senders.popup.url);
 });
 
 describe('the booking dialog through the background', () => {
@@ -102,7 +85,7 @@ describe('the booking dialog through the background', () => {
     const cancelling = await api.cancelBooking(created.id);
     expect(['cancelling', 'cancelled']).toContain(cancelling.state);
     expect((await untilSettled(api, created.id)).state).toBe('cancelled');
-    await waitFor(async () => world.sandbox.state.account(DEMO_KEYCAFE_EMAIL).accesses.get(sandboxAccess.id)!.deletedAt !== null, 20_000, 'deleted in Keycafe');
+    await waitUntil('deleted in Keycafe', async () => world.sandbox.state.account(DEMO_KEYCAFE_EMAIL).accesses.get(sandboxAccess.id)!.deletedAt !== null, 20_000);
   });
 
   it('the same request key returns the first booking, not a second one', async () => {
@@ -167,6 +150,6 @@ describe('the popup’s recent lists', () => {
     expect(await popupRecentItem.getValue()).toEqual(recent);
 
     await service.handlers.saveSettings({ type: 'saveSettings', apiUrl: world.api.url, token: 'ab_another_token' }, { kind: 'extension-page', url: senders.popup.url });
-    await waitFor(async () => (await popupRecentItem.getValue()) === null, 2000, 'cache cleared');
+    await waitUntil('cache cleared', async () => (await popupRecentItem.getValue()) === null, 2000);
   });
 });

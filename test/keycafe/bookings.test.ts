@@ -11,7 +11,8 @@ import type { KeycafeBooking, KeycafeBookingInput } from '../../lib/contract.ts'
 import { outboxJobs } from '../../server/db/schema/index.ts';
 import { DEMO_KEYCAFE_EMAIL } from '../../sandbox/keycafe/index.ts';
 import { seedKeys } from '../../sandbox/keycafe/data.ts';
-import { startKeycafeWorld, waitFor, type KeycafeWorld } from './helpers.ts';
+import { waitUntil } from '../helpers/wait.ts';
+import { startKeycafeWorld, type KeycafeWorld } from './helpers.ts';
 import type { KeycafeSandboxMode } from '../../sandbox/keycafe/server.ts';
 
 const SMALL = { email: 'small@accessbridge.test', token: 'kc_small_token' };
@@ -229,9 +230,9 @@ describe('one-time bookings', () => {
 
   it('survives the crash window: Keycafe created the access but the answer was lost → adopted, not duplicated', async () => {
     await w.idle();
-    w.sandbox.faults.add({ kind: 'server_error', method: 'POST', path: '/v0/access', phase: 'after' });
-    w.sandbox.faults.add({ kind: 'timeout', method: 'POST', path: '/v0/access', phase: 'after' });
-    w.sandbox.faults.add({ kind: 'drop', method: 'POST', path: '/v0/access', phase: 'after' });
+    w.sandbox.faults.add({ kind: 'status', method: 'POST', path: '/v0/access', after: true });
+    w.sandbox.faults.add({ kind: 'timeout', method: 'POST', path: '/v0/access', after: true });
+    w.sandbox.faults.add({ kind: 'drop', method: 'POST', path: '/v0/access', after: true });
     const res = await book(oneTime({ keyIds: ['10001', '10002', '10003'], recipient: { email: 'crash@example.com' } }));
     const done = await w.waitForBooking(res.body.id);
     expect(done.accesses.map((a) => a.state)).toEqual(['active', 'active', 'active']);
@@ -264,10 +265,10 @@ describe('one-time bookings', () => {
 
   it('all keys failing makes the booking failed', async () => {
     await w.idle();
-    w.sandbox.faults.add({ kind: 'server_error', method: 'POST', path: '/v0/access', times: Infinity });
+    w.sandbox.faults.add({ kind: 'status', method: 'POST', path: '/v0/access', times: Infinity });
     const res = await book(oneTime({ keyIds: ['10011'], recipient: { email: 'fail@example.com' } }));
     // 500s are retried: the booking stays pending (not failed) while Keycafe is down.
-    await waitFor(async () => w.sandbox.calls.count({ path: '/v0/access', status: 500 }) >= 3, 10_000, 'three 500s');
+    await waitUntil('three 500s', async () => w.sandbox.calls.count({ path: '/v0/access', status: 500 }) >= 3, 10_000);
     expect((await w.api.json<KeycafeBooking>('GET', `/v1/keycafe/bookings/${res.body.id}`)).body.state).toBe('pending');
     w.sandbox.faults.clear();
     expect((await w.waitForBooking(res.body.id)).state).toBe('active');
@@ -340,9 +341,9 @@ describe('cancel', () => {
   it('cancelling while Keycafe is still creating leaves nothing live on Keycafe', async () => {
     await w.idle();
     // The first POST hangs after Keycafe acted (the access exists, the answer never comes).
-    w.sandbox.faults.add({ kind: 'slow', method: 'POST', path: '/v0/access', delayMs: 600, phase: 'after' });
+    w.sandbox.faults.add({ kind: 'slow', method: 'POST', path: '/v0/access', delayMs: 600, after: true });
     const res = await book(oneTime({ keyIds: ['10030', '10031'], recipient: { email: 'early-cancel@example.com' } }));
-    await waitFor(async () => w.sandbox.calls.count({ method: 'POST', path: '/v0/access' }) > 0, 5_000, 'a POST');
+    await waitUntil('a POST', async () => w.sandbox.calls.count({ method: 'POST', path: '/v0/access' }) > 0, 5_000);
     const cancel = await w.api.json<KeycafeBooking>('POST', `/v1/keycafe/bookings/${res.body.id}/cancel`);
     expect(cancel.body.state).toBe('cancelling');
     const end = await w.waitForBooking(res.body.id);

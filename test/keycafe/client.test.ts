@@ -3,8 +3,6 @@
  * of what Keycafe's reference leaves open; sandbox/keycafe/SOURCES.md): paging, documented
  * shapes, both credential types, rate limit, error mapping.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../server/errors.ts';
 import { KeycafeError, mapFieldErrors, toApiError, toOutboxError } from '../../server/keycafe/errors.ts';
@@ -14,6 +12,7 @@ import { PermanentError, RetryableError } from '../../server/outbox/outbox.ts';
 import { ControllableClock, DEMO_KEYCAFE_EMAIL, DEMO_KEYCAFE_TOKEN, startKeycafeSandbox, type KeycafeSandbox } from '../../sandbox/keycafe/index.ts';
 import { seedKeys, seedLocations } from '../../sandbox/keycafe/data.ts';
 import type { KeycafeSandboxMode } from '../../sandbox/keycafe/server.ts';
+import { serveFake } from '../../sandbox/shared/serve.ts';
 
 const account = { email: DEMO_KEYCAFE_EMAIL, token: DEMO_KEYCAFE_TOKEN };
 let sandbox: KeycafeSandbox;
@@ -116,7 +115,7 @@ describe('client', () => {
 
   it('classifies 500, timeouts and dropped connections as retryable', async () => {
     const client = service.client(account, 'job');
-    sandbox.faults.add({ kind: 'server_error' });
+    sandbox.faults.add({ kind: 'status' });
     expect((await failure(client.listKeys())).kind).toBe('unavailable');
     sandbox.faults.add({ kind: 'timeout' });
     const timeout = await failure(client.listKeys());
@@ -212,12 +211,11 @@ describe('client', () => {
   });
 
   it('rejects answers without the documented shape, and does not follow Links to other hosts', async () => {
-    const rogue = createServer((req, res) => {
+    const rogue = await serveFake((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', link: '<http://evil.example/v0/key?page=2>; rel="next"' });
       res.end(req.url?.startsWith('/v0/location') ? JSON.stringify({ nope: 1 }) : JSON.stringify([{ id: 1, name: 'Key', homeLocation: { id: 7 } }, { id: 2 }]));
     });
-    await new Promise<void>((r) => rogue.listen(0, '127.0.0.1', () => r()));
-    const url = `http://127.0.0.1:${(rogue.address() as AddressInfo).port}/v0/`;
+    const url = `${rogue.url}/v0/`;
     const client = new KeycafeService({ apiUrl: url, clock }).client(account, 'route');
     // One odd record is skipped and reported, not fatal to the list.
     const keys = await client.listKeys();
@@ -226,7 +224,7 @@ describe('client', () => {
     // A home location that cannot be read is kept without a time zone (bookings then say so), reported too.
     expect(await client.listOwnLocations(keys)).toEqual([{ id: '7', name: '7', address: null, timeZone: null }]);
     expect(client.skipped).toHaveLength(2);
-    await new Promise<void>((r) => rogue.close(() => r()));
+    await rogue.close();
   });
 });
 });

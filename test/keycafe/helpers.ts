@@ -28,8 +28,6 @@ export interface KeycafeWorld {
 
 export const fastWorker: WorkerOptions = { pollMs: 20, baseBackoffMs: 20, maxBackoffMs: 300, concurrency: 4 };
 
-export const waitFor = <T>(fn: () => Promise<T | null | undefined | false>, ms = 20_000, what = 'condition') => waitUntil(what, fn, ms);
-
 export const settled = (b: KeycafeBooking) => b.state !== 'pending' && b.state !== 'cancelling';
 
 export async function startKeycafeWorld(
@@ -56,19 +54,27 @@ export async function startKeycafeWorld(
     worker,
     locationId: loc.body.id,
     idle: async (ms = 20_000) => {
-      await waitFor(async () => {
-        const [row] = await api.database.db
-          .select({ n: count() })
-          .from(outboxJobs)
-          .where(and(like(outboxJobs.kind, 'keycafe.access.%'), inArray(outboxJobs.state, ['pending', 'running'])));
-        return row!.n === 0;
-      }, ms, 'idle outbox');
+      await waitUntil(
+        'idle outbox',
+        async () => {
+          const [row] = await api.database.db
+            .select({ n: count() })
+            .from(outboxJobs)
+            .where(and(like(outboxJobs.kind, 'keycafe.access.%'), inArray(outboxJobs.state, ['pending', 'running'])));
+          return row!.n === 0;
+        },
+        ms,
+      );
     },
     waitForBooking: (id, done = settled, ms = 20_000) =>
-      waitFor(async () => {
-        const r = await api.json<KeycafeBooking>('GET', `/v1/keycafe/bookings/${id}`);
-        return done(r.body) ? r.body : null;
-      }, ms, `booking ${id}`),
+      waitUntil(
+        `booking ${id}`,
+        async () => {
+          const r = await api.json<KeycafeBooking>('GET', `/v1/keycafe/bookings/${id}`);
+          return done(r.body) ? r.body : null;
+        },
+        ms,
+      ),
     async close() {
       await worker.stop();
       await api.close();

@@ -16,7 +16,7 @@ import { DEMO_KEYCAFE_EMAIL, DEMO_KEYCAFE_TOKEN, startKeycafeSandbox, type Keyca
 import type { KeycafeSandboxMode } from '../../sandbox/keycafe/server.ts';
 import { spawnApiProcess, type ApiProcess } from '../helpers/api-process.ts';
 import { freshDatabase } from '../helpers/db.ts';
-import { waitFor } from './helpers.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 describe.each(['strict', 'lenient'] as KeycafeSandboxMode[])('%s sandbox', (mode) => {
 let sandbox: KeycafeSandbox;
@@ -75,7 +75,7 @@ describe('Keycafe booking across a SIGKILL', () => {
 
     // The first create goes through; the next ones are created on Keycafe but their answers stall.
     sandbox.faults.add({ kind: 'slow', method: 'POST', path: '/v0/access', delayMs: 0 });
-    sandbox.faults.add({ kind: 'slow', method: 'POST', path: '/v0/access', delayMs: 60_000, phase: 'after', times: Infinity });
+    sandbox.faults.add({ kind: 'slow', method: 'POST', path: '/v0/access', delayMs: 60_000, after: true, times: Infinity });
     const keyIds = ['10001', '10002', '10003', '10004', '10005', '10006'];
     const created = await call<KeycafeBooking>(proc, token, 'POST', '/v1/keycafe/bookings', {
       locationId: location.body.id,
@@ -90,14 +90,14 @@ describe('Keycafe booking across a SIGKILL', () => {
     const mine = () => account.created.filter((a) => account.userOf(a)!.email === 'restart@example.com');
 
     // Kill once one key is stored active and four more exist only on Keycafe's side.
-    await waitFor(
+    await waitUntil(
+      'one key active and four created on Keycafe',
       async () => {
         if (mine().length < 5) return false;
         const b = await call<KeycafeBooking>(proc!, token, 'GET', `/v1/keycafe/bookings/${created.body.id}`);
         return b.body.accesses.some((a) => a.state === 'active');
       },
       30_000,
-      'one key active and four created on Keycafe',
     );
     expect(await proc.stop('SIGKILL')).toBeNull();
     const atKill = mine().length;
@@ -106,13 +106,13 @@ describe('Keycafe booking across a SIGKILL', () => {
 
     await expireLeases();
     proc = await spawnApiProcess(env);
-    const done = await waitFor(
+    const done = await waitUntil(
+      'booking active after restart',
       async () => {
         const b = await call<KeycafeBooking>(proc!, token, 'GET', `/v1/keycafe/bookings/${created.body.id}`);
         return b.body.state === 'active' ? b.body : null;
       },
       45_000,
-      'booking active after restart',
     );
 
     expect(done.accesses.map((a) => a.keyId).sort()).toEqual(keyIds);

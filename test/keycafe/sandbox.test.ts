@@ -246,12 +246,12 @@ describe('sandbox Keycafe: rate limit and clock', () => {
 describe('sandbox Keycafe: fault injection', () => {
   it('500 before Keycafe acts creates nothing; 500 after it acts leaves the access', async () => {
     const before = sandbox.state.createdCount();
-    sandbox.faults.add({ kind: 'server_error', method: 'POST', path: '/v0/access' });
+    sandbox.faults.add({ kind: 'status', method: 'POST', path: '/v0/access' });
     const r1 = await post({ ...oneTime, user: { email: 'f1@example.com' } });
     expect(r1.status).toBe(500);
     errorBody.parse(await r1.json());
     expect(sandbox.state.createdCount()).toBe(before);
-    sandbox.faults.add({ kind: 'server_error', method: 'POST', phase: 'after' });
+    sandbox.faults.add({ kind: 'status', method: 'POST', after: true });
     expect((await post({ ...oneTime, user: { email: 'f2@example.com' } })).status).toBe(500);
     expect(sandbox.state.createdCount()).toBe(before + 1);
   });
@@ -289,7 +289,7 @@ describe('sandbox Keycafe: fault injection', () => {
   it('random faults are reproducible for a seed', async () => {
     const run = async () => {
       const s = await startKeycafeSandbox({ seed: 42, clock: new ControllableClock({ speed: 0 }) });
-      s.faults.random({ probability: 0.3, kinds: ['server_error', 'rate_limit'] });
+      s.faults.random({ probability: 0.3, kinds: ['status', 'rate_limit'] });
       const statuses = [];
       for (let i = 0; i < 20; i++) statuses.push((await fetch(new URL('location', s.url), { headers: { authorization: auth } })).status);
       await s.close();

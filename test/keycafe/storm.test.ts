@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeycafeBooking } from '../../lib/contract.ts';
 import { DEMO_KEYCAFE_EMAIL } from '../../sandbox/keycafe/index.ts';
-import { startKeycafeWorld, waitFor, type KeycafeWorld } from './helpers.ts';
+import { waitUntil } from '../helpers/wait.ts';
+import { startKeycafeWorld, type KeycafeWorld } from './helpers.ts';
 
 let w: KeycafeWorld;
 
@@ -20,7 +21,7 @@ describe('429 storm', () => {
   it('keeps under 60 calls a minute through lockouts and random faults; every booking completes once', async () => {
     // The key cache is filled first; bookings then need no Keycafe call to be accepted.
     expect((await w.api.json('GET', `/v1/keycafe/keys?locationId=${w.locationId}`)).status).toBe(200);
-    w.sandbox.faults.random({ probability: 0.12, kinds: ['rate_limit', 'server_error', 'timeout', 'drop', 'slow'], afterProbability: 0.5, delayMs: 100 });
+    w.sandbox.faults.random({ probability: 0.12, kinds: ['rate_limit', 'status', 'timeout', 'drop', 'slow'], afterProbability: 0.5, delayMs: 100 });
     // Someone else used up the account's quota: every call answers 429 for two minutes.
     w.sandbox.faults.lockout(120_000);
     const t0 = w.clock.now();
@@ -40,13 +41,13 @@ describe('429 storm', () => {
       // A second lockout in the middle of the run.
       if (i === 12) w.sandbox.faults.lockout(60_000);
     }
-    const done = await waitFor(
+    const done = await waitUntil(
+      'all bookings active',
       async () => {
         const states = await Promise.all(bookings.map((b) => w.api.json<KeycafeBooking>('GET', `/v1/keycafe/bookings/${b.id}`)));
         return states.every((s) => s.body.state === 'active') ? states.map((s) => s.body) : null;
       },
       90_000,
-      'all bookings active',
     );
     const calls = w.sandbox.calls;
     expect(calls.maxInWindow(60_000)).toBeLessThanOrEqual(60);

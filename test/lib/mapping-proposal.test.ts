@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { describeRule, proposalFileRows, proposalRows, proposeMapping, THRESHOLDS, type ProposalLock, type ProposalUnit } from '../../lib/mapping-proposal.ts';
 import { mappingProposalSchema, type MappingProposal } from '../../lib/mapping-proposal-schema.ts';
-import { generateSite, rng, schemes, uuid, type Site } from './proposal-sites.ts';
+import { seededRandom } from '../../sandbox/shared/random.ts';
+import { generateSite, schemes, uuid, type Site } from './proposal-sites.ts';
 
 function measure(site: Site, p: MappingProposal) {
   const high = proposalRows(p).filter((r) => r.confidence === 'high');
@@ -119,7 +120,7 @@ describe('what is never proposed', () => {
 });
 
 describe('learning the site naming from corrections', () => {
-  const r = rng(42);
+  const r = seededRandom(42);
   const mk = (name: string): ProposalUnit => ({ id: uuid(r), externalId: name, name });
   const lk = (title: string): ProposalLock => ({ id: uuid(r), title });
 

@@ -5,6 +5,7 @@
  * unit names in two buildings. Seeded, so a failure reproduces.
  */
 import type { ProposalLock, ProposalUnit } from '../../lib/mapping-proposal.ts';
+import { seededRandom } from '../../sandbox/shared/random.ts';
 
 export interface Site {
   scheme: string;
@@ -12,18 +13,6 @@ export interface Site {
   locks: ProposalLock[];
   /** unit id → its lock id, for units that have one. */
   truth: Map<string, string>;
-}
-
-/** mulberry32 */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const hex = (r: () => number, n: number) => Array.from({ length: n }, () => Math.floor(r() * 16).toString(16)).join('');
@@ -115,7 +104,7 @@ export interface NoiseOptions {
 
 export function generateSite(scheme: string, count = 500, opts: NoiseOptions = {}): Site {
   const { seed = 1, missing = 0.05, extra = 0.05, typos = 0.04, digitTypos = 0.003, duplicateTitles = 0.01 } = opts;
-  const r = rng(seed * 7919 + scheme.length);
+  const r = seededRandom(seed * 7919 + scheme.length);
   const pick = <T,>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
   const spec = schemes[scheme]!(count);
   const units: ProposalUnit[] = spec.units.map((u, i) => ({ id: uuid(r), externalId: `U${10000 + i}`, name: u.name }));

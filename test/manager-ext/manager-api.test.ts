@@ -4,34 +4,22 @@
  * matched by name, the lock list with mapped locks marked, unmap, bookings with their Tapkey
  * access and revoke/restore, and mapping files (download, dry run, apply, refused apply).
  */
-import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fromBase64, toBase64 } from '../../lib/base64.ts';
 import type { ImportReport } from '../../lib/mapping-file.ts';
-import type { LockChoice, Reply } from '../../lib/messages.ts';
-import { demoManagerProfile } from '../../lib/site-profile/index.ts';
+import type { LockChoice } from '../../lib/messages.ts';
 import { stableUuid } from '../../sandbox/demo-data.ts';
 import { startTestApi, type TestApi } from '../helpers/api.ts';
-import { fakeHostAccess } from './fake-host-access.ts';
+import { answer, ask, optionsPage, startBackgroundWithDemoManager } from '../helpers/background.ts';
 
 const DEMO = 'http://127.0.0.1:4100';
 const LOCK = (n: number) => stableUuid(`manager-ext-lock:${n}`);
 const pageUrl = (id: string) => `https://my.tapkey.com/#/locks/${id}`;
 
 let api: TestApi;
-const optionsPage = () => ({ id: fakeBrowser.runtime.id, url: fakeBrowser.runtime.getURL('/options.html') });
 const unitPage = { id: 'test-extension-id', url: `${DEMO}/units/U1`, tab: { id: 3 } };
 
-function ask<T>(message: unknown, sender: object): Promise<Reply<never> & { data: T }> {
-  const trigger = fakeBrowser.runtime.onMessage.trigger as unknown as (...args: unknown[]) => Promise<unknown>;
-  return new Promise((resolve) => void trigger(message, sender, resolve)) as Promise<Reply<never> & { data: T }>;
-}
-
-async function ok<T>(message: unknown, sender: object = unitPage): Promise<T> {
-  const reply = await ask<T>(message, sender);
-  if (!reply.ok) throw new Error(`${(message as { type: string }).type}: ${JSON.stringify(reply.error)}`);
-  return reply.data;
-}
+const ok = <T>(message: unknown, sender: object = unitPage) => answer<T>(message, sender);
 
 beforeAll(async () => {
   api = await startTestApi();
@@ -41,18 +29,7 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
-beforeEach(async () => {
-  fakeBrowser.reset();
-  fakeHostAccess();
-  fakeBrowser.runtime.getManifest = () => ({ manifest_version: 3, name: 'AccessBridge', version: '9.9.9', content_scripts: [] }) as never;
-  fakeBrowser.tabs.query = vi.fn(async () => []) as never;
-  const { default: background } = await import('../../entrypoints/background/index.ts');
-  background.main();
-  await ok({ type: 'saveSettings', apiUrl: api.url, token: api.token }, optionsPage());
-  await ok({ type: 'saveSiteProfile', profile: demoManagerProfile(DEMO) }, optionsPage());
-  await fakeBrowser.permissions.request({ origins: ['http://127.0.0.1/*'] });
-  await ok({ type: 'grantSiteProfile', id: 'demo-manager' }, optionsPage());
-});
+beforeEach(() => startBackgroundWithDemoManager(api, DEMO));
 
 describe('unit pages', () => {
   it('upserts the unit, taking the location whose name the page shows', async () => {

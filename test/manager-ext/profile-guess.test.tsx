@@ -15,6 +15,7 @@ import type { AnyMessageInput, GuessResult, Reply } from '../../lib/messages.ts'
 import { guessPage, guessProfile, readPage, siteProfileSchema, type SiteProfile } from '../../lib/site-profile/index.ts';
 import { layouts } from '../fixtures/managers/corpus.ts';
 import { CORPUS_ORIGIN, openLayoutPage, type OpenPage } from '../manager/corpus-pages.ts';
+import { ask as deliver, optionsPage, startBackground } from '../helpers/background.ts';
 import { fakeHostAccess } from './fake-host-access.ts';
 import { renderWithUi } from './render.tsx';
 
@@ -56,16 +57,10 @@ describe('the background guesses from the open tabs', () => {
       g.__accessbridgePreview = async (p: unknown) => readPage(page!.document, page!.url, [siteProfileSchema.parse(p)]);
       return [{ result: JSON.parse(JSON.stringify(await inj.func!(...(inj.args ?? [])))) }];
     });
-    const { default: background } = await import('../../entrypoints/background/index.ts');
-    fakeBrowser.runtime.getManifest = () => ({ manifest_version: 3, name: 'AccessBridge', version: '9.9.9', content_scripts: [] }) as never;
-    background.main();
+    await startBackground();
   });
 
-  function ask(message: unknown): Promise<Reply<never> & { data: GuessResult }> {
-    const trigger = fakeBrowser.runtime.onMessage.trigger as unknown as (...args: unknown[]) => Promise<unknown>;
-    const sender = { id: fakeBrowser.runtime.id, url: fakeBrowser.runtime.getURL('/options.html') };
-    return new Promise((resolve) => void trigger(message, sender, resolve)) as never;
-  }
+  const ask = (message: unknown) => deliver<GuessResult>(message, optionsPage());
 
   it('needs a valid site address, the host, and an open tab', async () => {
     expect(await ask({ type: 'guessSiteProfile', origin: 'https://manager.corpus.example/app' })).toMatchObject({

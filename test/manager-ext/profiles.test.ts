@@ -8,8 +8,9 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { demoManagerProfile, kinnovisManagerTemplate, type PageReading } from '../../lib/site-profile/index.ts';
-import type { Reply, SiteProfilesView } from '../../lib/messages.ts';
+import type { SiteProfilesView } from '../../lib/messages.ts';
 import { startTestApi, type TestApi } from '../helpers/api.ts';
+import { answer, ask as deliver, optionsPage, startBackground as start } from '../helpers/background.ts';
 import { fakeHostAccess } from './fake-host-access.ts';
 import { sandboxDeps } from '../../sandbox/api-deps.ts';
 
@@ -17,29 +18,14 @@ const DEMO = 'http://127.0.0.1:4100';
 const PATTERN = 'http://127.0.0.1/*';
 const SCRIPT_ID = 'accessbridge-manager-pages';
 
-const page = () => ({ id: fakeBrowser.runtime.id, url: fakeBrowser.runtime.getURL('/options.html') });
+const page = optionsPage;
 const managerTab = (url: string) => ({ id: fakeBrowser.runtime.id, url, tab: { id: 7 } });
 
 let host: ReturnType<typeof fakeHostAccess>;
 let tabs: { id: number; url: string; title: string; lastAccessed?: number }[];
 
-async function start() {
-  const { default: background } = await import('../../entrypoints/background/index.ts');
-  fakeBrowser.runtime.getManifest = () => ({ manifest_version: 3, name: 'AccessBridge', version: '9.9.9', content_scripts: [] }) as never;
-  background.main();
-}
-
-/** Delivers a message the way the browser does: (message, sender, sendResponse). */
-function ask<T = unknown>(message: unknown, sender: object = page()): Promise<Reply<never> & { data: T }> {
-  const trigger = fakeBrowser.runtime.onMessage.trigger as unknown as (...args: unknown[]) => Promise<unknown>;
-  return new Promise((resolve) => void trigger(message, sender, resolve)) as Promise<Reply<never> & { data: T }>;
-}
-
-async function ok<T>(message: unknown, sender?: object): Promise<T> {
-  const reply = await ask<T>(message, sender);
-  if (!reply.ok) throw new Error(`${(message as { type: string }).type}: ${JSON.stringify(reply.error)}`);
-  return reply.data;
-}
+const ask = <T = unknown>(message: unknown, sender: object = page()) => deliver<T>(message, sender);
+const ok = <T>(message: unknown, sender: object = page()) => answer<T>(message, sender);
 
 const view = () => ok<SiteProfilesView>({ type: 'listSiteProfiles' });
 const demoView = async () => (await view()).profiles.find((p) => p.profile.id === 'demo-manager')!;

@@ -14,7 +14,8 @@ import { demoUnits } from '../../sandbox/demo-data.ts';
 import { bookings } from '../../server/db/schema/index.ts';
 import { desiredAccess } from '../../server/tapkey/access.ts';
 import { cellText } from '../../server/bulk/table-read.ts';
-import { activeInTapkey, createLocation, lockOfUnit, setupUnits, startTapkeyWorld, waitFor, type TapkeyTestWorld } from '../tapkey/helpers.ts';
+import { activeInTapkey, createLocation, lockOfUnit, setupUnits, startTapkeyWorld, type TapkeyTestWorld } from '../tapkey/helpers.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 const ymd = (y: number, m: number, d: number) => `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
@@ -133,7 +134,7 @@ describe('a bad stored row does not break its location', () => {
     }
     // One booking without a grant yet (no email): its access is computed from the dates.
     expect((await w.api.json('PUT', '/v1/bookings/D3', { unitExternalId: units[0]!.externalId, tenantEmail: null, moveIn: '2026-01-01', state: 'active' })).status).toBe(201);
-    await waitFor('grants active', async () => activeInTapkey(w.sb, 'd2@example.com', lockOfUnit(units[2]!)).length === 1 && activeInTapkey(w.sb, 'd1@example.com', lockOfUnit(units[1]!)).length === 1);
+    await waitUntil('grants active', async () => activeInTapkey(w.sb, 'd2@example.com', lockOfUnit(units[2]!)).length === 1 && activeInTapkey(w.sb, 'd1@example.com', lockOfUnit(units[1]!)).length === 1);
   }, 60_000);
   afterAll(() => w?.close());
 
@@ -166,10 +167,10 @@ describe('a bad stored row does not break its location', () => {
     const report = syncRunSchema.parse(run.body).report;
     expect(report.bookingsWithInvalidDates?.items.map((i) => i.bookingExternalId).sort()).toEqual(['D0', 'D1', 'D3']);
     // The good booking stays granted; the active grant of D1 (a window rolled to 2035) is revoked.
-    await waitFor('D1 revoked', async () => activeInTapkey(w.sb, 'd1@example.com', lockOfUnit(units[1]!)).length === 0);
+    await waitUntil('D1 revoked', async () => activeInTapkey(w.sb, 'd1@example.com', lockOfUnit(units[1]!)).length === 0);
     expect(activeInTapkey(w.sb, 'd2@example.com', lockOfUnit(units[2]!))).toHaveLength(1);
     // The revoke lands at Tapkey before its job records it: wait for the booking to say so.
-    const d1 = await waitFor('D1 recorded revoked', async () => {
+    const d1 = await waitUntil('D1 recorded revoked', async () => {
       const res = await w.api.json('GET', '/v1/bookings/D1');
       return res.body.access.status === 'revoked' && res;
     });

@@ -6,16 +6,14 @@
  * cancel or retry — while the popup (an extension page) still gets them. Through the real
  * router, background handlers, sync API and sandbox Keycafe.
  */
-import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { KeycafeApi } from '../../components/keycafe/api.ts';
 import { createMessageKeycafeApi } from '../../components/keycafe/message-api.ts';
 import { createKeycafeHandlers } from '../../entrypoints/background/keycafe.ts';
-import { createBackgroundService } from '../../entrypoints/background/service.ts';
 import type { KeycafeBooking } from '../../lib/contract.ts';
-import { translate } from '../../lib/i18n/index.ts';
-import { createMessageRouter, createSender, type Handlers, type SenderLike, type SenderPolicy } from '../../lib/messages.ts';
-import { settled, startKeycafeWorld, waitFor, type KeycafeWorld } from '../keycafe/helpers.ts';
+import type { SenderLike, SenderPolicy } from '../../lib/messages.ts';
+import { startKeycafeWorld, type KeycafeWorld } from '../keycafe/helpers.ts';
+import { connectedBackground, keycafeApiFor, untilSettled, type BackgroundService } from '../helpers/keycafe-background.ts';
 
 const EXT = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
 const MANAGER = 'https://manager.example.com';
@@ -24,19 +22,9 @@ const popup: SenderLike = { id: 'ext-id', url: `${EXT}/popup.html` };
 const managerPage: SenderLike = { id: 'ext-id', url: `${MANAGER}/bookings/B1`, tab: { id: 3 } };
 
 let world: KeycafeWorld;
-let service: ReturnType<typeof createBackgroundService>;
+let service: BackgroundService;
 
-function apiFor(sender: SenderLike): KeycafeApi {
-  const router = createMessageRouter({
-    handlers: { ...service.handlers, ...createKeycafeHandlers(service) } as unknown as Handlers,
-    policy: async () => policy,
-    toError: (e) => ({ kind: 'internal', message: String(e), fieldErrors: [] }),
-  });
-  return createMessageKeycafeApi(
-    createSender((m) => router(m, sender)),
-    (key, params) => translate('en', key, params),
-  );
-}
+const apiFor = (sender: SenderLike): KeycafeApi => keycafeApiFor(service, policy, sender, (e) => ({ kind: 'internal', message: String(e), fieldErrors: [] }));
 
 const booking = (email: string, keyId: string) => ({
   locationId: world.locationId,
@@ -56,12 +44,7 @@ const booking = (email: string, keyId: string) => ({
 
 const secretsOf = (bookings: KeycafeBooking[]) => bookings.flatMap((b) => b.accesses.flatMap((a) => [a.bookingCode, a.checkinLink])).filter((v) => v !== null);
 
-async function settle(api: KeycafeApi, id: string) {
-  return waitFor(async () => {
-    const b = await api.getBooking(id);
-    return settled(b) ? b : null;
-  }, 20_000, 'settled booking');
-}
+const settle = untilSettled;
 
 beforeAll(async () => {
   world = await startKeycafeWorld();
@@ -69,9 +52,7 @@ beforeAll(async () => {
 afterAll(() => world?.close());
 
 beforeEach(async () => {
-  fakeBrowser.reset();
-  service = createBackgroundService({ version: 'test', client: { retries: 0, retryDelay: () => 0, timeoutMs: 10_000 } });
-  await service.handlers.saveSettings({ type: 'saveSettings', apiUrl: world.api.url, token: world.api.token }, { kind: 'extension-page', url: `${EXT}/popup.html` });
+  service = await connectedBackground(world, `${EXT}/popup.html`);
 });
 
 describe('booking codes and check-in links never reach the manager page', () => {

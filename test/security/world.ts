@@ -45,16 +45,17 @@ export async function startWorld(): Promise<World> {
   // Scheduled key syncs of "all keys" bookings wait for their time: not work in progress.
   const kindsRunningNow = Object.keys(createJobHandlers(api.deps)).filter((k) => k !== JOB_SYNC_KEYS);
   const idle = async (ms = 20_000) => {
-    const end = Date.now() + ms;
-    for (;;) {
-      const [row] = await api.database.db
-        .select({ n: count() })
-        .from(outboxJobs)
-        .where(and(inArray(outboxJobs.state, ['pending', 'running']), inArray(outboxJobs.kind, kindsRunningNow)));
-      if (row!.n === 0) return;
-      if (Date.now() > end) throw new Error('outbox did not go idle');
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await waitUntil(
+      'the outbox to go idle',
+      async () => {
+        const [row] = await api.database.db
+          .select({ n: count() })
+          .from(outboxJobs)
+          .where(and(inArray(outboxJobs.state, ['pending', 'running']), inArray(outboxJobs.kind, kindsRunningNow)));
+        return row!.n === 0;
+      },
+      ms,
+    );
   };
   return {
     api,
@@ -93,8 +94,6 @@ export interface Tenant {
 }
 
 type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
-
-const until = <T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 20_000) => waitUntil(what, fn, ms);
 
 /**
  * Seeds a tenant through the API with `token`. `tag` makes its names unique (e.g. "ALPHA"), so
@@ -153,13 +152,17 @@ export async function seedTenant(world: World, token: string, orgId: string, tag
     ),
     'keycafe booking',
   );
-  const grant = await until('grant active', async () => {
-    const b = (await call('GET', `/v1/bookings/${bookingExternalId}`)).body;
-    return b?.grant?.state === 'active' ? b.grant : null;
-  });
+  const grant = await waitUntil(
+    'grant active',
+    async () => {
+      const b = (await call('GET', `/v1/bookings/${bookingExternalId}`)).body;
+      return b?.grant?.state === 'active' ? b.grant : null;
+    },
+    20_000,
+  );
   const run = ok(await call('POST', `/v1/locations/${location.id}/sync-runs`), 'sync run');
-  await until('sync run done', async () => (await call('GET', `/v1/sync-runs/${run.id}`)).body?.state === 'done');
-  await until('keycafe booking settled', async () => (await call('GET', `/v1/keycafe/bookings/${keycafeBooking.id}`)).body?.state === 'active');
+  await waitUntil('sync run done', async () => (await call('GET', `/v1/sync-runs/${run.id}`)).body?.state === 'done', 20_000);
+  await waitUntil('keycafe booking settled', async () => (await call('GET', `/v1/keycafe/bookings/${keycafeBooking.id}`)).body?.state === 'active', 20_000);
   await world.idle();
   const detail = (await call('GET', `/v1/keycafe/bookings/${keycafeBooking.id}`)).body;
   return {

@@ -13,7 +13,8 @@ import { syncRunSchema, tapkeyConnectionTestSchema } from '../../lib/contract.ts
 import { PermanentError } from '../../server/outbox/outbox.ts';
 import { clearTapkeyTokenCache, TapkeyClient } from '../../server/tapkey/client.ts';
 import { TapkeyError, toApiError, toOutboxError } from '../../server/tapkey/errors.ts';
-import { activeInTapkey, createLocation, duplicatesInTapkey, grantState, lockOfUnit, setupUnits, startTapkeyWorld, waitFor, type TapkeyTestWorld } from './helpers.ts';
+import { activeInTapkey, createLocation, duplicatesInTapkey, grantState, lockOfUnit, setupUnits, startTapkeyWorld, type TapkeyTestWorld } from './helpers.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 const units = demoUnits(8);
 const u = (i: number) => units[i]!;
@@ -85,7 +86,7 @@ for (const mode of ['lenient', 'strict'] as const) {
         expect(revoking.access.status).toBe('revoking');
         expect(revoking.access.message).toContain('next sync');
         // Still revoking after several follow-up checks: the state holds, nothing fails.
-        await waitFor('a follow-up check', async () => w.sb.calls.count('grants.get') >= 3);
+        await waitUntil('a follow-up check', async () => w.sb.calls.count('grants.get') >= 3);
         expect((await w.api.json('GET', '/v1/bookings/B1')).body.grant.state).toBe('revoking');
         w.sb.state.completeRevocations();
       }
@@ -103,7 +104,7 @@ for (const mode of ['lenient', 'strict'] as const) {
       expect((await w.api.json('POST', '/v1/bookings/B2/restore')).status).toBe(200);
       if (strict) {
         // Tapkey still holds the grant being revoked (409 Duplicate): the job waits, never adopts it.
-        await waitFor('a refused create', async () => w.sb.calls.log.some((c) => c.endpoint === 'grants.create' && c.status === 409));
+        await waitUntil('a refused create', async () => w.sb.calls.log.some((c) => c.endpoint === 'grants.create' && c.status === 409));
         expect((await w.api.json('GET', '/v1/bookings/B2')).body.grant.state).toBe('pending');
         w.sb.state.completeRevocations();
       }
@@ -116,11 +117,11 @@ for (const mode of ['lenient', 'strict'] as const) {
       // A grant nobody explains, on a lock without booking; revoked by hand in the portal meanwhile.
       const stray = w.sb.state.addContactGrant(SANDBOX_OWNER_ID, lockOfUnit(u(5)), 'stray@example.com');
       const run = syncRunSchema.parse((await w.api.json('POST', `/v1/locations/${locationId}/sync-runs`)).body);
-      await waitFor('scan done', async () => syncRunSchema.parse((await w.api.json('GET', `/v1/sync-runs/${run.id}`)).body).report.unexplainedGrants.scan === 'done');
+      await waitUntil('scan done', async () => syncRunSchema.parse((await w.api.json('GET', `/v1/sync-runs/${run.id}`)).body).report.unexplainedGrants.scan === 'done');
       w.sb.state.revoke(stray);
       const revoke = await w.api.json('POST', `/v1/sync-runs/${run.id}/revoke-unexplained`);
       expect(revoke.body).toEqual({ queued: 1 });
-      const item = await waitFor('stray revoked', async () => {
+      const item = await waitUntil('stray revoked', async () => {
         const r = syncRunSchema.parse((await w.api.json('GET', `/v1/sync-runs/${run.id}`)).body);
         const x = r.report.unexplainedGrants.items.find((i) => i.tapkeyGrantId === stray.id)!;
         return x.state !== 'revoking' || x.reason ? x : null;

@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => sb.close());
 beforeEach(() => {
   sb.faults.clear();
-  sb.calls.reset();
+  sb.calls.clear();
   sb.state.tokenLifetimeSeconds = 3600;
   clearTapkeyTokenCache();
 });
@@ -113,7 +113,7 @@ describe('retries', () => {
 
   it('retries 5xx, timeouts and dropped connections on reads', async () => {
     sb.faults.add({ kind: 'status', status: 502, endpoint: 'owners.list', times: 1 });
-    sb.faults.add({ kind: 'hang', endpoint: 'owners.list', times: 1 });
+    sb.faults.add({ kind: 'timeout', endpoint: 'owners.list', times: 1 });
     sb.faults.add({ kind: 'drop', endpoint: 'owners.list', times: 1 });
     const c = client({ timeoutMs: 300, retries: 3 });
     expect(await c.listOwners()).toHaveLength(1);
@@ -138,7 +138,7 @@ describe('retries', () => {
   });
 
   it('times out a hanging call as `timeout`', async () => {
-    sb.faults.add({ kind: 'hang', endpoint: 'owners.list' });
+    sb.faults.add({ kind: 'timeout', endpoint: 'owners.list', times: Infinity });
     const err = await failure(client({ timeoutMs: 200, retries: 1 }).listOwners());
     expect(err.kind).toBe('timeout');
     expect(sb.calls.count('owners.list')).toBe(2);
@@ -183,12 +183,12 @@ describe('error mapping', () => {
     { name: 'bad request (400)', setup: () => {}, call: (c) => c.createGrant(SANDBOX_OWNER_ID, { boundLockId: lock(), email: 'x@example.com', validFrom: 'tomorrow', validBefore: null }), kind: 'bad_request', code: 'provider_error', status: 502, outbox: 'permanent' },
     { name: 'payment required (402)', setup: () => void sb.faults.add({ kind: 'status', status: 402, endpoint: 'owners.list', times: 1 }), call: (c) => c.listOwners(), kind: 'payment_required', code: 'unprocessable', status: 422, outbox: 'permanent' },
     { name: 'conflict (409)', setup: () => void sb.faults.add({ kind: 'status', status: 409, endpoint: 'owners.list', times: 1 }), call: (c) => c.listOwners(), kind: 'conflict', code: 'conflict', status: 409, outbox: 'permanent' },
-    { name: 'rate limited (429)', setup: () => void sb.faults.add({ kind: 'rate_limit', endpoint: 'owners.list', retryAfterSeconds: 30 }), call: (c) => c.listOwners(), kind: 'rate_limited', code: 'rate_limited', status: 429, outbox: 'retry' },
-    { name: 'server error (500)', setup: () => void sb.faults.add({ kind: 'status', status: 500, endpoint: 'owners.list' }), call: (c) => c.listOwners(), kind: 'server_error', code: 'provider_error', status: 502, outbox: 'retry' },
-    { name: 'timeout', setup: () => void sb.faults.add({ kind: 'hang', endpoint: 'owners.list' }), call: () => client({ timeoutMs: 100, retries: 0 }).listOwners(), kind: 'timeout', code: 'unavailable', status: 503, outbox: 'retry' },
-    { name: 'dropped connection', setup: () => void sb.faults.add({ kind: 'drop', endpoint: 'owners.list' }), call: (c) => c.listOwners(), kind: 'network', code: 'unavailable', status: 503, outbox: 'retry' },
+    { name: 'rate limited (429)', setup: () => void sb.faults.add({ kind: 'rate_limit', endpoint: 'owners.list', retryAfterSeconds: 30, times: Infinity }), call: (c) => c.listOwners(), kind: 'rate_limited', code: 'rate_limited', status: 429, outbox: 'retry' },
+    { name: 'server error (500)', setup: () => void sb.faults.add({ kind: 'status', status: 500, endpoint: 'owners.list', times: Infinity }), call: (c) => c.listOwners(), kind: 'server_error', code: 'provider_error', status: 502, outbox: 'retry' },
+    { name: 'timeout', setup: () => void sb.faults.add({ kind: 'timeout', endpoint: 'owners.list', times: Infinity }), call: () => client({ timeoutMs: 100, retries: 0 }).listOwners(), kind: 'timeout', code: 'unavailable', status: 503, outbox: 'retry' },
+    { name: 'dropped connection', setup: () => void sb.faults.add({ kind: 'drop', endpoint: 'owners.list', times: Infinity }), call: (c) => c.listOwners(), kind: 'network', code: 'unavailable', status: 503, outbox: 'retry' },
     // A 401 on a freshly issued token is a permission problem: it fails once, naming the permission.
-    { name: '401 twice', setup: () => void sb.faults.add({ kind: 'expire_token', endpoint: 'owners.list' }), call: (c) => c.listOwners(), kind: 'unauthorized', code: 'unprocessable', status: 422, outbox: 'permanent' },
+    { name: '401 twice', setup: () => void sb.faults.add({ kind: 'expire_token', endpoint: 'owners.list', times: Infinity }), call: (c) => c.listOwners(), kind: 'unauthorized', code: 'unprocessable', status: 422, outbox: 'permanent' },
     {
       name: 'answer of the wrong shape',
       setup: () => {},

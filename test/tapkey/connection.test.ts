@@ -57,7 +57,7 @@ describe('POST /v1/locations/{id}/tapkey/test', () => {
     const id = await createLocation(w.api, { name: 'Flaky' });
     w.sb.faults.add({ kind: 'rate_limit', endpoint: 'owners.list', retryAfterSeconds: 60, times: 1 });
     expect((await test(id)).problems.map((p) => p.code)).toEqual(['rate_limited']);
-    w.sb.faults.add({ kind: 'status', status: 500, endpoint: 'boundLocks.list' });
+    w.sb.faults.add({ kind: 'status', status: 500, endpoint: 'boundLocks.list', times: Infinity });
     expect((await test(id)).problems.map((p) => p.code)).toEqual(['provider_error']);
     w.sb.faults.clear();
   });
@@ -100,12 +100,12 @@ describe('POST /v1/locations/{id}/tapkey/import-locks', () => {
     expect(bad.body).toMatchObject({ error: { code: 'unprocessable' }, fieldErrors: [], details: { provider: 'tapkey', kind: 'bad_credentials' } });
 
     const id = await createLocation(w.api, { name: 'Limited' });
-    w.sb.faults.add({ kind: 'rate_limit', endpoint: 'boundLocks.list', retryAfterSeconds: 42 });
+    w.sb.faults.add({ kind: 'rate_limit', endpoint: 'boundLocks.list', retryAfterSeconds: 42, times: Infinity });
     const limited = await w.api.json('POST', `/v1/locations/${id}/tapkey/import-locks`);
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('42');
     w.sb.faults.clear();
-    w.sb.faults.add({ kind: 'drop', endpoint: 'boundLocks.list' });
+    w.sb.faults.add({ kind: 'drop', endpoint: 'boundLocks.list', times: Infinity });
     const down = await w.api.json('POST', `/v1/locations/${id}/tapkey/import-locks`);
     expect(down.status).toBe(503);
     expect(down.body.error.code).toBe('unavailable');

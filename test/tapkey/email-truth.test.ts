@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUnits } from '../../sandbox/demo-data.ts';
 import { SANDBOX_OWNER_ID } from '../../sandbox/tapkey-api/index.ts';
 import { syncRunSchema, type SyncRun } from '../../lib/contract.ts';
-import { activeInTapkey, createLocation, lockOfUnit, setupUnits, startTapkeyWorld, waitFor, type TapkeyTestWorld } from './helpers.ts';
+import { activeInTapkey, createLocation, lockOfUnit, setupUnits, startTapkeyWorld, type TapkeyTestWorld } from './helpers.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 const units = demoUnits(6);
 const u = (i: number) => units[i]!;
@@ -44,7 +45,7 @@ for (const mode of ['lenient', 'strict'] as const) {
       const started = await w.api.json('POST', `/v1/locations/${locationId}/sync-runs`);
       expect(started.status).toBe(201);
       run = syncRunSchema.parse(started.body);
-      run = await waitFor('run done', async () => {
+      run = await waitUntil('run done', async () => {
         const r = await view();
         return r.state === 'done' && r.report.unexplainedGrants.scan === 'done' ? r : null;
       });
@@ -93,7 +94,7 @@ for (const mode of ['lenient', 'strict'] as const) {
       const res = await w.api.json('POST', `/v1/sync-runs/${run.id}/revoke-unexplained`);
       expect(res.status).toBe(202);
       expect(res.body).toEqual({ queued: 1 });
-      await waitFor('stranger revoked', async () => {
+      await waitUntil('stranger revoked', async () => {
         const s = (await view()).report.unexplainedGrants.items.find((i) => i.tapkeyGrantId === ids.stranger)!;
         return s.state === 'revoked' || (s.state === 'revoking' && s.reason);
       });
@@ -115,7 +116,7 @@ for (const mode of ['lenient', 'strict'] as const) {
       const res = await w.api.json('POST', `/v1/sync-runs/${run.id}/revoke-unexplained`, { tapkeyGrantIds: [ids.anna] });
       expect(res.status).toBe(202);
       expect(res.body).toEqual({ queued: 1 });
-      await waitFor('anna revoked', async () => {
+      await waitUntil('anna revoked', async () => {
         const a = (await view()).report.unexplainedGrants.items.find((i) => i.tapkeyGrantId === ids.anna)!;
         return a.state === 'revoked' || (a.state === 'revoking' && a.reason);
       });

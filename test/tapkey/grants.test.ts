@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUnits, stableUuid } from '../../sandbox/demo-data.ts';
 import { bookingDetailSchema, bookingSchema, errorBodySchema } from '../../lib/contract.ts';
-import { activeInTapkey, createLocation, duplicatesInTapkey, grantState, lockOfUnit, setupUnits, startTapkeyWorld, waitFor, type TapkeyTestWorld } from './helpers.ts';
+import { activeInTapkey, createLocation, duplicatesInTapkey, grantState, lockOfUnit, setupUnits, startTapkeyWorld, type TapkeyTestWorld } from './helpers.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 let w: TapkeyTestWorld;
 let locationId: string;
@@ -109,7 +110,7 @@ describe('a booking of a mapped unit in full mode', () => {
     await put('B3', { unitExternalId: u(2).externalId, tenantEmail: 'old@example.com' });
     await grantState(w.api, 'B3', 'active');
     await put('B3', { unitExternalId: u(2).externalId, tenantEmail: 'new@example.com' });
-    await waitFor('email moved', async () => {
+    await waitUntil('email moved', async () => {
       const g = (await w.api.json('GET', '/v1/bookings/B3')).body.grant;
       return g.state === 'active' && g.email === 'new@example.com';
     });
@@ -121,7 +122,7 @@ describe('a booking of a mapped unit in full mode', () => {
     await put('B4', { unitExternalId: u(3).externalId, tenantEmail: 'stay@example.com', moveOut: '2027-06-30' });
     await grantState(w.api, 'B4', 'active');
     await put('B4', { unitExternalId: u(3).externalId, tenantEmail: 'stay@example.com', moveOut: '2027-12-31' });
-    await waitFor('window moved', async () => {
+    await waitUntil('window moved', async () => {
       const g = (await w.api.json('GET', '/v1/bookings/B4')).body.grant;
       return g.state === 'active' && g.validBefore === '2027-12-31T23:00:00.000Z';
     });

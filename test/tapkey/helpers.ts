@@ -97,11 +97,9 @@ export function lockOfUnit(u: DemoUnit): string {
   return demoLocks([u])[0]!.id;
 }
 
-export const waitFor = waitUntil;
-
 /** Waits until the booking's grant is in `state` (and, optionally, on `lockId`). */
 export async function grantState(api: TestApi, bookingId: string, state: string, lockId?: string) {
-  return waitFor(`booking ${bookingId} grant ${state}`, async () => {
+  return waitUntil(`booking ${bookingId} grant ${state}`, async () => {
     const res = await api.json('GET', `/v1/bookings/${bookingId}`);
     const g = res.body?.grant;
     return g && g.state === state && (!lockId || g.lockId === lockId) ? res.body : null;

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTapkeySandbox, type TapkeySandbox } from '../../sandbox/tapkey-api/index.ts';
 import { spawnApiProcess, type ApiProcess } from '../helpers/api-process.ts';
 import { freshServerEnv, type ServerEnv } from '../helpers/server-env.ts';
-import { activeInTapkey, apiJson, duplicatesInTapkey, openServerDatabase, waitFor } from './helpers.ts';
+import { activeInTapkey, apiJson, duplicatesInTapkey, openServerDatabase } from './helpers.ts';
+import { waitUntil } from '../helpers/wait.ts';
 import { seedTapkeyWorld, type SeededWorld } from './seed.ts';
 
 const BOOKINGS = 1000;
@@ -49,9 +50,9 @@ describe('SIGKILL during a full sync', () => {
   it(`restarts and ends with every one of ${BOOKINGS} grants exactly once`, { timeout: 300_000 }, async () => {
     // ~10 % of grant calls fail: lists 5 %, creates 5 % (half of them after Tapkey created it).
     sb.faults.seed(2024);
-    sb.faults.add({ kind: 'status', status: 500, endpoint: 'grants.list', probability: 0.05 });
-    sb.faults.add({ kind: 'status', status: 500, endpoint: 'grants.create', after: true, probability: 0.025 });
-    sb.faults.add({ kind: 'status', status: 503, endpoint: 'grants.create', probability: 0.025 });
+    sb.faults.add({ kind: 'status', status: 500, endpoint: 'grants.list', probability: 0.05, times: Infinity });
+    sb.faults.add({ kind: 'status', status: 500, endpoint: 'grants.create', after: true, probability: 0.025, times: Infinity });
+    sb.faults.add({ kind: 'status', status: 503, endpoint: 'grants.create', probability: 0.025, times: Infinity });
 
     const first = await spawnApiProcess(env, 120_000);
     running.push(first);
@@ -61,7 +62,7 @@ describe('SIGKILL during a full sync', () => {
     const runId = start.body.id as string;
 
     // Kill it once a good part of the work is done (and some is surely in flight).
-    await waitFor(
+    await waitUntil(
       'a third of the sync',
       async () => (await apiJson(first.url, world.token, 'GET', `/v1/sync-runs/${runId}`)).body.progress.done >= BOOKINGS / 3,
       180_000,
@@ -73,7 +74,7 @@ describe('SIGKILL during a full sync', () => {
 
     const second = await spawnApiProcess(env, 120_000);
     running.push(second);
-    const done = await waitFor(
+    const done = await waitUntil(
       'the sync to finish after the restart',
       async () => {
         const run = (await apiJson(second.url, world.token, 'GET', `/v1/sync-runs/${runId}`)).body;

@@ -13,7 +13,8 @@ import { OutboxWorker } from '../../server/outbox/outbox.ts';
 import { fireDueTriggers, TapkeyScheduler } from '../../server/tapkey/scheduler.ts';
 import { startTestApi, type TestApi } from '../helpers/api.ts';
 import { freshServerEnv, type ServerEnv } from '../helpers/server-env.ts';
-import { activeInTapkey, createLocation, FAST_WORKER, lockOfUnit, openServerDatabase, setupUnits, waitFor } from './helpers.ts';
+import { activeInTapkey, createLocation, FAST_WORKER, lockOfUnit, openServerDatabase, setupUnits } from './helpers.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 let sb: TapkeySandbox;
 /** A database that survives close and reopen: a PGlite folder, or its own PostgreSQL database. */
@@ -77,7 +78,7 @@ describe('move-in date reached', () => {
     clock = new Date('2027-03-15T07:30:00Z');
     const second = await startInstance(token);
     try {
-      const active = await waitFor('grant active after restart', async () => {
+      const active = await waitUntil('grant active after restart', async () => {
         const b = await second.json('GET', '/v1/bookings/M1');
         return b.body.grant?.state === 'active' ? b.body : null;
       });
@@ -89,7 +90,7 @@ describe('move-in date reached', () => {
 
       // After move-out, the same mechanism revokes it.
       clock = new Date('2027-03-21T09:00:00Z');
-      await waitFor('grant revoked after move-out', async () => (await second.json('GET', '/v1/bookings/M1')).body.grant?.state === 'revoked');
+      await waitUntil('grant revoked after move-out', async () => (await second.json('GET', '/v1/bookings/M1')).body.grant?.state === 'revoked');
       expect(activeInTapkey(sb, 'movein@example.com', lockOfUnit(unit))).toHaveLength(0);
       const after = await second.json('GET', '/v1/bookings/M1');
       expect(after.body.grant.reason).toBe('the move-out date has passed');

@@ -156,7 +156,7 @@ describe('REST API', () => {
 
 describe('fault injection and call counting', () => {
   it('injects 429 with Retry-After, 500, token expiry, slow answers; counts calls per endpoint', async () => {
-    sb.calls.reset();
+    sb.calls.clear();
     sb.faults.add({ kind: 'rate_limit', endpoint: 'owners.list', retryAfterSeconds: 7, times: 1 });
     sb.faults.add({ kind: 'status', status: 503, endpoint: 'owners.list', times: 1 });
     sb.faults.add({ kind: 'expire_token', endpoint: 'owners.list', times: 1 });
@@ -177,7 +177,7 @@ describe('fault injection and call counting', () => {
   it('drops connections and hangs until the client gives up', async () => {
     sb.faults.add({ kind: 'drop', endpoint: 'owners.list', times: 1 });
     await expect(api('/Owners')).rejects.toThrow();
-    sb.faults.add({ kind: 'hang', endpoint: 'owners.list', times: 1 });
+    sb.faults.add({ kind: 'timeout', endpoint: 'owners.list', times: 1 });
     await expect(api('/Owners', { signal: AbortSignal.timeout(300) })).rejects.toThrow();
     expect((await api('/Owners')).status).toBe(200);
   });
@@ -192,7 +192,7 @@ describe('fault injection and call counting', () => {
 
   it('a probability fault hits a reproducible share of calls', async () => {
     sb.faults.seed(7);
-    sb.faults.add({ kind: 'status', status: 500, endpoint: 'owners.get', probability: 0.1 });
+    sb.faults.add({ kind: 'status', status: 500, endpoint: 'owners.get', probability: 0.1, times: Infinity });
     let failed = 0;
     for (let i = 0; i < 300; i++) if ((await api(owner)).status === 500) failed++;
     expect(failed).toBeGreaterThan(10);

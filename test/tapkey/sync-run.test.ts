@@ -1,9 +1,10 @@
 /** A full sync run: what it grants, its progress, its report, and revoking unexplained grants. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUnits } from '../../sandbox/demo-data.ts';
-import { SANDBOX_OWNER_ID } from '../../sandbox/tapkey-api/index.ts';
 import { syncRunSchema } from '../../lib/contract.ts';
-import { activeInTapkey, createLocation, duplicatesInTapkey, lockOfUnit, setupUnits, startTapkeyWorld, waitFor, type TapkeyTestWorld } from './helpers.ts';
+import { activeInTapkey, createLocation, duplicatesInTapkey, lockOfUnit, setupUnits, startTapkeyWorld, type TapkeyTestWorld } from './helpers.ts';
+import { grantByHand as grantToState } from '../helpers/tapkey-grants.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 let w: TapkeyTestWorld;
 let locationId: string;
@@ -11,24 +12,7 @@ const units = demoUnits(12);
 const u = (i: number) => units[i]!;
 
 /** A grant made in Tapkey by hand, outside AccessBridge. */
-function grantByHand(email: string, lockId: string, validFrom: string | null = null) {
-  const contact = w.sb.state.upsertContact(SANDBOX_OWNER_ID, { identifier: email });
-  const id = crypto.randomUUID();
-  w.sb.state.grants.set(id, {
-    id,
-    ownerId: SANDBOX_OWNER_ID,
-    boundLockId: lockId,
-    contactId: contact.id,
-    boundCardId: null,
-    validFrom,
-    validBefore: null,
-    timeRestrictionIcal: null,
-    state: 'Ok',
-    active: true,
-    createdAt: new Date().toISOString(),
-  });
-  return id;
-}
+const grantByHand = (email: string, lockId: string, validFrom: string | null = null) => grantToState(w.sb.state, email, lockId, validFrom);
 
 beforeAll(async () => {
   // No worker while the bookings arrive: the sync run is what grants them.
@@ -80,7 +64,7 @@ describe('POST /v1/locations/{id}/sync-runs', () => {
     const worker = new OutboxWorker(w.api.database.db, createJobHandlers(w.api.deps), { pollMs: 20, baseBackoffMs: 20, concurrency: 4 });
     worker.start();
     try {
-      const done = await waitFor('run done', async () => {
+      const done = await waitUntil('run done', async () => {
         const run = syncRunSchema.parse((await w.api.json('GET', `/v1/sync-runs/${started.id}`)).body);
         return run.state === 'done' ? run : null;
       });
@@ -105,7 +89,7 @@ describe('POST /v1/locations/{id}/sync-runs', () => {
       const revoke = await w.api.json('POST', `/v1/sync-runs/${started.id}/revoke-unexplained`);
       expect(revoke.status).toBe(202);
       expect(revoke.body).toEqual({ queued: 2 });
-      await waitFor('unexplained revoked', async () => {
+      await waitUntil('unexplained revoked', async () => {
         const run = syncRunSchema.parse((await w.api.json('GET', `/v1/sync-runs/${started.id}`)).body);
         return run.report.unexplainedGrants.items.every((g) => g.state === 'revoked');
       });
@@ -119,7 +103,7 @@ describe('POST /v1/locations/{id}/sync-runs', () => {
       // A second run checks everything again and creates nothing.
       const before = w.sb.calls.count('grants.create');
       const again = (await w.api.json('POST', `/v1/locations/${locationId}/sync-runs`)).body;
-      await waitFor('second run done', async () => (await w.api.json('GET', `/v1/sync-runs/${again.id}`)).body.state === 'done');
+      await waitUntil('second run done', async () => (await w.api.json('GET', `/v1/sync-runs/${again.id}`)).body.state === 'done');
       expect(w.sb.calls.count('grants.create')).toBe(before);
       const second = (await w.api.json('GET', `/v1/sync-runs/${again.id}`)).body;
       expect(second.report.unexplainedGrants.count).toBe(0);

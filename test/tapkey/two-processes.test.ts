@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTapkeySandbox, type TapkeySandbox } from '../../sandbox/tapkey-api/index.ts';
 import { spawnApiProcess, type ApiProcess } from '../helpers/api-process.ts';
 import { freshServerEnv, type ServerEnv } from '../helpers/server-env.ts';
-import { activeInTapkey, apiJson, duplicatesInTapkey, openServerDatabase, waitFor } from './helpers.ts';
+import { activeInTapkey, apiJson, duplicatesInTapkey, openServerDatabase } from './helpers.ts';
+import { waitUntil } from '../helpers/wait.ts';
 import { seedTapkeyWorld, type SeededWorld } from './seed.ts';
 
 const BOOKINGS = 300;
@@ -44,8 +45,8 @@ describe.skipIf(!process.env.DATABASE_URL)(title, () => {
 
   it('syncing the same location from both at once creates each grant exactly once', { timeout: 240_000 }, async () => {
     sb.faults.seed(99);
-    sb.faults.add({ kind: 'slow', endpoint: 'grants.list', delayMs: 30, probability: 0.5 });
-    sb.faults.add({ kind: 'status', status: 500, endpoint: 'grants.create', after: true, probability: 0.05 });
+    sb.faults.add({ kind: 'slow', endpoint: 'grants.list', delayMs: 30, probability: 0.5, times: Infinity });
+    sb.faults.add({ kind: 'status', status: 500, endpoint: 'grants.create', after: true, probability: 0.05, times: Infinity });
     const [a, b] = procs as [ApiProcess, ApiProcess];
     const [runA, runB] = await Promise.all([
       apiJson(a.url, world.token, 'POST', `/v1/locations/${world.locationId}/sync-runs`),
@@ -56,7 +57,7 @@ describe.skipIf(!process.env.DATABASE_URL)(title, () => {
       [a, runA],
       [b, runB],
     ] as const)
-      await waitFor(
+      await waitUntil(
         `run ${run.body.id}`,
         async () => (await apiJson(proc.url, world.token, 'GET', `/v1/sync-runs/${run.body.id}`)).body.state === 'done',
         200_000,
