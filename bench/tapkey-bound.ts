@@ -20,6 +20,8 @@ export interface TapkeyBoundFigures {
   bookings: number;
   concurrency: number;
   seconds: number;
+  /** CPU time of this process (client and fake) while serving: steadier than wall time on a shared host. */
+  cpuSeconds: number;
   calls: number;
   callsByEndpoint: Record<string, number>;
 }
@@ -33,6 +35,7 @@ export async function runTapkeyBound({ bookings = 10_000, concurrency = 4 } = {}
     await client.token();
     sb.calls.reset();
     let next = 0;
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -44,7 +47,8 @@ export async function runTapkeyBound({ bookings = 10_000, concurrency = 4 } = {}
       }),
     );
     const seconds = Math.round((performance.now() - t0) / 100) / 10;
-    return { bookings, concurrency, seconds, calls: sb.calls.count(), callsByEndpoint: sb.calls.byEndpoint() as Record<string, number> };
+    const cpu = process.cpuUsage(cpu0);
+    return { bookings, concurrency, seconds, cpuSeconds: Math.round((cpu.user + cpu.system) / 100_000) / 10, calls: sb.calls.count(), callsByEndpoint: sb.calls.byEndpoint() as Record<string, number> };
   } finally {
     await sb.close();
   }

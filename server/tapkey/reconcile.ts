@@ -5,7 +5,7 @@
  * grant and adopts it), a superseded job does nothing, and a (lock, email) a job may have
  * touched is recorded before the call and cleaned up later if it is no longer wanted.
  */
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppDeps } from '../env.ts';
 import { recordAudit } from '../audit.ts';
@@ -15,7 +15,7 @@ import { TapkeyError, toOutboxError } from './errors.ts';
 import type { RevokeOutcome } from './client.ts';
 import { clientForLocation, tapkeySettings } from './config.ts';
 import { RECONCILE_JOB, type GrantRow, type ReconcilePayload } from './grants.ts';
-import { acquireLeases, contactKey } from './leases.ts';
+import { acquireLeaseSets, busyContact, contactKey } from './leases.ts';
 import { grantEmail, isBeingRevoked, isCardGrant, isLive, type TapkeyGrant } from './schemas.ts';
 import type { TapkeyClient } from './client.ts';
 
@@ -30,11 +30,6 @@ export type ReconcileResult =
 
 const samePair = (a: TouchedPair, b: TouchedPair) => a.lockId === b.lockId && a.email === b.email;
 const sameInstant = (tapkey: string | null | undefined, ours: Date | null) => (tapkey ? Date.parse(tapkey) : null) === (ours?.getTime() ?? null);
-
-async function loadGrant(db: DbOrTx, organizationId: string, id: string): Promise<GrantRow | undefined> {
-  const [row] = await db.select().from(tapkeyGrants).where(and(eq(tapkeyGrants.organizationId, organizationId), eq(tapkeyGrants.id, id)));
-  return row;
-}
 
 /** Another booking of ours wants this contact on this lock: its grant is not ours to revoke. */
 async function claimedElsewhere(db: DbOrTx, g: GrantRow, pair: TouchedPair): Promise<boolean> {
@@ -200,37 +195,83 @@ async function lockGrant(tx: DbOrTx, grantId: string) {
 
 const ACTOR = `system:${RECONCILE_JOB}`;
 
-export function reconcileHandler(deps: AppDeps): JobHandler<ReconcileResult> {
+/**
+ * Runs claimed reconcile jobs together: their grant rows, the contacts' leases and the re-read
+ * under the leases are one statement each for the whole batch; the Tapkey calls then run per
+ * job, each released as soon as it is done.
+ */
+function runReconcileBatch(deps: AppDeps, jobs: OutboxJob[]): Promise<ReconcileResult>[] {
   const db = deps.database.db;
-  return {
-    async run(job: OutboxJob) {
-      const p = payloadSchema.parse(job.payload);
-      const [found] = await db
-        .select({ grant: tapkeyGrants, location: locations })
-        .from(tapkeyGrants)
-        .leftJoin(locations, eq(locations.id, tapkeyGrants.locationId))
-        .where(and(eq(tapkeyGrants.organizationId, job.organizationId), eq(tapkeyGrants.id, p.grantId)));
-      if (!found) return { skipped: 'gone' };
-      const { grant: first, location } = found;
-      if (first.generation !== p.generation) return { skipped: 'superseded' };
-      if (!location?.tapkey || !location.tapkeySecret) throw new PermanentError('The location is not connected to Tapkey (client ID, secret and locking system ID are needed)');
-      const conn = clientForLocation(deps, location);
-      const emails = (g: GrantRow) => [g.email, ...g.touched.map((t) => t.email)].map((e) => contactKey(job.organizationId, conn.ownerAccountId, e));
-      const release = await acquireLeases(db, emails(first), tapkeySettings(deps).leaseMs);
-      try {
-        // Re-read under the leases: the row may have moved on while we waited.
-        const g = await loadGrant(db, job.organizationId, p.grantId);
-        if (!g) return { skipped: 'gone' };
-        if (g.generation !== p.generation) return { skipped: 'superseded' };
-        if (emails(g).some((k) => !emails(first).includes(k))) throw new RetryableError('The grant touched another contact meanwhile', 50);
-        const r = new Reconciler(db, conn.client, conn.ownerAccountId, g);
-        return g.desired === 'active' ? await r.ensureActive() : await r.ensureRevoked();
-      } catch (err) {
-        throw toOutboxError(err);
-      } finally {
-        await release();
+  type Ready = { job: OutboxJob; p: z.infer<typeof payloadSchema>; conn: ReturnType<typeof clientForLocation>; keys: string[] };
+  const prepared = (async () => {
+    const outcome = new Map<string, ReconcileResult | Error | { ready: Ready; release: () => Promise<void>; grant: GrantRow | undefined }>();
+    const parsed = jobs.flatMap((job) => {
+      const p = payloadSchema.safeParse(job.payload);
+      if (!p.success) outcome.set(job.id, p.error);
+      return p.success ? [{ job, p: p.data }] : [];
+    });
+    if (parsed.length === 0) return outcome;
+    const found = await db
+      .select({ grant: tapkeyGrants, location: locations })
+      .from(tapkeyGrants)
+      .leftJoin(locations, eq(locations.id, tapkeyGrants.locationId))
+      .where(inArray(tapkeyGrants.id, parsed.map((x) => x.p.grantId)));
+    const ready: Ready[] = [];
+    for (const { job, p } of parsed) {
+      // Tenant isolation: a job only ever sees its own organization's grant.
+      const row = found.find((f) => f.grant.id === p.grantId && f.grant.organizationId === job.organizationId);
+      if (!row) outcome.set(job.id, { skipped: 'gone' });
+      else if (row.grant.generation !== p.generation) outcome.set(job.id, { skipped: 'superseded' });
+      else if (!row.location?.tapkey || !row.location.tapkeySecret) outcome.set(job.id, new PermanentError('The location is not connected to Tapkey (client ID, secret and locking system ID are needed)'));
+      else {
+        try {
+          const conn = clientForLocation(deps, row.location);
+          ready.push({ job, p, conn, keys: contactKeys(job, conn.ownerAccountId, row.grant) });
+        } catch (err) {
+          outcome.set(job.id, err as Error);
+        }
       }
-    },
+    }
+    if (ready.length === 0) return outcome;
+    const releases = await acquireLeaseSets(db, ready.map((r) => r.keys), tapkeySettings(deps).leaseMs);
+    const held = ready.flatMap((r, i) => {
+      const release = releases[i];
+      if (!release) outcome.set(r.job.id, busyContact());
+      return release ? [{ ready: r, release }] : [];
+    });
+    if (held.length === 0) return outcome;
+    // Re-read under the leases: a row may have moved on while we waited.
+    const now = await db.select().from(tapkeyGrants).where(inArray(tapkeyGrants.id, held.map((h) => h.ready.p.grantId)));
+    for (const h of held) outcome.set(h.ready.job.id, { ...h, grant: now.find((g) => g.id === h.ready.p.grantId && g.organizationId === h.ready.job.organizationId) });
+    return outcome;
+  })();
+
+  return jobs.map(async (job): Promise<ReconcileResult> => {
+    const o = (await prepared).get(job.id)!;
+    if (o instanceof Error) throw toOutboxError(o);
+    if (!('ready' in o)) return o;
+    const { ready, release, grant: g } = o;
+    try {
+      if (!g) return { skipped: 'gone' };
+      if (g.generation !== ready.p.generation) return { skipped: 'superseded' };
+      if (contactKeys(job, ready.conn.ownerAccountId, g).some((k) => !ready.keys.includes(k))) throw new RetryableError('The grant touched another contact meanwhile', 50);
+      const r = new Reconciler(db, ready.conn.client, ready.conn.ownerAccountId, g);
+      return g.desired === 'active' ? await r.ensureActive() : await r.ensureRevoked();
+    } catch (err) {
+      throw toOutboxError(err);
+    } finally {
+      await release();
+    }
+  });
+}
+
+/** The lease keys of every contact a grant row may have grants for. */
+const contactKeys = (job: OutboxJob, ownerAccountId: string, g: GrantRow) => [g.email, ...g.touched.map((t) => t.email)].map((e) => contactKey(job.organizationId, ownerAccountId, e));
+
+export function reconcileHandler(deps: AppDeps): JobHandler<ReconcileResult> {
+  return {
+    run: (job) => runReconcileBatch(deps, [job])[0]!,
+    runBatch: (jobs) => runReconcileBatch(deps, jobs),
 
     async complete(tx, job, result) {
       if ('skipped' in result) return;
