@@ -26,6 +26,11 @@ export interface JobHandler<R = unknown> {
   runBatch?(jobs: OutboxJob[]): Promise<R>[];
   /** Records the outcome in the domain tables, in the same transaction that marks the job done. */
   complete?(tx: Tx, job: OutboxJob, result: R): Promise<void>;
+  /**
+   * Optional: records several outcomes of this kind in one transaction (bulk statements); same
+   * effect as `complete` for each, in order. The worker calls it only for jobs still its own.
+   */
+  completeBatch?(tx: Tx, items: { job: OutboxJob; result: R }[]): Promise<void>;
   /** Records a final failure (attempts exhausted or permanent) in the domain tables. */
   fail?(tx: Tx, job: OutboxJob, reason: string): Promise<void>;
 }
@@ -276,9 +281,12 @@ export class OutboxWorker {
           returning o.id`);
         const mine = new Set((done as unknown as { rows: { id: string }[] }).rows.map((r) => r.id));
         // Lost the lease (another process took the job over): its outcome wins, not ours.
-        for (const f of sorted) {
-          const handler = this.handlers[f.job.kind]!;
-          if (mine.has(f.job.id) && handler.complete) await handler.complete(tx, f.job, f.result);
+        const byKind = new Map<string, Finished[]>();
+        for (const f of sorted) if (mine.has(f.job.id)) byKind.set(f.job.kind, [...(byKind.get(f.job.kind) ?? []), f]);
+        for (const [kind, items] of byKind) {
+          const handler = this.handlers[kind]!;
+          if (handler.completeBatch && items.length > 1) await handler.completeBatch(tx, items);
+          else if (handler.complete) for (const f of items) await handler.complete(tx, f.job, f.result);
         }
       });
     } catch {

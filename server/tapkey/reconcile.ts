@@ -8,7 +8,7 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppDeps } from '../env.ts';
-import { recordAudit } from '../audit.ts';
+import { recordAudit, recordAudits } from '../audit.ts';
 import { bookings, locations, tapkeyGrantEvents, tapkeyGrants, tapkeyNotices, units, type TouchedPair } from '../db/schema/index.ts';
 import { enqueue, PermanentError, RetryableError, type DbOrTx, type JobHandler, type OutboxJob } from '../outbox/outbox.ts';
 import { TapkeyError, toOutboxError } from './errors.ts';
@@ -181,17 +181,20 @@ async function addEvent(tx: DbOrTx, g: GrantRow, to: GrantRow['state'], actor: s
   });
 }
 
-/** The grant row, locked, with its booking's external id and unit name (one statement). */
-async function lockGrant(tx: DbOrTx, grantId: string) {
-  const [row] = await tx
+/** The grant rows, locked in id order, with their booking's external id and unit name (one statement). */
+async function lockGrants(tx: DbOrTx, grantIds: string[]) {
+  const rows = await tx
     .select({ grant: tapkeyGrants, bookingExternalId: bookings.externalId, unitName: units.name })
     .from(tapkeyGrants)
     .innerJoin(bookings, eq(bookings.id, tapkeyGrants.bookingId))
     .innerJoin(units, eq(units.id, bookings.unitId))
-    .where(eq(tapkeyGrants.id, grantId))
+    .where(inArray(tapkeyGrants.id, grantIds))
+    .orderBy(tapkeyGrants.id)
     .for('update', { of: tapkeyGrants });
-  return row;
+  return new Map(rows.map((r) => [r.grant.id, r]));
 }
+const lockGrant = async (tx: DbOrTx, grantId: string) => (await lockGrants(tx, [grantId])).get(grantId);
+type LockedGrant = NonNullable<Awaited<ReturnType<typeof lockGrant>>>;
 
 const ACTOR = `system:${RECONCILE_JOB}`;
 
@@ -268,16 +271,8 @@ function runReconcileBatch(deps: AppDeps, jobs: OutboxJob[]): Promise<ReconcileR
 /** The lease keys of every contact a grant row may have grants for. */
 const contactKeys = (job: OutboxJob, ownerAccountId: string, g: GrantRow) => [g.email, ...g.touched.map((t) => t.email)].map((e) => contactKey(job.organizationId, ownerAccountId, e));
 
-export function reconcileHandler(deps: AppDeps): JobHandler<ReconcileResult> {
-  return {
-    run: (job) => runReconcileBatch(deps, [job])[0]!,
-    runBatch: (jobs) => runReconcileBatch(deps, jobs),
-
-    async complete(tx, job, result) {
-      if ('skipped' in result) return;
-      const p = payloadSchema.parse(job.payload);
-      const locked = await lockGrant(tx, p.grantId);
-      if (!locked) return;
+/** One outcome, its grant row already locked (the path for everything but a plain "granted"). */
+async function completeLocked(tx: DbOrTx, deps: AppDeps, p: z.infer<typeof payloadSchema>, result: Exclude<ReconcileResult, { skipped: unknown }>, locked: LockedGrant) {
       const { grant: g, bookingExternalId, unitName } = locked;
       const stillTouched = (target: TouchedPair | null) => {
         const rest = g.touched.filter((t) => !result.cleaned.some((c) => samePair(c, t)));
@@ -365,6 +360,96 @@ export function reconcileHandler(deps: AppDeps): JobHandler<ReconcileResult> {
           after: { state: 'revoked', reason: g.reason, revokedInTapkey: result.revoked },
         });
       }
+}
+
+/**
+ * Records reconcile outcomes. The common one — a grant found or created for the current
+ * generation — is written in bulk (one update, one insert each for history, audit and
+ * notices); every other outcome, and a grant that appears twice, goes through completeLocked.
+ */
+async function completeReconciles(tx: DbOrTx, deps: AppDeps, items: { job: OutboxJob; result: ReconcileResult }[]) {
+  const todo = items.flatMap(({ job, result }) => ('skipped' in result ? [] : [{ p: payloadSchema.parse(job.payload), result }]));
+  if (todo.length === 0) return;
+  const locked = await lockGrants(tx, [...new Set(todo.map((t) => t.p.grantId))]);
+  const seen = new Map<string, number>();
+  for (const t of todo) seen.set(t.p.grantId, (seen.get(t.p.grantId) ?? 0) + 1);
+  const granted: { g: GrantRow; result: Extract<ReconcileResult, { action: 'granted' }>; bookingExternalId: string; unitName: string }[] = [];
+  for (const { p, result } of todo) {
+    const l = locked.get(p.grantId);
+    if (!l) continue;
+    if (result.action === 'granted' && l.grant.generation === p.generation && seen.get(p.grantId) === 1) granted.push({ g: l.grant, result, bookingExternalId: l.bookingExternalId, unitName: l.unitName });
+    else await completeLocked(tx, deps, p, result, (await lockGrant(tx, p.grantId)) ?? l);
+  }
+  if (granted.length === 0) return;
+  const touchedAfter = ({ g, result }: (typeof granted)[number]) => {
+    const target = { lockId: g.lockId, email: g.email };
+    const rest = g.touched.filter((t) => !result.cleaned.some((c) => samePair(c, t)));
+    return rest.some((t) => samePair(t, target)) ? rest : [...rest, target];
+  };
+  const values = granted.map((x) => sql`(${x.g.id}::uuid, ${x.result.tapkeyGrantId}, ${JSON.stringify(touchedAfter(x))}::jsonb)`);
+  await tx.execute(sql`
+    update tapkey_grants as t set state = 'active', reason = null, tapkey_grant_id = v.tapkey_grant_id, touched = v.touched, updated_at = now()
+    from (values ${sql.join(values, sql`, `)}) as v(id, tapkey_grant_id, touched)
+    where t.id = v.id`);
+  // Already active with this very grant: a re-check that changed nothing leaves no trace.
+  const changed = granted.filter(({ g, result }) => g.state !== 'active' || g.tapkeyGrantId !== result.tapkeyGrantId);
+  if (changed.length === 0) return;
+  await tx.insert(tapkeyGrantEvents).values(
+    changed.map(({ g, result }) => ({
+      organizationId: g.organizationId,
+      grantId: g.id,
+      actor: ACTOR,
+      fromState: g.state,
+      toState: 'active' as const,
+      desired: g.desired,
+      lockId: g.lockId,
+      email: g.email,
+      tapkeyGrantId: result.tapkeyGrantId,
+      reason: result.created ? 'created in Tapkey' : 'found in Tapkey',
+    })),
+  );
+  await recordAudits(
+    tx,
+    changed.map(({ g, result, bookingExternalId }) => ({
+      organizationId: g.organizationId,
+      actor: ACTOR,
+      action: 'tapkey_grant.activated',
+      entity: 'tapkey_grant',
+      entityId: bookingExternalId,
+      before: { state: g.state, tapkeyGrantId: g.tapkeyGrantId },
+      after: { state: 'active', tapkeyGrantId: result.tapkeyGrantId, lockId: g.lockId, email: g.email, created: result.created, revokedOthers: result.revoked },
+    })),
+  );
+  await tx
+    .insert(tapkeyNotices)
+    .values(
+      changed.map(({ g, result, unitName }) => ({
+        organizationId: g.organizationId,
+        bookingId: g.bookingId,
+        grantId: g.id,
+        kind: 'access_ready' as const,
+        email: g.email,
+        lockId: g.lockId,
+        unitName,
+        tapkeyGrantId: result.tapkeyGrantId,
+        validFrom: g.validFrom,
+        validBefore: g.validBefore,
+      })),
+    )
+    .onConflictDoNothing();
+}
+
+export function reconcileHandler(deps: AppDeps): JobHandler<ReconcileResult> {
+  return {
+    run: (job) => runReconcileBatch(deps, [job])[0]!,
+    runBatch: (jobs) => runReconcileBatch(deps, jobs),
+
+    async complete(tx, job, result) {
+      await completeReconciles(tx, deps, [{ job, result }]);
+    },
+
+    async completeBatch(tx, items) {
+      await completeReconciles(tx, deps, items);
     },
 
     async fail(tx, job, reason) {
