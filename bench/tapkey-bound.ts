@@ -8,12 +8,13 @@
  * Tapkey documents no rate limit, so this measured service time is the
  * bound the sync is compared with: sync time / bound = AccessBridge's overhead factor.
  *
- *   npx tsx bench/tapkey-bound.ts [--bookings 10000] [--concurrency 4]
+ *   npx tsx bench/tapkey-bound.ts [--bookings 10000] [--concurrency 8]   (default: the outbox's)
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { demoLocks, demoUnits } from '../sandbox/demo-data.ts';
 import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_OWNER_ID, startTapkeySandbox } from '../sandbox/tapkey-api/index.ts';
+import { DEFAULT_OUTBOX_CONCURRENCY } from '../server/outbox/outbox.ts';
 import { clearTapkeyTokenCache, TapkeyClient } from '../server/tapkey/client.ts';
 
 export interface TapkeyBoundFigures {
@@ -26,7 +27,7 @@ export interface TapkeyBoundFigures {
   callsByEndpoint: Record<string, number>;
 }
 
-export async function runTapkeyBound({ bookings = 10_000, concurrency = 4 } = {}): Promise<TapkeyBoundFigures> {
+export async function runTapkeyBound({ bookings = 10_000, concurrency = DEFAULT_OUTBOX_CONCURRENCY } = {}): Promise<TapkeyBoundFigures> {
   clearTapkeyTokenCache();
   const sb = await startTapkeySandbox({ locks: bookings + 3, duplicateGrants: 'allow' });
   try {

@@ -104,6 +104,13 @@ export async function claimJobs(db: Db, kinds: string[], limit: number, leaseMs:
   return rows.slice(0, limit);
 }
 
+/**
+ * Jobs one process runs at once. Tuned against the sandbox Tapkey's direct bound
+ * (bench/tapkey-bound.ts at the same concurrency): 8 keeps claim and completion batches big
+ * enough to cost a few statements per job; Keycafe paces itself (server/keycafe/rate-limiter.ts).
+ */
+export const DEFAULT_OUTBOX_CONCURRENCY = 8;
+
 export interface WorkerOptions {
   concurrency?: number;
   leaseMs?: number;
@@ -154,7 +161,7 @@ export class OutboxWorker {
     private readonly handlers: Record<string, JobHandler<any>>,
     opts: WorkerOptions = {},
   ) {
-    this.opts = { concurrency: 4, leaseMs: 60_000, pollMs: 500, baseBackoffMs: 1000, maxBackoffMs: 5 * 60_000, completeBatch: 100, completeDelayMs: 20, ...opts };
+    this.opts = { concurrency: DEFAULT_OUTBOX_CONCURRENCY, leaseMs: 60_000, pollMs: 500, baseBackoffMs: 1000, maxBackoffMs: 5 * 60_000, completeBatch: 100, completeDelayMs: 20, ...opts };
   }
 
   start() {
