@@ -273,93 +273,93 @@ const contactKeys = (job: OutboxJob, ownerAccountId: string, g: GrantRow) => [g.
 
 /** One outcome, its grant row already locked (the path for everything but a plain "granted"). */
 async function completeLocked(tx: DbOrTx, deps: AppDeps, p: z.infer<typeof payloadSchema>, result: Exclude<ReconcileResult, { skipped: unknown }>, locked: LockedGrant) {
-      const { grant: g, bookingExternalId, unitName } = locked;
-      const stillTouched = (target: TouchedPair | null) => {
-        const rest = g.touched.filter((t) => !result.cleaned.some((c) => samePair(c, t)));
-        return target && !rest.some((t) => samePair(t, target)) ? [...rest, target] : rest;
-      };
-      if (g.generation !== p.generation) {
-        // Superseded while we ran: keep what we may have created on the books for the newer job.
-        if (result.action === 'granted' && result.created) {
-          await tx.update(tapkeyGrants).set({ generation: g.generation + 1, updatedAt: sql`now()` }).where(eq(tapkeyGrants.id, g.id));
-          await enqueue(tx, {
-            organizationId: g.organizationId,
-            kind: RECONCILE_JOB,
-            idempotencyKey: `${RECONCILE_JOB}:${g.id}:${g.generation + 1}`,
-            payload: { grantId: g.id, generation: g.generation + 1 } satisfies ReconcilePayload,
-          });
-        }
-        return;
-      }
-      if (result.action === 'granted') {
-        const becameActive = g.state !== 'active' || g.tapkeyGrantId !== result.tapkeyGrantId;
-        await tx
-          .update(tapkeyGrants)
-          .set({ state: 'active', reason: null, tapkeyGrantId: result.tapkeyGrantId, touched: stillTouched({ lockId: g.lockId, email: g.email }), updatedAt: sql`now()` })
-          .where(eq(tapkeyGrants.id, g.id));
-        if (!becameActive && g.state === 'active') return;
-        await addEvent(tx, g, 'active', ACTOR, { tapkeyGrantId: result.tapkeyGrantId, reason: result.created ? 'created in Tapkey' : 'found in Tapkey' });
-        await recordAudit(tx, {
-          organizationId: g.organizationId,
-          actor: ACTOR,
-          action: 'tapkey_grant.activated',
-          entity: 'tapkey_grant',
-          entityId: bookingExternalId,
-          before: { state: g.state, tapkeyGrantId: g.tapkeyGrantId },
-          after: { state: 'active', tapkeyGrantId: result.tapkeyGrantId, lockId: g.lockId, email: g.email, created: result.created, revokedOthers: result.revoked },
-        });
-        await tx
-          .insert(tapkeyNotices)
-          .values({
-            organizationId: g.organizationId,
-            bookingId: g.bookingId,
-            grantId: g.id,
-            kind: 'access_ready',
-            email: g.email,
-            lockId: g.lockId,
-            unitName,
-            tapkeyGrantId: result.tapkeyGrantId,
-            validFrom: g.validFrom,
-            validBefore: g.validBefore,
-          })
-          .onConflictDoNothing();
-      } else if (result.revoking.length > 0) {
-        // Tapkey accepted the revoke and is carrying it out: shown as its own state, checked again later.
-        const check = (p.check ?? 0) + 1;
-        const waitMs = Math.min(tapkeySettings(deps).revokeCheckMs * 2 ** (check - 1), 60 * 60_000);
-        await tx.update(tapkeyGrants).set({ state: 'revoking', touched: stillTouched(null), updatedAt: sql`now()` }).where(eq(tapkeyGrants.id, g.id));
-        if (g.state !== 'revoking') {
-          await addEvent(tx, g, 'revoking', ACTOR, { reason: g.reason });
-          await recordAudit(tx, {
-            organizationId: g.organizationId,
-            actor: ACTOR,
-            action: 'tapkey_grant.revoking',
-            entity: 'tapkey_grant',
-            entityId: bookingExternalId,
-            before: { state: g.state, tapkeyGrantId: g.tapkeyGrantId },
-            after: { state: 'revoking', reason: g.reason, revokingInTapkey: result.revoking },
-          });
-        }
-        await enqueue(tx, {
-          organizationId: g.organizationId,
-          kind: RECONCILE_JOB,
-          idempotencyKey: `${RECONCILE_JOB}:${g.id}:${g.generation}:check:${check}`,
-          payload: { grantId: g.id, generation: g.generation, check } satisfies ReconcilePayload,
-          runAt: new Date(Date.now() + waitMs),
-        });
-      } else {
-        await tx.update(tapkeyGrants).set({ state: 'revoked', touched: stillTouched(null), updatedAt: sql`now()` }).where(eq(tapkeyGrants.id, g.id));
-        await addEvent(tx, g, 'revoked', ACTOR, { reason: g.reason });
-        await recordAudit(tx, {
-          organizationId: g.organizationId,
-          actor: ACTOR,
-          action: 'tapkey_grant.revoked',
-          entity: 'tapkey_grant',
-          entityId: bookingExternalId,
-          before: { state: g.state, tapkeyGrantId: g.tapkeyGrantId },
-          after: { state: 'revoked', reason: g.reason, revokedInTapkey: result.revoked },
-        });
-      }
+  const { grant: g, bookingExternalId, unitName } = locked;
+  const stillTouched = (target: TouchedPair | null) => {
+    const rest = g.touched.filter((t) => !result.cleaned.some((c) => samePair(c, t)));
+    return target && !rest.some((t) => samePair(t, target)) ? [...rest, target] : rest;
+  };
+  if (g.generation !== p.generation) {
+    // Superseded while we ran: keep what we may have created on the books for the newer job.
+    if (result.action === 'granted' && result.created) {
+      await tx.update(tapkeyGrants).set({ generation: g.generation + 1, updatedAt: sql`now()` }).where(eq(tapkeyGrants.id, g.id));
+      await enqueue(tx, {
+        organizationId: g.organizationId,
+        kind: RECONCILE_JOB,
+        idempotencyKey: `${RECONCILE_JOB}:${g.id}:${g.generation + 1}`,
+        payload: { grantId: g.id, generation: g.generation + 1 } satisfies ReconcilePayload,
+      });
+    }
+    return;
+  }
+  if (result.action === 'granted') {
+    const becameActive = g.state !== 'active' || g.tapkeyGrantId !== result.tapkeyGrantId;
+    await tx
+      .update(tapkeyGrants)
+      .set({ state: 'active', reason: null, tapkeyGrantId: result.tapkeyGrantId, touched: stillTouched({ lockId: g.lockId, email: g.email }), updatedAt: sql`now()` })
+      .where(eq(tapkeyGrants.id, g.id));
+    if (!becameActive && g.state === 'active') return;
+    await addEvent(tx, g, 'active', ACTOR, { tapkeyGrantId: result.tapkeyGrantId, reason: result.created ? 'created in Tapkey' : 'found in Tapkey' });
+    await recordAudit(tx, {
+      organizationId: g.organizationId,
+      actor: ACTOR,
+      action: 'tapkey_grant.activated',
+      entity: 'tapkey_grant',
+      entityId: bookingExternalId,
+      before: { state: g.state, tapkeyGrantId: g.tapkeyGrantId },
+      after: { state: 'active', tapkeyGrantId: result.tapkeyGrantId, lockId: g.lockId, email: g.email, created: result.created, revokedOthers: result.revoked },
+    });
+    await tx
+      .insert(tapkeyNotices)
+      .values({
+        organizationId: g.organizationId,
+        bookingId: g.bookingId,
+        grantId: g.id,
+        kind: 'access_ready',
+        email: g.email,
+        lockId: g.lockId,
+        unitName,
+        tapkeyGrantId: result.tapkeyGrantId,
+        validFrom: g.validFrom,
+        validBefore: g.validBefore,
+      })
+      .onConflictDoNothing();
+  } else if (result.revoking.length > 0) {
+    // Tapkey accepted the revoke and is carrying it out: shown as its own state, checked again later.
+    const check = (p.check ?? 0) + 1;
+    const waitMs = Math.min(tapkeySettings(deps).revokeCheckMs * 2 ** (check - 1), 60 * 60_000);
+    await tx.update(tapkeyGrants).set({ state: 'revoking', touched: stillTouched(null), updatedAt: sql`now()` }).where(eq(tapkeyGrants.id, g.id));
+    if (g.state !== 'revoking') {
+      await addEvent(tx, g, 'revoking', ACTOR, { reason: g.reason });
+      await recordAudit(tx, {
+        organizationId: g.organizationId,
+        actor: ACTOR,
+        action: 'tapkey_grant.revoking',
+        entity: 'tapkey_grant',
+        entityId: bookingExternalId,
+        before: { state: g.state, tapkeyGrantId: g.tapkeyGrantId },
+        after: { state: 'revoking', reason: g.reason, revokingInTapkey: result.revoking },
+      });
+    }
+    await enqueue(tx, {
+      organizationId: g.organizationId,
+      kind: RECONCILE_JOB,
+      idempotencyKey: `${RECONCILE_JOB}:${g.id}:${g.generation}:check:${check}`,
+      payload: { grantId: g.id, generation: g.generation, check } satisfies ReconcilePayload,
+      runAt: new Date(Date.now() + waitMs),
+    });
+  } else {
+    await tx.update(tapkeyGrants).set({ state: 'revoked', touched: stillTouched(null), updatedAt: sql`now()` }).where(eq(tapkeyGrants.id, g.id));
+    await addEvent(tx, g, 'revoked', ACTOR, { reason: g.reason });
+    await recordAudit(tx, {
+      organizationId: g.organizationId,
+      actor: ACTOR,
+      action: 'tapkey_grant.revoked',
+      entity: 'tapkey_grant',
+      entityId: bookingExternalId,
+      before: { state: g.state, tapkeyGrantId: g.tapkeyGrantId },
+      after: { state: 'revoked', reason: g.reason, revokedInTapkey: result.revoked },
+    });
+  }
 }
 
 /**
