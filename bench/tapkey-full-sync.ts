@@ -192,7 +192,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const ok = figures.duplicates === 0 && figures.missing === 0 && figures.failedJobs === 0;
   console.log(
     `\n${figures.bookings} bookings synced in ${figures.syncSeconds} s (plan ${figures.planSeconds} s, ${figures.grantsPerSecond} grants/s, ${figures.database}, ` +
-      `concurrency ${figures.concurrency}${figures.workers ? `, ${figures.workers} worker processes` : ''}); ${figures.tapkeyCalls} Tapkey calls, ${figures.injectedFaults} injected faults, ` +
+      `concurrency ${figures.concurrency}${figures.workers ? `, ${figures.workers} worker process${figures.workers > 1 ? 'es' : ''}` : ''}); ${figures.tapkeyCalls} Tapkey calls, ${figures.injectedFaults} injected faults, ` +
       `${figures.duplicates} duplicates, ${figures.missing} missing, ${figures.failedJobs} failed → ${ok ? 'OK' : 'FAILED'}`,
   );
   process.exit(ok ? 0 : 1);
