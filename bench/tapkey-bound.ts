@@ -8,23 +8,26 @@
  * Tapkey documents no rate limit, so this measured service time is the
  * bound the sync is compared with: sync time / bound = AccessBridge's overhead factor.
  *
- *   npx tsx bench/tapkey-bound.ts [--bookings 10000] [--concurrency 4]
+ *   npx tsx bench/tapkey-bound.ts [--bookings 10000] [--concurrency 8]   (default: the outbox's)
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { demoLocks, demoUnits } from '../sandbox/demo-data.ts';
 import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_OWNER_ID, startTapkeySandbox } from '../sandbox/tapkey-api/index.ts';
+import { DEFAULT_OUTBOX_CONCURRENCY } from '../server/outbox/outbox.ts';
 import { clearTapkeyTokenCache, TapkeyClient } from '../server/tapkey/client.ts';
 
 export interface TapkeyBoundFigures {
   bookings: number;
   concurrency: number;
   seconds: number;
+  /** CPU time of this process (client and fake) while serving: steadier than wall time on a shared host. */
+  cpuSeconds: number;
   calls: number;
   callsByEndpoint: Record<string, number>;
 }
 
-export async function runTapkeyBound({ bookings = 10_000, concurrency = 4 } = {}): Promise<TapkeyBoundFigures> {
+export async function runTapkeyBound({ bookings = 10_000, concurrency = DEFAULT_OUTBOX_CONCURRENCY } = {}): Promise<TapkeyBoundFigures> {
   clearTapkeyTokenCache();
   const sb = await startTapkeySandbox({ locks: bookings + 3, duplicateGrants: 'allow' });
   try {
@@ -33,6 +36,7 @@ export async function runTapkeyBound({ bookings = 10_000, concurrency = 4 } = {}
     await client.token();
     sb.calls.clear();
     let next = 0;
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -44,7 +48,8 @@ export async function runTapkeyBound({ bookings = 10_000, concurrency = 4 } = {}
       }),
     );
     const seconds = Math.round((performance.now() - t0) / 100) / 10;
-    return { bookings, concurrency, seconds, calls: sb.calls.count(), callsByEndpoint: sb.calls.byEndpoint() as Record<string, number> };
+    const cpu = process.cpuUsage(cpu0);
+    return { bookings, concurrency, seconds, cpuSeconds: Math.round((cpu.user + cpu.system) / 100_000) / 10, calls: sb.calls.count(), callsByEndpoint: sb.calls.byEndpoint() as Record<string, number> };
   } finally {
     await sb.close();
   }

@@ -8,9 +8,11 @@
  * Figures: time to plan (the POST), time until every job finished, grants per second, Tapkey
  * calls by endpoint, duplicates (must be 0), missing grants (must be 0), failed jobs.
  *
- *   npx tsx bench/tapkey-full-sync.ts [--bookings 10000] [--concurrency 4] [--faults 0] [--seed 1] [--behaviours lenient|strict]
+ *   npx tsx bench/tapkey-full-sync.ts [--bookings 10000] [--concurrency 8] [--faults 0] [--seed 1] [--behaviours lenient|strict] [--workers 0]
  *   (strict: the fake refuses the grants lock filter, so every grant job reads all active grants)
  *   (DATABASE_URL set: PostgreSQL; otherwise PGlite in a temporary folder)
+ *   (--workers N, PostgreSQL only: N worker processes, server/worker.ts, share the jobs with the API process)
+ *   (CPU seconds: this process only; worker processes and the PostgreSQL server are not in it)
  */
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -18,13 +20,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import pg from 'pg';
 import { createApp } from '../server/app.ts';
 import type { AppDeps } from '../server/env.ts';
 import { openDatabase } from '../server/db/client.ts';
 import { createJobHandlers } from '../server/jobs.ts';
-import { OutboxWorker } from '../server/outbox/outbox.ts';
+import { DEFAULT_OUTBOX_CONCURRENCY, OutboxWorker } from '../server/outbox/outbox.ts';
 import { startTapkeySandbox } from '../sandbox/tapkey-api/index.ts';
 import { seedTapkeyWorld } from '../test/tapkey/seed.ts';
 
@@ -35,15 +39,20 @@ export interface TapkeyBenchOptions {
   seed?: number;
   /** The fake's undocumented behaviours (sandbox/tapkey-api/SOURCES.md). */
   behaviours?: 'lenient' | 'strict';
+  /** PostgreSQL only: this many `npm run worker` processes (server/worker.ts) share the jobs with the API process. */
+  workers?: number;
 }
 
 export interface TapkeyBenchFigures {
   bookings: number;
   database: 'pglite' | 'postgres';
   concurrency: number;
+  workers: number;
   faults: number;
   planSeconds: number;
   syncSeconds: number;
+  /** CPU time of this process during the sync (the fake, the API, PGlite): steadier than wall time on a shared host. */
+  cpuSeconds: number;
   grantsPerSecond: number;
   tapkeyCalls: number;
   callsByEndpoint: Record<string, number>;
@@ -70,7 +79,9 @@ const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
 export async function runTapkeyBench(opts: TapkeyBenchOptions = {}): Promise<TapkeyBenchFigures> {
   const n = opts.bookings ?? 10_000;
-  const concurrency = opts.concurrency ?? 4;
+  const concurrency = opts.concurrency ?? DEFAULT_OUTBOX_CONCURRENCY;
+  const workers = opts.workers ?? 0;
+  if (workers > 0 && !process.env.DATABASE_URL) throw new Error('--workers needs DATABASE_URL (PostgreSQL): on PGlite the API process runs every job');
   const faults = opts.faults ?? 0;
   const sb = await startTapkeySandbox({ locks: n + 3, duplicateGrants: 'allow', behaviours: opts.behaviours });
   // Its own database: a temporary PGlite folder, or a new database on DATABASE_URL's server.
@@ -92,7 +103,30 @@ export async function runTapkeyBench(opts: TapkeyBenchOptions = {}): Promise<Tap
     if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${await res.text()}`);
     return res.json() as Promise<{ id: string; state: string; progress: { done: number; failed: number; total: number } }>;
   };
+  const children: ChildProcess[] = [];
   try {
+    for (let i = 0; i < workers; i++) {
+      const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../server/worker.ts', import.meta.url))], {
+        env: {
+          ...process.env,
+          DATABASE_URL: withDatabase(process.env.DATABASE_URL!, pgName!),
+          ACCESSBRIDGE_SECRET_KEY: secretKey.toString('base64'),
+          ACCESSBRIDGE_OUTBOX_CONCURRENCY: String(concurrency),
+          TAPKEY_TOKEN_URL: sb.tokenUrl,
+          TAPKEY_API_URL: sb.apiUrl,
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      children.push(child);
+      // Started when it says so (its database is open and migrated).
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.once('data', () => {
+          child.stdout!.resume();
+          resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`worker process exited (${code})`)));
+      });
+    }
     if (faults > 0) {
       sb.faults.seed(opts.seed ?? 1);
       sb.faults.add({ kind: 'status', status: 500, endpoint: 'grants.list', probability: faults / 2, times: Infinity });
@@ -101,6 +135,7 @@ export async function runTapkeyBench(opts: TapkeyBenchOptions = {}): Promise<Tap
     }
     sb.calls.clear();
     worker.start();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const run = await call('POST', `/v1/locations/${world.locationId}/sync-runs`);
     const planned = performance.now();
@@ -110,14 +145,17 @@ export async function runTapkeyBench(opts: TapkeyBenchOptions = {}): Promise<Tap
       state = await call('GET', `/v1/sync-runs/${run.id}`);
     }
     const finished = performance.now();
+    const cpu = process.cpuUsage(cpu0);
     const byPair = sb.state.activeGrantsByContactAndLock();
     return {
       bookings: n,
       database: database.kind,
       concurrency,
+      workers,
       faults,
       planSeconds: seconds(planned - t0),
       syncSeconds: seconds(finished - t0),
+      cpuSeconds: seconds((cpu.user + cpu.system) / 1000),
       grantsPerSecond: Math.round(n / ((finished - t0) / 1000)),
       tapkeyCalls: sb.calls.count(),
       callsByEndpoint: sb.calls.byEndpoint() as Record<string, number>,
@@ -127,6 +165,7 @@ export async function runTapkeyBench(opts: TapkeyBenchOptions = {}): Promise<Tap
       failedJobs: state.progress.failed,
     };
   } finally {
+    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : (c.once('exit', r), c.kill('SIGTERM'))))));
     await worker.stop();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
@@ -140,19 +179,20 @@ export async function runTapkeyBench(opts: TapkeyBenchOptions = {}): Promise<Tap
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { bookings: { type: 'string' }, concurrency: { type: 'string' }, faults: { type: 'string' }, seed: { type: 'string' }, behaviours: { type: 'string' } } });
+  const { values } = parseArgs({ options: { bookings: { type: 'string' }, concurrency: { type: 'string' }, faults: { type: 'string' }, seed: { type: 'string' }, behaviours: { type: 'string' }, workers: { type: 'string' } } });
   const figures = await runTapkeyBench({
     bookings: values.bookings ? Number(values.bookings) : undefined,
     concurrency: values.concurrency ? Number(values.concurrency) : undefined,
     behaviours: values.behaviours === 'strict' ? 'strict' : 'lenient',
     faults: values.faults ? Number(values.faults) : undefined,
     seed: values.seed ? Number(values.seed) : undefined,
+    workers: values.workers ? Number(values.workers) : undefined,
   });
   console.log(JSON.stringify(figures, null, 2));
   const ok = figures.duplicates === 0 && figures.missing === 0 && figures.failedJobs === 0;
   console.log(
     `\n${figures.bookings} bookings synced in ${figures.syncSeconds} s (plan ${figures.planSeconds} s, ${figures.grantsPerSecond} grants/s, ${figures.database}, ` +
-      `concurrency ${figures.concurrency}); ${figures.tapkeyCalls} Tapkey calls, ${figures.injectedFaults} injected faults, ` +
+      `concurrency ${figures.concurrency}${figures.workers ? `, ${figures.workers} worker process${figures.workers > 1 ? 'es' : ''}` : ''}); ${figures.tapkeyCalls} Tapkey calls, ${figures.injectedFaults} injected faults, ` +
       `${figures.duplicates} duplicates, ${figures.missing} missing, ${figures.failedJobs} failed → ${ok ? 'OK' : 'FAILED'}`,
   );
   process.exit(ok ? 0 : 1);

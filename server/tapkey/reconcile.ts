@@ -5,17 +5,17 @@
  * grant and adopts it), a superseded job does nothing, and a (lock, email) a job may have
  * touched is recorded before the call and cleaned up later if it is no longer wanted.
  */
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppDeps } from '../env.ts';
-import { recordAudit } from '../audit.ts';
+import { recordAudit, recordAudits } from '../audit.ts';
 import { bookings, locations, tapkeyGrantEvents, tapkeyGrants, tapkeyNotices, units, type TouchedPair } from '../db/schema/index.ts';
 import { enqueue, PermanentError, RetryableError, type DbOrTx, type JobHandler, type OutboxJob } from '../outbox/outbox.ts';
 import { TapkeyError, toOutboxError } from './errors.ts';
 import type { RevokeOutcome } from './client.ts';
 import { clientForLocation, tapkeySettings } from './config.ts';
 import { RECONCILE_JOB, type GrantRow, type ReconcilePayload } from './grants.ts';
-import { acquireLeases, contactKey } from './leases.ts';
+import { acquireLeaseSets, busyContact, contactKey } from './leases.ts';
 import { grantEmail, isBeingRevoked, isCardGrant, isLive, type TapkeyGrant } from './schemas.ts';
 import type { TapkeyClient } from './client.ts';
 
@@ -30,11 +30,6 @@ export type ReconcileResult =
 
 const samePair = (a: TouchedPair, b: TouchedPair) => a.lockId === b.lockId && a.email === b.email;
 const sameInstant = (tapkey: string | null | undefined, ours: Date | null) => (tapkey ? Date.parse(tapkey) : null) === (ours?.getTime() ?? null);
-
-async function loadGrant(db: DbOrTx, organizationId: string, id: string): Promise<GrantRow | undefined> {
-  const [row] = await db.select().from(tapkeyGrants).where(and(eq(tapkeyGrants.organizationId, organizationId), eq(tapkeyGrants.id, id)));
-  return row;
-}
 
 /** Another booking of ours wants this contact on this lock: its grant is not ours to revoke. */
 async function claimedElsewhere(db: DbOrTx, g: GrantRow, pair: TouchedPair): Promise<boolean> {
@@ -186,144 +181,275 @@ async function addEvent(tx: DbOrTx, g: GrantRow, to: GrantRow['state'], actor: s
   });
 }
 
-/** The grant row, locked, with its booking's external id and unit name (one statement). */
-async function lockGrant(tx: DbOrTx, grantId: string) {
-  const [row] = await tx
+/** The grant rows, locked in id order, with their booking's external id and unit name (one statement). */
+async function lockGrants(tx: DbOrTx, grantIds: string[]) {
+  const rows = await tx
     .select({ grant: tapkeyGrants, bookingExternalId: bookings.externalId, unitName: units.name })
     .from(tapkeyGrants)
     .innerJoin(bookings, eq(bookings.id, tapkeyGrants.bookingId))
     .innerJoin(units, eq(units.id, bookings.unitId))
-    .where(eq(tapkeyGrants.id, grantId))
+    .where(inArray(tapkeyGrants.id, grantIds))
+    .orderBy(tapkeyGrants.id)
     .for('update', { of: tapkeyGrants });
-  return row;
+  return new Map(rows.map((r) => [r.grant.id, r]));
 }
+const lockGrant = async (tx: DbOrTx, grantId: string) => (await lockGrants(tx, [grantId])).get(grantId);
+type LockedGrant = NonNullable<Awaited<ReturnType<typeof lockGrant>>>;
 
 const ACTOR = `system:${RECONCILE_JOB}`;
 
-export function reconcileHandler(deps: AppDeps): JobHandler<ReconcileResult> {
+/**
+ * Runs claimed reconcile jobs together: their grant rows, the contacts' leases and the re-read
+ * under the leases are one statement each for the whole batch; the Tapkey calls then run per
+ * job, each released as soon as it is done.
+ */
+function runReconcileBatch(deps: AppDeps, jobs: OutboxJob[]): Promise<ReconcileResult>[] {
   const db = deps.database.db;
-  return {
-    async run(job: OutboxJob) {
-      const p = payloadSchema.parse(job.payload);
-      const [found] = await db
-        .select({ grant: tapkeyGrants, location: locations })
-        .from(tapkeyGrants)
-        .leftJoin(locations, eq(locations.id, tapkeyGrants.locationId))
-        .where(and(eq(tapkeyGrants.organizationId, job.organizationId), eq(tapkeyGrants.id, p.grantId)));
-      if (!found) return { skipped: 'gone' };
-      const { grant: first, location } = found;
-      if (first.generation !== p.generation) return { skipped: 'superseded' };
-      if (!location?.tapkey || !location.tapkeySecret) throw new PermanentError('The location is not connected to Tapkey (client ID, secret and locking system ID are needed)');
-      const conn = clientForLocation(deps, location);
-      const emails = (g: GrantRow) => [g.email, ...g.touched.map((t) => t.email)].map((e) => contactKey(job.organizationId, conn.ownerAccountId, e));
-      const release = await acquireLeases(db, emails(first), tapkeySettings(deps).leaseMs);
-      try {
-        // Re-read under the leases: the row may have moved on while we waited.
-        const g = await loadGrant(db, job.organizationId, p.grantId);
-        if (!g) return { skipped: 'gone' };
-        if (g.generation !== p.generation) return { skipped: 'superseded' };
-        if (emails(g).some((k) => !emails(first).includes(k))) throw new RetryableError('The grant touched another contact meanwhile', 50);
-        const r = new Reconciler(db, conn.client, conn.ownerAccountId, g);
-        return g.desired === 'active' ? await r.ensureActive() : await r.ensureRevoked();
-      } catch (err) {
-        throw toOutboxError(err);
-      } finally {
-        await release();
+  type Ready = { job: OutboxJob; p: z.infer<typeof payloadSchema>; conn: ReturnType<typeof clientForLocation>; keys: string[] };
+  const prepared = (async () => {
+    const outcome = new Map<string, ReconcileResult | Error | { ready: Ready; release: () => Promise<void>; grant: GrantRow | undefined }>();
+    const parsed = jobs.flatMap((job) => {
+      const p = payloadSchema.safeParse(job.payload);
+      if (!p.success) outcome.set(job.id, p.error);
+      return p.success ? [{ job, p: p.data }] : [];
+    });
+    if (parsed.length === 0) return outcome;
+    const found = await db
+      .select({ grant: tapkeyGrants, location: locations })
+      .from(tapkeyGrants)
+      .leftJoin(locations, eq(locations.id, tapkeyGrants.locationId))
+      .where(inArray(tapkeyGrants.id, parsed.map((x) => x.p.grantId)));
+    const ready: Ready[] = [];
+    for (const { job, p } of parsed) {
+      // Tenant isolation: a job only ever sees its own organization's grant.
+      const row = found.find((f) => f.grant.id === p.grantId && f.grant.organizationId === job.organizationId);
+      if (!row) outcome.set(job.id, { skipped: 'gone' });
+      else if (row.grant.generation !== p.generation) outcome.set(job.id, { skipped: 'superseded' });
+      else if (!row.location?.tapkey || !row.location.tapkeySecret) outcome.set(job.id, new PermanentError('The location is not connected to Tapkey (client ID, secret and locking system ID are needed)'));
+      else {
+        try {
+          const conn = clientForLocation(deps, row.location);
+          ready.push({ job, p, conn, keys: contactKeys(job, conn.ownerAccountId, row.grant) });
+        } catch (err) {
+          outcome.set(job.id, err as Error);
+        }
       }
-    },
+    }
+    if (ready.length === 0) return outcome;
+    const releases = await acquireLeaseSets(db, ready.map((r) => r.keys), tapkeySettings(deps).leaseMs);
+    const held = ready.flatMap((r, i) => {
+      const release = releases[i];
+      if (!release) outcome.set(r.job.id, busyContact());
+      return release ? [{ ready: r, release }] : [];
+    });
+    if (held.length === 0) return outcome;
+    // Re-read under the leases: a row may have moved on while we waited.
+    const now = await db.select().from(tapkeyGrants).where(inArray(tapkeyGrants.id, held.map((h) => h.ready.p.grantId)));
+    for (const h of held) outcome.set(h.ready.job.id, { ...h, grant: now.find((g) => g.id === h.ready.p.grantId && g.organizationId === h.ready.job.organizationId) });
+    return outcome;
+  })();
+
+  return jobs.map(async (job): Promise<ReconcileResult> => {
+    const o = (await prepared).get(job.id)!;
+    if (o instanceof Error) throw toOutboxError(o);
+    if (!('ready' in o)) return o;
+    const { ready, release, grant: g } = o;
+    try {
+      if (!g) return { skipped: 'gone' };
+      if (g.generation !== ready.p.generation) return { skipped: 'superseded' };
+      if (contactKeys(job, ready.conn.ownerAccountId, g).some((k) => !ready.keys.includes(k))) throw new RetryableError('The grant touched another contact meanwhile', 50);
+      const r = new Reconciler(db, ready.conn.client, ready.conn.ownerAccountId, g);
+      return g.desired === 'active' ? await r.ensureActive() : await r.ensureRevoked();
+    } catch (err) {
+      throw toOutboxError(err);
+    } finally {
+      await release();
+    }
+  });
+}
+
+/** The lease keys of every contact a grant row may have grants for. */
+const contactKeys = (job: OutboxJob, ownerAccountId: string, g: GrantRow) => [g.email, ...g.touched.map((t) => t.email)].map((e) => contactKey(job.organizationId, ownerAccountId, e));
+
+/** One outcome, its grant row already locked (the path for everything but a plain "granted"). */
+async function completeLocked(tx: DbOrTx, deps: AppDeps, p: z.infer<typeof payloadSchema>, result: Exclude<ReconcileResult, { skipped: unknown }>, locked: LockedGrant) {
+  const { grant: g, bookingExternalId, unitName } = locked;
+  const stillTouched = (target: TouchedPair | null) => {
+    const rest = g.touched.filter((t) => !result.cleaned.some((c) => samePair(c, t)));
+    return target && !rest.some((t) => samePair(t, target)) ? [...rest, target] : rest;
+  };
+  if (g.generation !== p.generation) {
+    // Superseded while we ran: keep what we may have created on the books for the newer job.
+    if (result.action === 'granted' && result.created) {
+      await tx.update(tapkeyGrants).set({ generation: g.generation + 1, updatedAt: sql`now()` }).where(eq(tapkeyGrants.id, g.id));
+      await enqueue(tx, {
+        organizationId: g.organizationId,
+        kind: RECONCILE_JOB,
+        idempotencyKey: `${RECONCILE_JOB}:${g.id}:${g.generation + 1}`,
+        payload: { grantId: g.id, generation: g.generation + 1 } satisfies ReconcilePayload,
+      });
+    }
+    return;
+  }
+  if (result.action === 'granted') {
+    const becameActive = g.state !== 'active' || g.tapkeyGrantId !== result.tapkeyGrantId;
+    await tx
+      .update(tapkeyGrants)
+      .set({ state: 'active', reason: null, tapkeyGrantId: result.tapkeyGrantId, touched: stillTouched({ lockId: g.lockId, email: g.email }), updatedAt: sql`now()` })
+      .where(eq(tapkeyGrants.id, g.id));
+    if (!becameActive && g.state === 'active') return;
+    await addEvent(tx, g, 'active', ACTOR, { tapkeyGrantId: result.tapkeyGrantId, reason: result.created ? 'created in Tapkey' : 'found in Tapkey' });
+    await recordAudit(tx, {
+      organizationId: g.organizationId,
+      actor: ACTOR,
+      action: 'tapkey_grant.activated',
+      entity: 'tapkey_grant',
+      entityId: bookingExternalId,
+      before: { state: g.state, tapkeyGrantId: g.tapkeyGrantId },
+      after: { state: 'active', tapkeyGrantId: result.tapkeyGrantId, lockId: g.lockId, email: g.email, created: result.created, revokedOthers: result.revoked },
+    });
+    await tx
+      .insert(tapkeyNotices)
+      .values({
+        organizationId: g.organizationId,
+        bookingId: g.bookingId,
+        grantId: g.id,
+        kind: 'access_ready',
+        email: g.email,
+        lockId: g.lockId,
+        unitName,
+        tapkeyGrantId: result.tapkeyGrantId,
+        validFrom: g.validFrom,
+        validBefore: g.validBefore,
+      })
+      .onConflictDoNothing();
+  } else if (result.revoking.length > 0) {
+    // Tapkey accepted the revoke and is carrying it out: shown as its own state, checked again later.
+    const check = (p.check ?? 0) + 1;
+    const waitMs = Math.min(tapkeySettings(deps).revokeCheckMs * 2 ** (check - 1), 60 * 60_000);
+    await tx.update(tapkeyGrants).set({ state: 'revoking', touched: stillTouched(null), updatedAt: sql`now()` }).where(eq(tapkeyGrants.id, g.id));
+    if (g.state !== 'revoking') {
+      await addEvent(tx, g, 'revoking', ACTOR, { reason: g.reason });
+      await recordAudit(tx, {
+        organizationId: g.organizationId,
+        actor: ACTOR,
+        action: 'tapkey_grant.revoking',
+        entity: 'tapkey_grant',
+        entityId: bookingExternalId,
+        before: { state: g.state, tapkeyGrantId: g.tapkeyGrantId },
+        after: { state: 'revoking', reason: g.reason, revokingInTapkey: result.revoking },
+      });
+    }
+    await enqueue(tx, {
+      organizationId: g.organizationId,
+      kind: RECONCILE_JOB,
+      idempotencyKey: `${RECONCILE_JOB}:${g.id}:${g.generation}:check:${check}`,
+      payload: { grantId: g.id, generation: g.generation, check } satisfies ReconcilePayload,
+      runAt: new Date(Date.now() + waitMs),
+    });
+  } else {
+    await tx.update(tapkeyGrants).set({ state: 'revoked', touched: stillTouched(null), updatedAt: sql`now()` }).where(eq(tapkeyGrants.id, g.id));
+    await addEvent(tx, g, 'revoked', ACTOR, { reason: g.reason });
+    await recordAudit(tx, {
+      organizationId: g.organizationId,
+      actor: ACTOR,
+      action: 'tapkey_grant.revoked',
+      entity: 'tapkey_grant',
+      entityId: bookingExternalId,
+      before: { state: g.state, tapkeyGrantId: g.tapkeyGrantId },
+      after: { state: 'revoked', reason: g.reason, revokedInTapkey: result.revoked },
+    });
+  }
+}
+
+/**
+ * Records reconcile outcomes. The common one — a grant found or created for the current
+ * generation — is written in bulk (one update, one insert each for history, audit and
+ * notices); every other outcome, and a grant that appears twice, goes through completeLocked.
+ */
+async function completeReconciles(tx: DbOrTx, deps: AppDeps, items: { job: OutboxJob; result: ReconcileResult }[]) {
+  const todo = items.flatMap(({ job, result }) => ('skipped' in result ? [] : [{ p: payloadSchema.parse(job.payload), result }]));
+  if (todo.length === 0) return;
+  const locked = await lockGrants(tx, [...new Set(todo.map((t) => t.p.grantId))]);
+  const seen = new Map<string, number>();
+  for (const t of todo) seen.set(t.p.grantId, (seen.get(t.p.grantId) ?? 0) + 1);
+  const granted: { g: GrantRow; result: Extract<ReconcileResult, { action: 'granted' }>; bookingExternalId: string; unitName: string }[] = [];
+  for (const { p, result } of todo) {
+    const l = locked.get(p.grantId);
+    if (!l) continue;
+    if (result.action === 'granted' && l.grant.generation === p.generation && seen.get(p.grantId) === 1) granted.push({ g: l.grant, result, bookingExternalId: l.bookingExternalId, unitName: l.unitName });
+    else await completeLocked(tx, deps, p, result, (await lockGrant(tx, p.grantId)) ?? l);
+  }
+  if (granted.length === 0) return;
+  const touchedAfter = ({ g, result }: (typeof granted)[number]) => {
+    const target = { lockId: g.lockId, email: g.email };
+    const rest = g.touched.filter((t) => !result.cleaned.some((c) => samePair(c, t)));
+    return rest.some((t) => samePair(t, target)) ? rest : [...rest, target];
+  };
+  const values = granted.map((x) => sql`(${x.g.id}::uuid, ${x.result.tapkeyGrantId}, ${JSON.stringify(touchedAfter(x))}::jsonb)`);
+  await tx.execute(sql`
+    update tapkey_grants as t set state = 'active', reason = null, tapkey_grant_id = v.tapkey_grant_id, touched = v.touched, updated_at = now()
+    from (values ${sql.join(values, sql`, `)}) as v(id, tapkey_grant_id, touched)
+    where t.id = v.id`);
+  // Already active with this very grant: a re-check that changed nothing leaves no trace.
+  const changed = granted.filter(({ g, result }) => g.state !== 'active' || g.tapkeyGrantId !== result.tapkeyGrantId);
+  if (changed.length === 0) return;
+  await tx.insert(tapkeyGrantEvents).values(
+    changed.map(({ g, result }) => ({
+      organizationId: g.organizationId,
+      grantId: g.id,
+      actor: ACTOR,
+      fromState: g.state,
+      toState: 'active' as const,
+      desired: g.desired,
+      lockId: g.lockId,
+      email: g.email,
+      tapkeyGrantId: result.tapkeyGrantId,
+      reason: result.created ? 'created in Tapkey' : 'found in Tapkey',
+    })),
+  );
+  await recordAudits(
+    tx,
+    changed.map(({ g, result, bookingExternalId }) => ({
+      organizationId: g.organizationId,
+      actor: ACTOR,
+      action: 'tapkey_grant.activated',
+      entity: 'tapkey_grant',
+      entityId: bookingExternalId,
+      before: { state: g.state, tapkeyGrantId: g.tapkeyGrantId },
+      after: { state: 'active', tapkeyGrantId: result.tapkeyGrantId, lockId: g.lockId, email: g.email, created: result.created, revokedOthers: result.revoked },
+    })),
+  );
+  await tx
+    .insert(tapkeyNotices)
+    .values(
+      changed.map(({ g, result, unitName }) => ({
+        organizationId: g.organizationId,
+        bookingId: g.bookingId,
+        grantId: g.id,
+        kind: 'access_ready' as const,
+        email: g.email,
+        lockId: g.lockId,
+        unitName,
+        tapkeyGrantId: result.tapkeyGrantId,
+        validFrom: g.validFrom,
+        validBefore: g.validBefore,
+      })),
+    )
+    .onConflictDoNothing();
+}
+
+export function reconcileHandler(deps: AppDeps): JobHandler<ReconcileResult> {
+  return {
+    run: (job) => runReconcileBatch(deps, [job])[0]!,
+    runBatch: (jobs) => runReconcileBatch(deps, jobs),
 
     async complete(tx, job, result) {
-      if ('skipped' in result) return;
-      const p = payloadSchema.parse(job.payload);
-      const locked = await lockGrant(tx, p.grantId);
-      if (!locked) return;
-      const { grant: g, bookingExternalId, unitName } = locked;
-      const stillTouched = (target: TouchedPair | null) => {
-        const rest = g.touched.filter((t) => !result.cleaned.some((c) => samePair(c, t)));
-        return target && !rest.some((t) => samePair(t, target)) ? [...rest, target] : rest;
-      };
-      if (g.generation !== p.generation) {
-        // Superseded while we ran: keep what we may have created on the books for the newer job.
-        if (result.action === 'granted' && result.created) {
-          await tx.update(tapkeyGrants).set({ generation: g.generation + 1, updatedAt: sql`now()` }).where(eq(tapkeyGrants.id, g.id));
-          await enqueue(tx, {
-            organizationId: g.organizationId,
-            kind: RECONCILE_JOB,
-            idempotencyKey: `${RECONCILE_JOB}:${g.id}:${g.generation + 1}`,
-            payload: { grantId: g.id, generation: g.generation + 1 } satisfies ReconcilePayload,
-          });
-        }
-        return;
-      }
-      if (result.action === 'granted') {
-        const becameActive = g.state !== 'active' || g.tapkeyGrantId !== result.tapkeyGrantId;
-        await tx
-          .update(tapkeyGrants)
-          .set({ state: 'active', reason: null, tapkeyGrantId: result.tapkeyGrantId, touched: stillTouched({ lockId: g.lockId, email: g.email }), updatedAt: sql`now()` })
-          .where(eq(tapkeyGrants.id, g.id));
-        if (!becameActive && g.state === 'active') return;
-        await addEvent(tx, g, 'active', ACTOR, { tapkeyGrantId: result.tapkeyGrantId, reason: result.created ? 'created in Tapkey' : 'found in Tapkey' });
-        await recordAudit(tx, {
-          organizationId: g.organizationId,
-          actor: ACTOR,
-          action: 'tapkey_grant.activated',
-          entity: 'tapkey_grant',
-          entityId: bookingExternalId,
-          before: { state: g.state, tapkeyGrantId: g.tapkeyGrantId },
-          after: { state: 'active', tapkeyGrantId: result.tapkeyGrantId, lockId: g.lockId, email: g.email, created: result.created, revokedOthers: result.revoked },
-        });
-        await tx
-          .insert(tapkeyNotices)
-          .values({
-            organizationId: g.organizationId,
-            bookingId: g.bookingId,
-            grantId: g.id,
-            kind: 'access_ready',
-            email: g.email,
-            lockId: g.lockId,
-            unitName,
-            tapkeyGrantId: result.tapkeyGrantId,
-            validFrom: g.validFrom,
-            validBefore: g.validBefore,
-          })
-          .onConflictDoNothing();
-      } else if (result.revoking.length > 0) {
-        // Tapkey accepted the revoke and is carrying it out: shown as its own state, checked again later.
-        const check = (p.check ?? 0) + 1;
-        const waitMs = Math.min(tapkeySettings(deps).revokeCheckMs * 2 ** (check - 1), 60 * 60_000);
-        await tx.update(tapkeyGrants).set({ state: 'revoking', touched: stillTouched(null), updatedAt: sql`now()` }).where(eq(tapkeyGrants.id, g.id));
-        if (g.state !== 'revoking') {
-          await addEvent(tx, g, 'revoking', ACTOR, { reason: g.reason });
-          await recordAudit(tx, {
-            organizationId: g.organizationId,
-            actor: ACTOR,
-            action: 'tapkey_grant.revoking',
-            entity: 'tapkey_grant',
-            entityId: bookingExternalId,
-            before: { state: g.state, tapkeyGrantId: g.tapkeyGrantId },
-            after: { state: 'revoking', reason: g.reason, revokingInTapkey: result.revoking },
-          });
-        }
-        await enqueue(tx, {
-          organizationId: g.organizationId,
-          kind: RECONCILE_JOB,
-          idempotencyKey: `${RECONCILE_JOB}:${g.id}:${g.generation}:check:${check}`,
-          payload: { grantId: g.id, generation: g.generation, check } satisfies ReconcilePayload,
-          runAt: new Date(Date.now() + waitMs),
-        });
-      } else {
-        await tx.update(tapkeyGrants).set({ state: 'revoked', touched: stillTouched(null), updatedAt: sql`now()` }).where(eq(tapkeyGrants.id, g.id));
-        await addEvent(tx, g, 'revoked', ACTOR, { reason: g.reason });
-        await recordAudit(tx, {
-          organizationId: g.organizationId,
-          actor: ACTOR,
-          action: 'tapkey_grant.revoked',
-          entity: 'tapkey_grant',
-          entityId: bookingExternalId,
-          before: { state: g.state, tapkeyGrantId: g.tapkeyGrantId },
-          after: { state: 'revoked', reason: g.reason, revokedInTapkey: result.revoked },
-        });
-      }
+      await completeReconciles(tx, deps, [{ job, result }]);
+    },
+
+    async completeBatch(tx, items) {
+      await completeReconciles(tx, deps, items);
     },
 
     async fail(tx, job, reason) {

@@ -105,7 +105,8 @@ export async function syncRunView(deps: AppDeps, organizationId: string, runId: 
     finishedAt = done?.finishedAt ?? new Date();
   }
   const unexplained = await db.select().from(tapkeyUnexplainedGrants).where(eq(tapkeyUnexplainedGrants.runId, run.id)).orderBy(tapkeyUnexplainedGrants.lockId);
-  const booked = await bookedLocks(db, organizationId, run.locationId);
+  // Only the unexplained rows need it (their "protected" note): a progress poll skips the join.
+  const booked = unexplained.length ? await bookedLocks(db, organizationId, run.locationId) : new Map<string, string>();
   const { emailMismatches, cardGrants, lockFilter, ...stored } = run.report;
   return {
     id: run.id,
