@@ -19,7 +19,7 @@ import {
 } from '../../lib/mapping-file.ts';
 import type { AppEnv } from '../env.ts';
 import { lockExportRows, mappingExportRows } from '../bulk/exports.ts';
-import { importMappings } from '../bulk/mapping-import.ts';
+import { importMappingFile } from '../bulk/mapping-import.ts';
 import { importGate, parsePool } from '../bulk/parse-pool.ts';
 import { detectFormat } from '../bulk/table-read.ts';
 import { writeTable } from '../bulk/table-write.ts';
@@ -173,8 +173,7 @@ export const mappingFilesRouter = createRouter()
     // One import per organization at a time; large files are read off the request thread.
     const leave = importGate.enter(c.get('organizationId'));
     try {
-      const table = await parsePool.read(bytes, format);
-      const report = await importMappings(c.get('deps').database.db, table, bytes, {
+      const report = await importMappingFile(c.get('deps').database.db, bytes, () => parsePool.read(bytes, format), {
         organizationId: c.get('organizationId'),
         actor: c.get('actor'),
         dryRun,
