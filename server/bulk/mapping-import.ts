@@ -5,7 +5,8 @@
  * write are server/mappings.ts, the same as for a single mapping.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Mapping } from '../../lib/contract.ts';
 import { extractLockId, lockIdSchema } from '../../lib/lock-id.ts';
 import { importProblem, MAPPING_FILE_HEADERS, normalizeHeader, OPTIONAL_MAPPING_FILE_HEADERS, type ImportProblem, type ImportReport, type ImportRow } from '../../lib/mapping-file.ts';
@@ -95,11 +96,25 @@ function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
   return m;
 }
 
+/**
+ * Every row of `table` matching `where`, as one JSON value: PGlite hands over each field of a
+ * result separately, which for the 10,000 units and 10,000 locks of a large organization costs
+ * more than the query; one JSON text parsed natively is several times cheaper. The values go
+ * through the columns' own mapping, so the rows are those `db.select()` gives.
+ */
+async function selectAsJson<T extends PgTable>(db: DbOrTx, table: T, where: SQL | undefined): Promise<T['$inferSelect'][]> {
+  const result = await db.execute(sql`select coalesce(json_agg(${table}), '[]') as rows from ${table} where ${where}`);
+  const [first] = (result as unknown as { rows: { rows: unknown }[] }).rows;
+  const raw = (typeof first!.rows === 'string' ? JSON.parse(first!.rows) : first!.rows) as Record<string, unknown>[];
+  const columns = Object.entries(getTableColumns(table));
+  return raw.map((r) => Object.fromEntries(columns.map(([key, col]) => [key, r[col.name] === null || r[col.name] === undefined ? null : col.mapFromDriverValue(r[col.name])])) as T['$inferSelect']);
+}
+
 /** The organization's units (of `locationId` only, if given), locks, mappings and locations. */
 async function loadState(db: DbOrTx, organizationId: string, locationId?: string): Promise<OrgState> {
   const unitScope = locationId ? and(eq(units.organizationId, organizationId), eq(units.locationId, locationId)) : eq(units.organizationId, organizationId);
-  const unitRows = await db.select().from(units).where(unitScope).orderBy(asc(units.id));
-  const lockRows = await db.select().from(locks).where(eq(locks.organizationId, organizationId)).orderBy(asc(locks.id));
+  const unitRows = await selectAsJson(db, units, unitScope);
+  const lockRows = await selectAsJson(db, locks, eq(locks.organizationId, organizationId));
   const current = (await selectMappings(db).where(eq(mappings.organizationId, organizationId))).map(toMapping);
   return {
     locations: await locationInfos(db, organizationId),
