@@ -255,8 +255,19 @@ async function bulk() {
   raw.bulk = f;
   const area = `Bulk mapping file (${f.rows.toLocaleString('en')} rows, XLSX ${kib(f.fileBytes)} KiB, ${f.database})`;
   const parse = { name: 'reading the XLSX alone', value: f.readXlsx, unit: 'ms' };
-  add({ area, name: 'dry run (upload, parse, check every row)', value: f.dryRun, unit: 'ms', baseline: parse });
-  add({ area, name: 'import (all rows in one transaction)', value: f.import, unit: 'ms', baseline: parse });
+  const cpu = (ms: number) => `${ms.toLocaleString('en')} ms CPU`;
+  add({
+    area,
+    name: `dry run + apply, ${f.rows.toLocaleString('en')} rows`,
+    value: f.dryRun + f.import,
+    unit: 'ms',
+    baseline: parse,
+    target: '≤ 2 s',
+    ok: f.dryRun + f.import <= 2000,
+    note: `${cpu(f.cpu.dryRun + f.cpu.import)} (reading alone ${cpu(f.cpu.readXlsx)}); the parse worker was started by a one-row import first (${f.workerStart} ms)`,
+  });
+  add({ area, name: 'dry run (upload, parse, check every row)', value: f.dryRun, unit: 'ms', baseline: parse, note: cpu(f.cpu.dryRun) });
+  add({ area, name: 'apply (reusing the dry run plan, one short transaction)', value: f.import, unit: 'ms', baseline: parse, note: cpu(f.cpu.import) });
   add({ area, name: 'export as XLSX', value: f.exportXlsx, unit: 'ms', baseline: parse });
 }
 

@@ -19,29 +19,27 @@ export interface AuditInput {
   after?: unknown;
 }
 
-/** Dates become ISO strings and undefined fields disappear, as they would in the API answer. */
-const snapshot = (value: unknown) => (value === undefined || value === null ? null : JSON.parse(JSON.stringify(value)));
-
 export async function recordAudit(tx: DbOrTx, event: AuditInput): Promise<void> {
   await recordAudits(tx, [event]);
 }
 
-/** Many events in one insert (bulk captures and imports). */
+/**
+ * Many events in one statement (bulk captures and imports). The events travel as one JSON
+ * array parameter, not as seven bind parameters per row: a 10,000-row import is one short
+ * statement instead of ten statements of 7,000 parameters each, which on PGlite cost more to
+ * bind than to insert.
+ */
 export async function recordAudits(tx: DbOrTx, events: AuditInput[]): Promise<void> {
   if (events.length === 0) return;
-  await tx.insert(auditEvents).values(
-    events.map((e) => ({
-      // clock_timestamp, not now(): events of one transaction must keep their order.
-      at: sql`clock_timestamp()`,
-      organizationId: e.organizationId,
-      actor: e.actor,
-      action: e.action,
-      entity: e.entity,
-      entityId: e.entityId,
-      before: snapshot(e.before),
-      after: snapshot(e.after),
-    })),
-  );
+  // JSON.stringify makes the snapshots: dates become ISO strings and undefined fields
+  // disappear, as they would in the API answer.
+  const rows = events.map((e) => ({ o: e.organizationId, ac: e.actor, a: e.action, en: e.entity, id: e.entityId, b: e.before ?? null, af: e.after ?? null }));
+  // clock_timestamp, not now(): events of one transaction must keep their order (the record
+  // set is read in the array's order, and the clock is read per row).
+  await tx.execute(sql`
+    insert into ${auditEvents} (organization_id, at, actor, action, entity, entity_id, before, after)
+    select o, clock_timestamp(), ac, a, en, id, b, af
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(o uuid, ac text, a text, en text, id text, b jsonb, af jsonb)`);
 }
 
 export function toAuditEvent(row: typeof auditEvents.$inferSelect): AuditEvent {

@@ -3,7 +3,7 @@
  * `PUT /v1/units/{externalId}/mapping` and the bulk file import, so both apply the same rules
  * (one-to-one, conflicts unless replacing) and leave the same audit trail.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Mapping } from '../lib/contract.ts';
 import { recordAudits, type AuditInput } from './audit.ts';
 import { locations, mappings } from './db/schema/index.ts';
@@ -86,6 +86,21 @@ export async function locationInfos(tx: DbOrTx, organizationId: string): Promise
 const CHUNK = 1000;
 const chunks = <T>(items: T[]) => Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));
 
+const uuidArray = (ids: string[]) => `{${ids.join(',')}}`;
+
+/** Inserts the changes' mappings; returns their creation time (`now()`: one per transaction). */
+async function insertMappings(tx: DbOrTx, organizationId: string, changes: MappingChange[]): Promise<Date> {
+  const result = await tx.execute(sql`
+    with inserted as (
+      insert into ${mappings} (organization_id, unit_id, lock_id)
+      select ${organizationId}::uuid, u, l from unnest(${uuidArray(changes.map((c) => c.unit.id))}::uuid[], ${uuidArray(changes.map((c) => c.lock.id))}::uuid[]) as x(u, l)
+      returning created_at
+    )
+    select max(created_at) as at from inserted`);
+  const [row] = (result as unknown as { rows: { at: Date | string }[] }).rows;
+  return new Date(row!.at);
+}
+
 /**
  * Writes planned changes inside the caller's transaction: removes the mappings they displace,
  * inserts the new ones, records `mapping.deleted` for a unit that loses its lock and
@@ -105,28 +120,23 @@ export async function applyMappingChanges(tx: DbOrTx, organizationId: string, ac
   }
   for (const ids of chunks([...displaced])) await tx.delete(mappings).where(and(eq(mappings.organizationId, organizationId), inArray(mappings.unitId, ids)));
 
+  // One statement with two uuid arrays instead of three bind parameters per row (bulk imports).
+  const createdAt = changes.length ? await insertMappings(tx, organizationId, changes) : new Date();
   const created: Mapping[] = [];
-  for (const part of chunks(changes)) {
-    const rows = await tx
-      .insert(mappings)
-      .values(part.map((c) => ({ organizationId, unitId: c.unit.id, lockId: c.lock.id })))
-      .returning();
-    const byUnit = new Map(rows.map((r) => [r.unitId, r]));
-    for (const c of part) {
-      const mapping = toMapping({ mapping: byUnit.get(c.unit.id)!, unit: c.unit, lock: c.lock });
-      created.push(mapping);
-      audits.push({
-        organizationId,
-        actor,
-        action: c.unitMappedTo ? 'mapping.replaced' : 'mapping.created',
-        entity: 'mapping',
-        entityId: c.unit.externalId,
-        before: c.unitMappedTo,
-        after: mapping,
-      });
-    }
+  for (const c of changes) {
+    const mapping = toMapping({ mapping: { organizationId, unitId: c.unit.id, lockId: c.lock.id, createdAt }, unit: c.unit, lock: c.lock });
+    created.push(mapping);
+    audits.push({
+      organizationId,
+      actor,
+      action: c.unitMappedTo ? 'mapping.replaced' : 'mapping.created',
+      entity: 'mapping',
+      entityId: c.unit.externalId,
+      before: c.unitMappedTo,
+      after: mapping,
+    });
   }
-  for (const part of chunks(audits)) await recordAudits(tx, part);
+  await recordAudits(tx, audits);
   // Units whose lock changed: their bookings' Tapkey grants move or are revoked.
   await onMappingChanged(tx, { organizationId, actor, unitIds: [...displaced, ...changes.map((c) => c.unit.id)] });
   return created;

@@ -5,14 +5,14 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq } from 'drizzle-orm';
-import { bodyLimit } from 'hono/body-limit';
 import { bookingImportReportSchema, bookingImportSettingsSchema } from '../../lib/booking-file.ts';
-import { FILE_CONTENT_TYPES, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from '../../lib/mapping-file.ts';
+import { FILE_CONTENT_TYPES, MAX_IMPORT_ROWS } from '../../lib/mapping-file.ts';
 import { recordAudit } from '../audit.ts';
 import { importBookings, rememberedSettings, rememberSettings } from '../bulk/booking-import.ts';
-import { detectFormat, readTable } from '../bulk/table-read.ts';
+import { readTable } from '../bulk/table-read.ts';
+import { UPLOAD_MIB as MiB, readUpload, uploadBody, uploadLimit } from '../bulk/upload.ts';
 import { locations } from '../db/schema/index.ts';
-import { ApiError, sendError } from '../errors.ts';
+import { ApiError } from '../errors.ts';
 import type { DbOrTx } from '../outbox/outbox.ts';
 import { createRouter } from '../router.ts';
 import { tapkeyNow } from '../tapkey/config.ts';
@@ -21,7 +21,6 @@ import { booleanQuery, ErrorBody, errors, json, jsonBody, openapi } from './open
 /** app.ts exempts this path from the general 1 MiB body cap (the import has its own). */
 export const isBookingImportPath = (path: string) => /^\/v1\/locations\/[^/]+\/bookings\/import$/.test(path);
 
-const MiB = MAX_IMPORT_BYTES / 1024 / 1024;
 const tags = ['Bookings & Tapkey access'];
 const params = z.object({ id: z.string().uuid('Not a valid UUID').openapi({ param: { name: 'id', in: 'path' } }) });
 const Settings = openapi(bookingImportSettingsSchema, 'BookingImportSettings');
@@ -61,25 +60,9 @@ const importRoute = createRoute({
   request: {
     params,
     query: z.object({ dryRun: booleanQuery.default(true).openapi({ description: '`true` (default): report only. `false`: apply all rows or none' }) }),
-    body: {
-      required: true,
-      description: 'The CSV or XLSX file, raw',
-      content: {
-        [FILE_CONTENT_TYPES.csv]: { schema: z.string().openapi({ format: 'binary' }) },
-        [FILE_CONTENT_TYPES.xlsx]: { schema: z.string().openapi({ format: 'binary' }) },
-      },
-    },
+    body: uploadBody,
   },
-  middleware: [
-    bodyLimit({
-      maxSize: MAX_IMPORT_BYTES,
-      onError: (c) => {
-        // The rest of the body is never read: no client may reuse a socket that still carries it.
-        c.header('Connection', 'close');
-        return sendError(c, new ApiError('payload_too_large', `The file is larger than ${MiB} MiB. Split it into several files.`));
-      },
-    }),
-  ] as const,
+  middleware: [uploadLimit()] as const,
   responses: {
     200: json(openapi(bookingImportReportSchema, 'BookingImportReport'), 'The row-by-row report (dry run, or applied)'),
     ...errors(400, 401, 404),
@@ -119,9 +102,8 @@ export const bookingImportRouter = createRouter()
     const deps = c.get('deps');
     const organizationId = c.get('organizationId');
     await ownLocation(deps.database.db, organizationId, id);
-    const bytes = new Uint8Array(await c.req.arrayBuffer());
-    if (bytes.length === 0) throw new ApiError('unprocessable', 'The file is empty.');
-    const table = await readTable(bytes, detectFormat(bytes));
+    const { bytes, format } = await readUpload(c, { checkType: false });
+    const table = await readTable(bytes, format);
     const report = await importBookings(deps.database.db, table, { organizationId, locationId: id, actor: c.get('actor'), now: tapkeyNow(deps), dryRun });
     if (report.applied && report.create + report.change > 0) deps.kickOutbox?.();
     return c.json(report, 200);

@@ -6,24 +6,22 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import {
   FILE_CONTENT_TYPES,
   fileFormatSchema,
   importReportSchema,
   LOCK_EXPORT_HEADERS,
   MAPPING_FILE_HEADERS,
-  MAX_IMPORT_BYTES,
   MAX_IMPORT_ROWS,
   type FileFormat,
 } from '../../lib/mapping-file.ts';
 import type { AppEnv } from '../env.ts';
 import { lockExportRows, mappingExportRows } from '../bulk/exports.ts';
-import { importMappings } from '../bulk/mapping-import.ts';
+import { importMappingFile } from '../bulk/mapping-import.ts';
 import { importGate, parsePool } from '../bulk/parse-pool.ts';
-import { detectFormat } from '../bulk/table-read.ts';
+import { readUpload, UPLOAD_MIB as MiB, uploadBody, uploadLimit } from '../bulk/upload.ts';
 import { writeTable } from '../bulk/table-write.ts';
-import { ApiError, sendError } from '../errors.ts';
+import { ApiError } from '../errors.ts';
 import { findLocation } from '../resources.ts';
 import { createRouter } from '../router.ts';
 import { booleanQuery, ErrorBody, errors, json, openapi } from './openapi.ts';
@@ -31,7 +29,6 @@ import { booleanQuery, ErrorBody, errors, json, openapi } from './openapi.ts';
 /** The import has its own size cap; app.ts exempts this path from the general 1 MiB one. */
 export const MAPPING_IMPORT_PATH = '/v1/mappings/import';
 
-const MiB = MAX_IMPORT_BYTES / 1024 / 1024;
 const tags = ['Mapping files'];
 const formatQuery = z.object({
   format: openapi(fileFormatSchema.default('csv'), { description: '`csv` (UTF-8 with BOM, comma-separated) or `xlsx`' }),
@@ -94,21 +91,9 @@ const importRoute = createRoute({
         .optional()
         .openapi({ description: "Match unit names among this location's units only (when several sites use the same names)" }),
     }),
-    body: {
-      required: true,
-      description: 'The CSV or XLSX file, raw',
-      content: {
-        [FILE_CONTENT_TYPES.csv]: { schema: z.string().openapi({ format: 'binary' }) },
-        [FILE_CONTENT_TYPES.xlsx]: { schema: z.string().openapi({ format: 'binary' }) },
-      },
-    },
+    body: uploadBody,
   },
-  middleware: [
-    bodyLimit({
-      maxSize: MAX_IMPORT_BYTES,
-      onError: (c) => sendError(c, new ApiError('payload_too_large', `The file is larger than ${MiB} MiB. Split it into several files.`)),
-    }),
-  ] as const,
+  middleware: [uploadLimit()] as const,
   responses: {
     200: json(openapi(importReportSchema, 'MappingImportReport'), 'The row-by-row report (dry run, or applied)'),
     ...errors(400, 401),
@@ -119,18 +104,6 @@ const importRoute = createRoute({
     422: json(ErrorBody, 'Wrong headers, an unreadable file, or (when applying) rows with errors: `details` is the report and nothing was written'),
   },
 });
-
-const acceptedTypes = new Set([
-  FILE_CONTENT_TYPES.csv,
-  FILE_CONTENT_TYPES.xlsx,
-  'application/csv',
-  'text/comma-separated-values',
-  'text/plain',
-  'text/tab-separated-values',
-  // What Windows browsers report for a .csv file.
-  'application/vnd.ms-excel',
-  'application/octet-stream',
-]);
 
 function download(c: Context<AppEnv>, format: FileFormat, name: string, bytes: Uint8Array) {
   const date = new Date().toISOString().slice(0, 10);
@@ -156,25 +129,11 @@ export const mappingFilesRouter = createRouter()
     const { dryRun, replace, locationId } = c.req.valid('query');
     if (locationId && !(await findLocation(c.get('deps').database.db, c.get('organizationId'), locationId)))
       throw new ApiError('validation_failed', 'Some fields are not valid', [{ path: 'locationId', message: 'No such location in your organization' }]);
-    const contentType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-    if (contentType && !acceptedTypes.has(contentType))
-      throw new ApiError(
-        'bad_request',
-        `Send the file itself as the request body with Content-Type ${FILE_CONTENT_TYPES.csv} or ${FILE_CONTENT_TYPES.xlsx}, not ${contentType}.`,
-        [],
-        undefined,
-        415,
-      );
-    const bytes = new Uint8Array(await c.req.arrayBuffer());
-    if (bytes.length === 0) throw new ApiError('unprocessable', 'The file is empty.');
-    const format = detectFormat(bytes);
-    if (format === 'csv' && contentType === FILE_CONTENT_TYPES.xlsx)
-      throw new ApiError('unprocessable', 'The file is labelled XLSX but is not a workbook. Save it again from Excel as “Excel Workbook (.xlsx)” or as CSV.');
+    const { bytes, format } = await readUpload(c, { checkType: true });
     // One import per organization at a time; large files are read off the request thread.
     const leave = importGate.enter(c.get('organizationId'));
     try {
-      const table = await parsePool.read(bytes, format);
-      const report = await importMappings(c.get('deps').database.db, table, bytes, {
+      const report = await importMappingFile(c.get('deps').database.db, bytes, () => parsePool.read(bytes, format), {
         organizationId: c.get('organizationId'),
         actor: c.get('actor'),
         dryRun,

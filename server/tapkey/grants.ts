@@ -261,6 +261,8 @@ export async function evaluateBookings(tx: DbOrTx, ctx: EvalContext, where: SQL)
 export async function onMappingChanged(tx: DbOrTx, change: { organizationId: string; actor: string; unitIds: string[]; now?: Date }): Promise<number> {
   const unitIds = [...new Set(change.unitIds)];
   if (unitIds.length === 0) return 0;
-  const { enqueued } = await evaluateBookings(tx, { organizationId: change.organizationId, actor: change.actor, now: change.now ?? new Date() }, inArray(bookings.unitId, unitIds));
+  // One uuid[] parameter, not one per unit: a 10,000-row mapping import moves 10,000 units.
+  const where = sql`${bookings.unitId} = any(${`{${unitIds.join(',')}}`}::uuid[])`;
+  const { enqueued } = await evaluateBookings(tx, { organizationId: change.organizationId, actor: change.actor, now: change.now ?? new Date() }, where);
   return enqueued;
 }
