@@ -6,7 +6,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
 import type { DbOrTx } from './outbox/outbox.ts';
+import type { Database } from './db/client.ts';
 import { apiTokens, organizations } from './db/schema/index.ts';
+import { cachedRead } from './db/read-cache.ts';
 import { ApiError, sendError } from './errors.ts';
 import type { AppEnv } from './env.ts';
 
@@ -71,6 +73,19 @@ export async function verifyApiToken(db: DbOrTx, token: string) {
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 /**
+ * How long a token check is reused. A revocation (or any other write) made by this process is
+ * seen by the next request at once (server/db/read-cache.ts); one made by another process on
+ * the same PostgreSQL (the admin CLI, a second API process) within this time. PGlite has no
+ * other process.
+ */
+export const TOKEN_CACHE_MS = 5_000;
+
+/** verifyApiToken, reused for up to TOKEN_CACHE_MS (one query saved on nearly every request). */
+export function verifyApiTokenCached(database: Database, token: string) {
+  return cachedRead(database, `token:${hashToken(token)}`, { maxAgeMs: TOKEN_CACHE_MS }, () => verifyApiToken(database.db, token));
+}
+
+/**
  * `Authorization: Bearer <token>` → c.get('organizationId'), c.get('actor') = `token:<name>`.
  * Every /v1 query filters by that organization id; a missing, unknown or revoked token is 401.
  */
@@ -79,12 +94,12 @@ export const requireApiToken = createMiddleware<AppEnv>(async (c, next) => {
   c.header('WWW-Authenticate', 'Bearer');
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
   if (!match) return sendError(c, new ApiError('unauthorized', 'Missing API token: send "Authorization: Bearer <token>"'));
-  const { db } = c.get('deps').database;
-  const found = await verifyApiToken(db, match[1]!);
+  const { database } = c.get('deps');
+  const found = await verifyApiTokenCached(database, match[1]!);
   if (!found) return sendError(c, new ApiError('unauthorized', 'Invalid or revoked API token'));
   // Written at most once a minute per token: a write on every request would be wasted I/O.
   if (!found.lastUsedAt || Date.now() - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS)
-    await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, found.id));
+    await database.db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, found.id));
   c.res.headers.delete('WWW-Authenticate');
   c.set('organizationId', found.organizationId);
   c.set('actor', `token:${found.name}`);

@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import * as schema from './schema/index.ts';
 import { migrate } from './migrate.ts';
+import { isReadOnlyStatement, WriteClock } from './read-cache.ts';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -13,6 +14,10 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /** Moves after each finished write of this process (server/db/read-cache.ts). */
+  writes: WriteClock;
+  /** True when no other process can write (PGlite): `writes` then counts every change. */
+  seesAllWrites: boolean;
   /** Runs raw SQL (migrations, health checks). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
@@ -31,18 +36,22 @@ export interface DatabaseOptions {
  */
 export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database> {
   let database: Database;
+  const writes = new WriteClock();
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
+    countPoolWrites(pool, writes);
     // A dropped connection must not crash the process; the pool reconnects on next use. The
     // pool listens on idle clients only: a client checked out (e.g. in a transaction) when its
     // backend is terminated emits 'error' too, which would be an uncaught exception. Its query
     // fails instead, and the pool discards the broken client on release.
     pool.on('error', () => {});
     pool.on('connect', (client) => client.on('error', () => {}));
-    releaseOnFailedBegin(pool);
+    releaseOnFailedBegin(pool, writes);
     database = {
       db: drizzlePg(pool, { schema }) as unknown as Db,
       kind: 'postgres',
+      writes,
+      seesAllWrites: false,
       exec: async (sql) => void (await pool.query(sql)),
       close: () => pool.end(),
     };
@@ -50,9 +59,12 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
     const dataDir = opts.dataDir ?? '.data/pglite';
     if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const client = await PGlite.create(dataDir);
+    countPgliteWrites(client, writes);
     database = {
       db: drizzlePglite(client, { schema }) as unknown as Db,
       kind: 'pglite',
+      writes,
+      seesAllWrites: true,
       exec: async (sql) => void (await client.exec(sql)),
       close: () => client.close(),
     };
@@ -61,13 +73,44 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
   return database;
 }
 
+/** Text of a query call's first argument (a string or a `{ text }` config). */
+const queryText = (arg: unknown) => (typeof arg === 'string' ? arg : (arg as { text?: unknown } | undefined)?.text);
+
+/** Ticks `writes` once `result` has settled when the statement may have changed something. */
+function tickAfter<T>(result: T, text: unknown, writes: WriteClock): T {
+  if (typeof text === 'string' && isReadOnlyStatement(text)) return result;
+  if (result instanceof Promise) result.then(() => writes.tick(), () => writes.tick());
+  else writes.tick();
+  return result;
+}
+
+/**
+ * PGlite: statements outside a transaction tick after they finish; a transaction ticks once it
+ * has committed or rolled back (PGlite runs nothing else meanwhile, so no read can see its
+ * changes before the tick).
+ */
+function countPgliteWrites(client: PGlite, writes: WriteClock) {
+  const query = client.query.bind(client);
+  const exec = client.exec.bind(client);
+  const transaction = client.transaction.bind(client);
+  client.query = ((...a: Parameters<typeof query>) => tickAfter(query(...a), a[0], writes)) as typeof client.query;
+  client.exec = ((...a: Parameters<typeof exec>) => tickAfter(exec(...a), undefined, writes)) as typeof client.exec;
+  client.transaction = ((...a: Parameters<typeof transaction>) => tickAfter(transaction(...a), undefined, writes)) as typeof client.transaction;
+}
+
+/** PostgreSQL outside a transaction: `pool.query` (a transaction's statements run on a client, below). */
+function countPoolWrites(pool: pg.Pool, writes: WriteClock) {
+  const query = pool.query.bind(pool) as (...a: unknown[]) => unknown;
+  pool.query = ((...a: unknown[]) => tickAfter(query(...a), queryText(a[0]), writes)) as typeof pool.query;
+}
+
 /**
  * drizzle-orm 0.45 (node-postgres) runs a transaction's BEGIN before the try/finally that
  * releases its pool client, so a BEGIN on a connection that just dropped never gives the client
  * back: a few such drops exhaust the pool and every later transaction waits forever
  * (drizzle-team/drizzle-orm#6023, open). Here a failed BEGIN releases its client as broken.
  */
-function releaseOnFailedBegin(pool: pg.Pool) {
+function releaseOnFailedBegin(pool: pg.Pool, writes: WriteClock) {
   const wrapped = new WeakSet<pg.PoolClient>();
   const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
   pool.connect = ((...args: unknown[]) => {
@@ -79,8 +122,9 @@ function releaseOnFailedBegin(pool: pg.Pool) {
       wrapped.add(client);
       const query = client.query.bind(client) as (...a: unknown[]) => unknown;
       client.query = ((...a: unknown[]) => {
-        const result = query(...a);
-        const text = typeof a[0] === 'string' ? a[0] : (a[0] as { text?: unknown } | undefined)?.text;
+        const text = queryText(a[0]);
+        // Writes (and COMMIT) in a transaction tick the write clock once finished.
+        const result = tickAfter(query(...a), text, writes);
         // `client.release` is the current checkout's (the pool sets it anew on every checkout).
         if (result instanceof Promise && typeof text === 'string' && /^\s*begin\b/i.test(text))
           result.catch((err: Error) => client.release(err));

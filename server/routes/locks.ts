@@ -10,7 +10,8 @@ import type { DbOrTx } from '../outbox/outbox.ts';
 import { recordAudits } from '../audit.ts';
 import { locations, locks, mappings } from '../db/schema/index.ts';
 import { ApiError, notFound } from '../errors.ts';
-import { findLock, likePattern, toLock, type LockRow } from '../resources.ts';
+import { cachedRead } from '../db/read-cache.ts';
+import { findLock, LIST_CACHE, likePattern, pageWithTotal, toLock, totalOver, type LockRow } from '../resources.ts';
 import { createRouter } from '../router.ts';
 import { authErrors, booleanQuery, errors, json, jsonBody, Lock, LockList, openapi, paging } from './openapi.ts';
 
@@ -110,11 +111,15 @@ export const locksRouter = createRouter()
       );
       where.push(mapped ? isMapped : not(isMapped));
     }
-    const [rows, [total]] = await Promise.all([
-      db.select().from(locks).where(and(...where)).orderBy(asc(locks.title), asc(locks.id)).limit(limit).offset(offset),
-      db.select({ n: count() }).from(locks).where(and(...where)),
-    ]);
-    return c.json({ items: rows.map(toLock), total: total!.n }, 200);
+    const key = `locks:${organizationId}:${JSON.stringify([search, source, mapped, locationId, limit, offset])}`;
+    const page = await cachedRead(c.get('deps').database, key, LIST_CACHE, async () =>
+      pageWithTotal(
+        await db.select({ row: locks, total: totalOver() }).from(locks).where(and(...where)).orderBy(asc(locks.title), asc(locks.id)).limit(limit).offset(offset),
+        toLock,
+        async () => (await db.select({ n: count() }).from(locks).where(and(...where)))[0]!.n,
+      ),
+    );
+    return c.json(page, 200);
   })
   .openapi(get, async (c) => {
     const row = await findLock(c.get('deps').database.db, c.get('organizationId'), c.req.valid('param').lockId);

@@ -10,7 +10,8 @@ import { unitInput } from '../../lib/contract.ts';
 import { recordAudit } from '../audit.ts';
 import { units } from '../db/schema/index.ts';
 import { notFound } from '../errors.ts';
-import { assertOwnLocation, findUnit, likePattern, toUnit } from '../resources.ts';
+import { cachedRead } from '../db/read-cache.ts';
+import { assertOwnLocation, findUnit, LIST_CACHE, likePattern, pageWithTotal, toUnit, totalOver } from '../resources.ts';
 import { createRouter } from '../router.ts';
 import { requestLanguage } from './bookings.ts';
 import { authErrors, errors, json, jsonBody, openapi, paging, Unit, UnitList } from './openapi.ts';
@@ -83,12 +84,16 @@ export const unitsRouter = createRouter()
     const where: SQL[] = [eq(units.organizationId, c.get('organizationId'))];
     if (search) where.push(or(ilike(units.name, likePattern(search)), ilike(units.externalId, likePattern(search)))!);
     if (locationId) where.push(eq(units.locationId, locationId));
-    const { db } = c.get('deps').database;
-    const [rows, [total]] = await Promise.all([
-      db.select().from(units).where(and(...where)).orderBy(asc(units.name), asc(units.externalId)).limit(limit).offset(offset),
-      db.select({ n: count() }).from(units).where(and(...where)),
-    ]);
-    return c.json({ items: rows.map(toUnit), total: total!.n }, 200);
+    const { database } = c.get('deps');
+    const { db } = database;
+    const page = await cachedRead(database, `units:${c.get('organizationId')}:${JSON.stringify([search, locationId, limit, offset])}`, LIST_CACHE, async () =>
+      pageWithTotal(
+        await db.select({ row: units, total: totalOver() }).from(units).where(and(...where)).orderBy(asc(units.name), asc(units.externalId)).limit(limit).offset(offset),
+        toUnit,
+        async () => (await db.select({ n: count() }).from(units).where(and(...where)))[0]!.n,
+      ),
+    );
+    return c.json(page, 200);
   })
   .openapi(put, async (c) => {
     const { externalId } = c.req.valid('param');
