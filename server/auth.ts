@@ -3,11 +3,12 @@
  * SHA-256 is stored, so the token is shown once, when it is created, and never again.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql, type Placeholder } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
 import type { DbOrTx } from './outbox/outbox.ts';
 import type { Database } from './db/client.ts';
 import { apiTokens, organizations } from './db/schema/index.ts';
+import { prepared } from './db/prepared.ts';
 import { cachedRead } from './db/read-cache.ts';
 import { ApiError, sendError } from './errors.ts';
 import type { AppEnv } from './env.ts';
@@ -61,12 +62,16 @@ export async function revokeApiToken(db: DbOrTx, tokenId: string): Promise<boole
   return rows.length > 0;
 }
 
-/** The active token's identity, or null for an unknown or revoked token. */
-export async function verifyApiToken(db: DbOrTx, token: string) {
-  const [row] = await db
+/** The active token with this hash (a value, or a placeholder in a prepared statement). */
+const activeToken = (db: DbOrTx, hash: string | Placeholder) =>
+  db
     .select({ id: apiTokens.id, organizationId: apiTokens.organizationId, name: apiTokens.name, lastUsedAt: apiTokens.lastUsedAt })
     .from(apiTokens)
-    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)));
+    .where(and(eq(apiTokens.tokenHash, hash), isNull(apiTokens.revokedAt)));
+
+/** The active token's identity, or null for an unknown or revoked token. */
+export async function verifyApiToken(db: DbOrTx, token: string) {
+  const [row] = await activeToken(db, hashToken(token));
   return row ?? null;
 }
 
@@ -82,7 +87,12 @@ export const TOKEN_CACHE_MS = 5_000;
 
 /** verifyApiToken, reused for up to TOKEN_CACHE_MS (one query saved on nearly every request). */
 export function verifyApiTokenCached(database: Database, token: string) {
-  return cachedRead(database, `token:${hashToken(token)}`, { maxAgeMs: TOKEN_CACHE_MS }, () => verifyApiToken(database.db, token));
+  const hash = hashToken(token);
+  return cachedRead(database, `token:${hash}`, { maxAgeMs: TOKEN_CACHE_MS }, async () => {
+    const query = prepared(database, 'api_token_by_hash', (db, name) => activeToken(db, sql.placeholder('hash')).prepare(name));
+    const [row] = await query.execute({ hash });
+    return row ?? null;
+  });
 }
 
 /**
