@@ -88,7 +88,8 @@ export const TOKEN_CACHE_MS = 5_000;
 /** verifyApiToken, reused for up to TOKEN_CACHE_MS (one query saved on nearly every request). */
 export function verifyApiTokenCached(database: Database, token: string) {
   const hash = hashToken(token);
-  return cachedRead(database, `token:${hash}`, { maxAgeMs: TOKEN_CACHE_MS }, async () => {
+  // A token row changes with its own table, or goes with its organization (ON DELETE CASCADE).
+  return cachedRead(database, `token:${hash}`, { maxAgeMs: TOKEN_CACHE_MS, tables: ['api_tokens', 'organizations'] }, async () => {
     const query = prepared(database, 'api_token_by_hash', (db, name) => activeToken(db, sql.placeholder('hash')).prepare(name));
     const [row] = await query.execute({ hash });
     return row ?? null;

@@ -6,7 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import * as schema from './schema/index.ts';
 import { migrate } from './migrate.ts';
-import { isReadOnlyStatement, WriteClock } from './read-cache.ts';
+import { WriteClock, writeTarget } from './read-cache.ts';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -76,32 +76,56 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
 /** Text of a query call's first argument (a string or a `{ text }` config). */
 const queryText = (arg: unknown) => (typeof arg === 'string' ? arg : (arg as { text?: unknown } | undefined)?.text);
 
-/** Ticks `writes` once `result` has settled when the statement may have changed something. */
-function tickAfter<T>(result: T, text: unknown, writes: WriteClock): T {
-  if (typeof text === 'string' && isReadOnlyStatement(text)) return result;
-  if (result instanceof Promise) result.then(() => writes.tick(), () => writes.tick());
-  else writes.tick();
+/** Statements that write nothing themselves; COMMIT and ROLLBACK are handled by the caller. */
+const isControl = (text: unknown) => typeof text === 'string' && /^\s*(begin|start\s+transaction|commit|rollback|end)\b/i.test(text);
+
+/** Ticks `writes` for `tables` ('*': any) once `result` has settled. */
+function tickAfter<T>(result: T, tables: Set<string>, writes: WriteClock): T {
+  if (!tables.size) return result;
+  const tick = () => writes.tick(tables.has('*') ? undefined : tables);
+  if (result instanceof Promise) result.then(tick, tick);
+  else tick();
   return result;
 }
 
+/** The tables a statement writes, as a set for tickAfter (empty for a SELECT). */
+const targets = (text: unknown) => {
+  const target = writeTarget(text);
+  return new Set(target ? [target] : []);
+};
+
 /**
- * PGlite: statements outside a transaction tick after they finish; a transaction ticks once it
- * has committed or rolled back (PGlite runs nothing else meanwhile, so no read can see its
- * changes before the tick).
+ * PGlite: a statement outside a transaction ticks when it has finished; a transaction ticks
+ * the tables its statements wrote once it has committed or rolled back (PGlite runs nothing
+ * else meanwhile, so no read sees its changes before the tick).
  */
 function countPgliteWrites(client: PGlite, writes: WriteClock) {
   const query = client.query.bind(client);
   const exec = client.exec.bind(client);
   const transaction = client.transaction.bind(client);
-  client.query = ((...a: Parameters<typeof query>) => tickAfter(query(...a), a[0], writes)) as typeof client.query;
-  client.exec = ((...a: Parameters<typeof exec>) => tickAfter(exec(...a), undefined, writes)) as typeof client.exec;
-  client.transaction = ((...a: Parameters<typeof transaction>) => tickAfter(transaction(...a), undefined, writes)) as typeof client.transaction;
+  client.query = ((...a: Parameters<typeof query>) => tickAfter(query(...a), targets(a[0]), writes)) as typeof client.query;
+  client.exec = ((...a: Parameters<typeof exec>) => tickAfter(exec(...a), new Set(['*']), writes)) as typeof client.exec;
+  client.transaction = (<T>(callback: Parameters<typeof transaction<T>>[0]) => {
+    const written = new Set<string>();
+    return tickAfter(
+      transaction<T>((tx) => {
+        const txQuery = tx.query.bind(tx);
+        const txExec = tx.exec.bind(tx);
+        tx.query = ((...a: Parameters<typeof txQuery>) => (targets(a[0]).forEach((t) => written.add(t)), txQuery(...a))) as typeof tx.query;
+        tx.exec = ((...a: Parameters<typeof txExec>) => (written.add('*'), txExec(...a))) as typeof tx.exec;
+        return callback(tx);
+      }),
+      // Filled by the time the transaction settles.
+      written,
+      writes,
+    );
+  }) as typeof client.transaction;
 }
 
 /** PostgreSQL outside a transaction: `pool.query` (a transaction's statements run on a client, below). */
 function countPoolWrites(pool: pg.Pool, writes: WriteClock) {
   const query = pool.query.bind(pool) as (...a: unknown[]) => unknown;
-  pool.query = ((...a: unknown[]) => tickAfter(query(...a), queryText(a[0]), writes)) as typeof pool.query;
+  pool.query = ((...a: unknown[]) => tickAfter(query(...a), isControl(queryText(a[0])) ? new Set(['*']) : targets(queryText(a[0])), writes)) as typeof pool.query;
 }
 
 /**
@@ -112,6 +136,7 @@ function countPoolWrites(pool: pg.Pool, writes: WriteClock) {
  */
 function releaseOnFailedBegin(pool: pg.Pool, writes: WriteClock) {
   const wrapped = new WeakSet<pg.PoolClient>();
+  const pending = new WeakMap<pg.PoolClient, Set<string>>();
   const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
   pool.connect = ((...args: unknown[]) => {
     // The callback form is pg-pool's own (pool.query): left as it is.
@@ -123,8 +148,17 @@ function releaseOnFailedBegin(pool: pg.Pool, writes: WriteClock) {
       const query = client.query.bind(client) as (...a: unknown[]) => unknown;
       client.query = ((...a: unknown[]) => {
         const text = queryText(a[0]);
-        // Writes (and COMMIT) in a transaction tick the write clock once finished.
-        const result = tickAfter(query(...a), text, writes);
+        // A write ticks once finished, and its tables again when the transaction ends.
+        const written = (pending.get(client) ?? pending.set(client, new Set()).get(client))!;
+        let tables = new Set<string>();
+        if (isControl(text)) {
+          if (!/^\s*(begin|start)/i.test(String(text))) tables = new Set(written);
+          written.clear();
+        } else {
+          tables = targets(text);
+          tables.forEach((t) => written.add(t));
+        }
+        const result = tickAfter(query(...a), tables, writes);
         // `client.release` is the current checkout's (the pool sets it anew on every checkout).
         if (result instanceof Promise && typeof text === 'string' && /^\s*begin\b/i.test(text))
           result.catch((err: Error) => client.release(err));
