@@ -1,14 +1,17 @@
 /**
- * Sync API throughput and latency under a fixed request rate (autocannon on 127.0.0.1, the API
- * in its own process, bench/api-load-server.ts). Three scenarios, one after the other, each
- * after a short warm-up at the same rate:
+ * Sync API throughput and latency (autocannon on 127.0.0.1, the API in its own process,
+ * bench/api-load-server.ts). Scenarios, one after the other, each after a short warm-up:
+ * at a fixed request rate (16 connections),
  *   - `GET /health`: the bare Hono route, the baseline of the same run (HTTP + framework only);
- *   - `GET /v1/locks?limit=50`: read a page of 1,000 locks (token check, count, page);
+ *   - `GET /v1/locks?limit=50`: read a page of 1,000 locks (token check, page and total);
  *   - `PUT /v1/units/{id}/mapping`: every request moves a unit to its other lock (replace),
- *     a real write: row locks, delete + insert, audit event, grant re-evaluation.
+ *     a real write: row locks, delete + insert, audit event, grant re-evaluation;
+ * then at the highest rate the API answers (20 connections, 8 s, as issue 18 measured it),
+ *   - `GET /health` again, the baseline of that pass;
+ *   - `GET /v1/units?limit=50`: the first page of 1,000 units and their total.
  * On PGlite by default; `--database <url>` for PostgreSQL (the database must exist and be empty).
  *
- *   npx tsx bench/api-load.ts [--rate 500] [--duration 10] [--database postgres://…]
+ *   npx tsx bench/api-load.ts [--rate 500] [--duration 10] [--max-duration 8] [--database postgres://…]
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -39,12 +42,16 @@ export interface ApiLoadFigures {
   health: LoadFigures;
   readLocks: LoadFigures;
   putMapping: LoadFigures;
+  /** As many requests as the API answers, `connections` at a time. */
+  max: { connections: number; durationSeconds: number; health: LoadFigures; readUnits: LoadFigures };
 }
 
 export interface ApiLoadOptions {
   rate?: number;
   durationSeconds?: number;
   warmupSeconds?: number;
+  /** Length of each highest-rate scenario (default 8 s). */
+  maxSeconds?: number;
   /** PostgreSQL database for the API (empty; the server seeds it). Default: in-memory PGlite. */
   databaseUrl?: string;
 }
@@ -79,11 +86,12 @@ function startServer(databaseUrl: string | undefined): Promise<Server> {
 
 type Request = { method: 'GET' | 'PUT'; path: string; body?: string };
 
-async function fire(server: Server, scenario: string, next: () => Request, rate: number, seconds: number, connections: number): Promise<LoadFigures> {
+/** `rate` undefined: no limit, each connection sends its next request as soon as it has an answer. */
+async function fire(server: Server, scenario: string, next: () => Request, rate: number | undefined, seconds: number, connections: number): Promise<LoadFigures> {
   const result = await autocannon({
     url: server.url,
     connections,
-    overallRate: rate,
+    ...(rate ? { overallRate: rate } : {}),
     duration: seconds,
     headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
     requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, ...next() }) }],
@@ -127,15 +135,27 @@ export async function runApiLoadBench(opts: ApiLoadOptions = {}): Promise<ApiLoa
       await fire(server, name, next, rate, warmup, connections);
       out[key] = await fire(server, name, next, rate, seconds, connections);
     }
-    return { database: server.database, rate, durationSeconds: seconds, connections, ...out };
+    const maxSeconds = opts.maxSeconds ?? 8;
+    const maxConnections = 20;
+    const max = { connections: maxConnections, durationSeconds: maxSeconds } as ApiLoadFigures['max'];
+    const atMax: [keyof Pick<ApiLoadFigures['max'], 'health' | 'readUnits'>, string, () => Request][] = [
+      ['health', 'GET /health', () => ({ method: 'GET', path: '/health' })],
+      ['readUnits', 'GET /v1/units?limit=50', () => ({ method: 'GET', path: '/v1/units?limit=50' })],
+    ];
+    for (const [key, name, next] of atMax) {
+      await fire(server, name, next, undefined, warmup, maxConnections);
+      max[key] = await fire(server, name, next, undefined, maxSeconds, maxConnections);
+    }
+    return { database: server.database, rate, durationSeconds: seconds, connections, ...out, max };
   } finally {
     await server.stop();
   }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { rate: { type: 'string' }, duration: { type: 'string' }, database: { type: 'string' } } });
-  const f = await runApiLoadBench({ rate: values.rate ? Number(values.rate) : undefined, durationSeconds: values.duration ? Number(values.duration) : undefined, databaseUrl: values.database });
-  console.table([f.health, f.readLocks, f.putMapping]);
+  const { values } = parseArgs({ options: { rate: { type: 'string' }, duration: { type: 'string' }, 'max-duration': { type: 'string' }, database: { type: 'string' } } });
+  const number = (v: string | undefined) => (v ? Number(v) : undefined);
+  const f = await runApiLoadBench({ rate: number(values.rate), durationSeconds: number(values.duration), maxSeconds: number(values['max-duration']), databaseUrl: values.database });
+  console.table([f.health, f.readLocks, f.putMapping, f.max.health, f.max.readUnits]);
   console.log(JSON.stringify(f));
 }

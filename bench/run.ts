@@ -207,19 +207,33 @@ async function chromium() {
   }
 }
 
-function loadFigures(f: ApiLoadFigures, label: string, withTarget: boolean) {
+/**
+ * The API figures of one database. Issue 18's targets: PGlite `GET /v1/units?limit=50` at the
+ * highest rate; PostgreSQL `GET /v1/locks` and the mapping PUT at RATE. Each target is judged
+ * on its own database only; the other database's figure is shown as info. A baseline (`/health`
+ * in the same pass) that misses the target itself is noted: the machine's bound, not the API's.
+ */
+function loadFigures(f: ApiLoadFigures, label: string) {
+  const API_TARGETS = { readUnitsMax: { rps: 1500, p99: 50 }, atRateP99: 20 } as const;
   raw[`apiLoad_${f.database}`] = f;
+  const pg = f.database === 'postgres';
   const area = `Sync API at ${f.rate} req/s (${label})`;
   const base = (which: 'p50' | 'p99') => ({ name: `GET /health ${which}`, value: f.health[which], unit: 'ms' });
+  /** A missed target whose baseline misses it too: the machine's bound at the time, said beside the figure. */
+  const judged = (ok: boolean, baselineMisses: boolean) => ({
+    ok,
+    ...(!ok && baselineMisses ? { note: 'the same-run /health baseline misses this target too: the bound of this machine now' } : {}),
+  });
   for (const s of [f.readLocks, f.putMapping]) {
     const sustained = s.throughput >= f.rate * 0.95 && s.non2xx === 0 && s.errors === 0;
+    const target = API_TARGETS.atRateP99;
     add({
       area,
       name: `${s.scenario}: p99 latency`,
       value: s.p99,
       unit: 'ms',
       baseline: base('p99'),
-      ...(withTarget ? { target: `< 20 ms at ${f.rate} req/s`, ok: s.p99 < 20 && sustained } : {}),
+      ...(pg ? { target: `≤ ${target} ms at ${f.rate} req/s`, ...judged(s.p99 <= target && sustained, f.health.p99 > target) } : {}),
     });
     add({ area, name: `${s.scenario}: p50 latency`, value: s.p50, unit: 'ms', baseline: base('p50') });
     add({
@@ -228,14 +242,36 @@ function loadFigures(f: ApiLoadFigures, label: string, withTarget: boolean) {
       value: s.throughput,
       unit: 'req/s',
       baseline: { name: 'GET /health', value: f.health.throughput, unit: 'req/s' },
-      ...(withTarget ? { target: `sustains ${f.rate} req/s`, ok: sustained } : {}),
+      ...(pg ? { target: `sustains ${f.rate} req/s`, ...judged(sustained, f.health.throughput < f.rate * 0.95) } : {}),
     });
   }
+  const { health, readUnits, connections, durationSeconds } = f.max;
+  const maxArea = `Sync API at its highest rate, ${connections} connections, ${durationSeconds} s (${label})`;
+  const { rps, p99 } = API_TARGETS.readUnitsMax;
+  const clean = readUnits.non2xx === 0 && readUnits.errors === 0;
+  add({
+    area: maxArea,
+    name: `${readUnits.scenario}: throughput (${readUnits.requests} requests, ${readUnits.non2xx} non-2xx, ${readUnits.errors} errors)`,
+    value: readUnits.throughput,
+    unit: 'req/s',
+    baseline: { name: 'GET /health at its highest rate', value: health.throughput, unit: 'req/s' },
+    ...(!pg ? { target: `≥ ${rps} req/s`, ...judged(readUnits.throughput >= rps && clean, health.throughput < rps) } : {}),
+  });
+  add({
+    area: maxArea,
+    name: `${readUnits.scenario}: p99 latency`,
+    value: readUnits.p99,
+    unit: 'ms',
+    baseline: { name: 'GET /health p99 at its highest rate', value: health.p99, unit: 'ms' },
+    ...(!pg ? { target: `≤ ${p99} ms`, ...judged(readUnits.p99 <= p99 && clean, health.p99 > p99) } : {}),
+  });
+  add({ area: maxArea, name: `${readUnits.scenario}: p50 latency`, value: readUnits.p50, unit: 'ms', baseline: { name: 'GET /health p50 at its highest rate', value: health.p50, unit: 'ms' } });
 }
 
+/** Both databases in one run, one after the other, so their figures share the machine's state. */
 async function apiLoad() {
-  const opts = { rate: RATE, durationSeconds: sizes.loadSeconds, warmupSeconds: sizes.warmupSeconds };
-  loadFigures(await runApiLoadBench(opts), 'PGlite', false);
+  const opts = { rate: RATE, durationSeconds: sizes.loadSeconds, warmupSeconds: sizes.warmupSeconds, maxSeconds: quick ? 4 : 8 };
+  loadFigures(await runApiLoadBench(opts), 'PGlite');
   const pg = await benchPostgres();
   if ('skipped' in pg) {
     raw.postgres = pg.skipped;
@@ -243,7 +279,7 @@ async function apiLoad() {
   }
   raw.postgres = pg.source;
   try {
-    loadFigures(await runApiLoadBench({ ...opts, databaseUrl: pg.url }), `PostgreSQL via ${pg.source}`, true);
+    loadFigures(await runApiLoadBench({ ...opts, databaseUrl: pg.url }), `PostgreSQL via ${pg.source}`);
   } finally {
     await pg.stop();
   }

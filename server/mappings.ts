@@ -82,6 +82,16 @@ export async function locationInfos(tx: DbOrTx, organizationId: string): Promise
   return new Map(rows.map((l) => [l.id, { name: l.name, ownerAccountId: l.tapkey?.ownerAccountId ?? null }]));
 }
 
+/**
+ * locationMismatch for one unit and lock, reading the organization's locations only when both
+ * have a location and they differ (the only case that needs them): most mappings cost no read.
+ */
+export async function findLocationMismatch(tx: DbOrTx, organizationId: string, unit: UnitRow, lock: LockRow) {
+  if (!unit.locationId || !lock.locationId || unit.locationId === lock.locationId) return null;
+  const infos = await locationInfos(tx, organizationId);
+  return locationMismatch(unit, lock, (id) => infos.get(id));
+}
+
 // PostgreSQL allows 65,535 bind parameters per statement; stay well below with any row width.
 const CHUNK = 1000;
 const chunks = <T>(items: T[]) => Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));

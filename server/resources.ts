@@ -3,7 +3,7 @@
  * the routers share. Every lookup takes the organization id: a row of another organization
  * is simply not found.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Location, Lock, Mapping, Unit } from '../lib/contract.ts';
 import { locations, locks, mappings, units } from './db/schema/index.ts';
 import { ApiError } from './errors.ts';
@@ -99,6 +99,23 @@ export async function assertOwnLocation(db: DbOrTx, organizationId: string, id: 
   if (!id) return;
   if (!(await findLocation(db, organizationId, id)))
     throw new ApiError('validation_failed', 'Some fields are not valid', [{ path, message: 'No such location in your organization' }]);
+}
+
+/**
+ * List pages are cached only where every write is seen (PGlite, server/db/read-cache.ts): a
+ * list must show a change made by another process (a worker, a second API process) at once.
+ */
+export const LIST_CACHE = { maxAgeMs: Number.POSITIVE_INFINITY, exactOnly: true };
+
+/** Selected beside a page's rows: the number of rows matching, before LIMIT and OFFSET. */
+export const totalOver = () => sql<number>`count(*) over()`.mapWith(Number);
+
+/**
+ * A list answer from rows selected with `total: totalOver()`: one query for the page and its
+ * total. A page past the end has no row to carry the total, so `count` is asked then only.
+ */
+export async function pageWithTotal<R, T>(rows: { row: R; total: number }[], toItem: (row: R) => T, count: () => Promise<number>) {
+  return { items: rows.map((r) => toItem(r.row)), total: rows.length ? rows[0]!.total : await count() };
 }
 
 /** `%`, `_` and `\` are wildcards in LIKE; a user searching "A_1" means those characters. */

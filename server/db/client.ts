@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import * as schema from './schema/index.ts';
 import { migrate } from './migrate.ts';
+import { WriteClock, writeTarget } from './read-cache.ts';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -13,6 +14,10 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /** Moves after each finished write of this process (server/db/read-cache.ts). */
+  writes: WriteClock;
+  /** True when no other process can write (PGlite): `writes` then counts every change. */
+  seesAllWrites: boolean;
   /** Runs raw SQL (migrations, health checks). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
@@ -31,18 +36,22 @@ export interface DatabaseOptions {
  */
 export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database> {
   let database: Database;
+  const writes = new WriteClock();
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
+    countPoolWrites(pool, writes);
     // A dropped connection must not crash the process; the pool reconnects on next use. The
     // pool listens on idle clients only: a client checked out (e.g. in a transaction) when its
     // backend is terminated emits 'error' too, which would be an uncaught exception. Its query
     // fails instead, and the pool discards the broken client on release.
     pool.on('error', () => {});
     pool.on('connect', (client) => client.on('error', () => {}));
-    releaseOnFailedBegin(pool);
+    releaseOnFailedBegin(pool, writes);
     database = {
       db: drizzlePg(pool, { schema }) as unknown as Db,
       kind: 'postgres',
+      writes,
+      seesAllWrites: false,
       exec: async (sql) => void (await pool.query(sql)),
       close: () => pool.end(),
     };
@@ -50,9 +59,12 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
     const dataDir = opts.dataDir ?? '.data/pglite';
     if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const client = await PGlite.create(dataDir);
+    countPgliteWrites(client, writes);
     database = {
       db: drizzlePglite(client, { schema }) as unknown as Db,
       kind: 'pglite',
+      writes,
+      seesAllWrites: true,
       exec: async (sql) => void (await client.exec(sql)),
       close: () => client.close(),
     };
@@ -61,14 +73,70 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
   return database;
 }
 
+/** Text of a query call's first argument (a string or a `{ text }` config). */
+const queryText = (arg: unknown) => (typeof arg === 'string' ? arg : (arg as { text?: unknown } | undefined)?.text);
+
+/** Statements that write nothing themselves; COMMIT and ROLLBACK are handled by the caller. */
+const isControl = (text: unknown) => typeof text === 'string' && /^\s*(begin|start\s+transaction|commit|rollback|end)\b/i.test(text);
+
+/** Ticks `writes` for `tables` ('*': any) once `result` has settled. */
+function tickAfter<T>(result: T, tables: Set<string>, writes: WriteClock): T {
+  if (!tables.size) return result;
+  const tick = () => writes.tick(tables.has('*') ? undefined : tables);
+  if (result instanceof Promise) result.then(tick, tick);
+  else tick();
+  return result;
+}
+
+/** The tables a statement writes, as a set for tickAfter (empty for a SELECT). */
+const targets = (text: unknown) => {
+  const target = writeTarget(text);
+  return new Set(target ? [target] : []);
+};
+
+/**
+ * PGlite: a statement outside a transaction ticks when it has finished; a transaction ticks
+ * the tables its statements wrote once it has committed or rolled back (PGlite runs nothing
+ * else meanwhile, so no read sees its changes before the tick).
+ */
+function countPgliteWrites(client: PGlite, writes: WriteClock) {
+  const query = client.query.bind(client);
+  const exec = client.exec.bind(client);
+  const transaction = client.transaction.bind(client);
+  client.query = ((...a: Parameters<typeof query>) => tickAfter(query(...a), targets(a[0]), writes)) as typeof client.query;
+  client.exec = ((...a: Parameters<typeof exec>) => tickAfter(exec(...a), new Set(['*']), writes)) as typeof client.exec;
+  client.transaction = (<T>(callback: Parameters<typeof transaction<T>>[0]) => {
+    const written = new Set<string>();
+    return tickAfter(
+      transaction<T>((tx) => {
+        const txQuery = tx.query.bind(tx);
+        const txExec = tx.exec.bind(tx);
+        tx.query = ((...a: Parameters<typeof txQuery>) => (targets(a[0]).forEach((t) => written.add(t)), txQuery(...a))) as typeof tx.query;
+        tx.exec = ((...a: Parameters<typeof txExec>) => (written.add('*'), txExec(...a))) as typeof tx.exec;
+        return callback(tx);
+      }),
+      // Filled by the time the transaction settles.
+      written,
+      writes,
+    );
+  }) as typeof client.transaction;
+}
+
+/** PostgreSQL outside a transaction: `pool.query` (a transaction's statements run on a client, below). */
+function countPoolWrites(pool: pg.Pool, writes: WriteClock) {
+  const query = pool.query.bind(pool) as (...a: unknown[]) => unknown;
+  pool.query = ((...a: unknown[]) => tickAfter(query(...a), isControl(queryText(a[0])) ? new Set(['*']) : targets(queryText(a[0])), writes)) as typeof pool.query;
+}
+
 /**
  * drizzle-orm 0.45 (node-postgres) runs a transaction's BEGIN before the try/finally that
  * releases its pool client, so a BEGIN on a connection that just dropped never gives the client
  * back: a few such drops exhaust the pool and every later transaction waits forever
  * (drizzle-team/drizzle-orm#6023, open). Here a failed BEGIN releases its client as broken.
  */
-function releaseOnFailedBegin(pool: pg.Pool) {
+function releaseOnFailedBegin(pool: pg.Pool, writes: WriteClock) {
   const wrapped = new WeakSet<pg.PoolClient>();
+  const pending = new WeakMap<pg.PoolClient, Set<string>>();
   const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
   pool.connect = ((...args: unknown[]) => {
     // The callback form is pg-pool's own (pool.query): left as it is.
@@ -79,8 +147,18 @@ function releaseOnFailedBegin(pool: pg.Pool) {
       wrapped.add(client);
       const query = client.query.bind(client) as (...a: unknown[]) => unknown;
       client.query = ((...a: unknown[]) => {
-        const result = query(...a);
-        const text = typeof a[0] === 'string' ? a[0] : (a[0] as { text?: unknown } | undefined)?.text;
+        const text = queryText(a[0]);
+        // A write ticks once finished, and its tables again when the transaction ends.
+        const written = (pending.get(client) ?? pending.set(client, new Set()).get(client))!;
+        let tables = new Set<string>();
+        if (isControl(text)) {
+          if (!/^\s*(begin|start)/i.test(String(text))) tables = new Set(written);
+          written.clear();
+        } else {
+          tables = targets(text);
+          tables.forEach((t) => written.add(t));
+        }
+        const result = tickAfter(query(...a), tables, writes);
         // `client.release` is the current checkout's (the pool sets it anew on every checkout).
         if (result instanceof Promise && typeof text === 'string' && /^\s*begin\b/i.test(text))
           result.catch((err: Error) => client.release(err));

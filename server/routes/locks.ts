@@ -3,14 +3,16 @@
  * captured from the Tapkey portal by the extension (`source: captured`).
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, asc, count, eq, exists, ilike, inArray, not, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, exists, ilike, inArray, not, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { captureLocksInput, captureLocksResult, lockIdSchema } from '../../lib/contract.ts';
 import { extractOwnerAccountId } from '../../lib/lock-id.ts';
 import type { DbOrTx } from '../outbox/outbox.ts';
 import { recordAudits } from '../audit.ts';
 import { locations, locks, mappings } from '../db/schema/index.ts';
 import { ApiError, notFound } from '../errors.ts';
-import { findLock, likePattern, toLock, type LockRow } from '../resources.ts';
+import { prepared } from '../db/prepared.ts';
+import { cachedRead } from '../db/read-cache.ts';
+import { findLock, LIST_CACHE, likePattern, pageWithTotal, toLock, totalOver, type LockRow } from '../resources.ts';
 import { createRouter } from '../router.ts';
 import { authErrors, booleanQuery, errors, json, jsonBody, Lock, LockList, openapi, paging } from './openapi.ts';
 
@@ -92,29 +94,49 @@ async function locateByOwnerAccount(tx: DbOrTx, organizationId: string, byId: Ma
   }
 }
 
+type LocksShape = { search: boolean; source: boolean; locationId: boolean; mapped: boolean | undefined };
+
+/** A locks list's conditions for the filters in `shape`; `value` gives each one (or its placeholder). */
+function locksWhere(db: DbOrTx, shape: LocksShape, value: (key: 'org' | 'pattern' | 'source' | 'locationId') => string | Placeholder) {
+  const where: SQL[] = [eq(locks.organizationId, value('org'))];
+  if (shape.search) where.push(sql`(${ilike(locks.title, value('pattern'))} or ${locks.id}::text ilike ${value('pattern')})`);
+  if (shape.source) where.push(sql`${locks.source} = ${value('source')}`);
+  if (shape.locationId) where.push(eq(locks.locationId, value('locationId')));
+  if (shape.mapped !== undefined) {
+    const isMapped = exists(
+      db
+        .select({ one: sql`1` })
+        .from(mappings)
+        .where(and(eq(mappings.organizationId, value('org')), eq(mappings.lockId, locks.id))),
+    );
+    where.push(shape.mapped ? isMapped : not(isMapped));
+  }
+  return and(...where);
+}
+
 export const locksRouter = createRouter()
   .openapi(list, async (c) => {
     const { search, source, mapped, locationId, limit, offset } = c.req.valid('query');
-    const organizationId = c.get('organizationId');
-    const { db } = c.get('deps').database;
-    const where: SQL[] = [eq(locks.organizationId, organizationId)];
-    if (search) where.push(sql`(${ilike(locks.title, likePattern(search))} or ${locks.id}::text ilike ${likePattern(search)})`);
-    if (source) where.push(eq(locks.source, source));
-    if (locationId) where.push(eq(locks.locationId, locationId));
-    if (mapped !== undefined) {
-      const isMapped = exists(
+    const { database } = c.get('deps');
+    const params = { org: c.get('organizationId'), pattern: search ? likePattern(search) : undefined, source, locationId, limit, offset };
+    const shape: LocksShape = { search: Boolean(search), source: Boolean(source), locationId: Boolean(locationId), mapped };
+    const page = await cachedRead(database, `locks:${JSON.stringify([params, mapped])}`, LIST_CACHE, async () => {
+      const name = `locks_page_${+shape.search}${+shape.source}${+shape.locationId}${mapped === undefined ? 'x' : +mapped}`;
+      const query = prepared(database, name, (db) =>
         db
-          .select({ one: sql`1` })
-          .from(mappings)
-          .where(and(eq(mappings.organizationId, organizationId), eq(mappings.lockId, locks.id))),
+          .select({ row: locks, total: totalOver() })
+          .from(locks)
+          .where(locksWhere(db, shape, (key) => sql.placeholder(key)))
+          .orderBy(asc(locks.title), asc(locks.id))
+          .limit(sql.placeholder('limit'))
+          .offset(sql.placeholder('offset'))
+          .prepare(name),
       );
-      where.push(mapped ? isMapped : not(isMapped));
-    }
-    const [rows, [total]] = await Promise.all([
-      db.select().from(locks).where(and(...where)).orderBy(asc(locks.title), asc(locks.id)).limit(limit).offset(offset),
-      db.select({ n: count() }).from(locks).where(and(...where)),
-    ]);
-    return c.json({ items: rows.map(toLock), total: total!.n }, 200);
+      const { db } = database;
+      const total = async () => (await db.select({ n: count() }).from(locks).where(locksWhere(db, shape, (key) => params[key]!)))[0]!.n;
+      return pageWithTotal(await query.execute(params), toLock, total);
+    });
+    return c.json(page, 200);
   })
   .openapi(get, async (c) => {
     const row = await findLock(c.get('deps').database.db, c.get('organizationId'), c.req.valid('param').lockId);

@@ -9,7 +9,7 @@ import { fieldErrorSchema, lockIdSchema, mappingConflictSchema, mappingInput } f
 import { recordAudits } from '../audit.ts';
 import { locks, mappings, units } from '../db/schema/index.ts';
 import { ApiError } from '../errors.ts';
-import { applyMappingChanges, locationInfos, locationMismatch, planMapping } from '../mappings.ts';
+import { applyMappingChanges, findLocationMismatch, planMapping } from '../mappings.ts';
 import { onMappingChanged } from '../tapkey/grants.ts';
 import { selectMappings, toMapping } from '../resources.ts';
 import { createRouter } from '../router.ts';
@@ -110,8 +110,7 @@ export const mappingsRouter = createRouter()
           [{ path: 'lockId', message: 'Unknown lock' }],
         );
 
-      const infos = await locationInfos(tx, organizationId);
-      const mismatch = locationMismatch(unit, lock, (id) => infos.get(id));
+      const mismatch = await findLocationMismatch(tx, organizationId, unit, lock);
       if (mismatch) throw new ApiError('unprocessable', mismatch.message, [{ path: 'lockId', message: mismatch.message }]);
       const current = (
         await selectMappings(tx).where(and(eq(mappings.organizationId, organizationId), or(eq(mappings.unitId, unit.id), eq(mappings.lockId, lockId))))

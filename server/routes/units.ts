@@ -1,7 +1,7 @@
 /** Units, addressed by the manager's own unit id (`externalId`) and upserted by it. */
 import { createRoute, z } from '@hono/zod-openapi';
 import { identifierSchema } from '../../lib/identifiers.ts';
-import { and, asc, count, eq, ilike, ne, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, ne, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Unit as UnitView } from '../../lib/contract.ts';
 import { translate } from '../../lib/i18n/index.ts';
 import { skeleton } from '../../lib/identifiers.ts';
@@ -10,7 +10,9 @@ import { unitInput } from '../../lib/contract.ts';
 import { recordAudit } from '../audit.ts';
 import { units } from '../db/schema/index.ts';
 import { notFound } from '../errors.ts';
-import { assertOwnLocation, findUnit, likePattern, toUnit } from '../resources.ts';
+import { prepared } from '../db/prepared.ts';
+import { cachedRead } from '../db/read-cache.ts';
+import { assertOwnLocation, findUnit, LIST_CACHE, likePattern, pageWithTotal, toUnit, totalOver } from '../resources.ts';
 import { createRouter } from '../router.ts';
 import { requestLanguage } from './bookings.ts';
 import { authErrors, errors, json, jsonBody, openapi, paging, Unit, UnitList } from './openapi.ts';
@@ -77,18 +79,35 @@ const get = createRoute({
   responses: { 200: json(Unit, 'The unit'), ...errors(400, 401, 404) },
 });
 
+/** A units list's conditions for the filters in `shape`; `value` gives each one (or its placeholder). */
+function unitsWhere(shape: { search: boolean; locationId: boolean }, value: (key: 'org' | 'pattern' | 'locationId') => string | Placeholder) {
+  const where: SQL[] = [eq(units.organizationId, value('org'))];
+  if (shape.search) where.push(or(ilike(units.name, value('pattern')), ilike(units.externalId, value('pattern')))!);
+  if (shape.locationId) where.push(eq(units.locationId, value('locationId')));
+  return and(...where);
+}
+
 export const unitsRouter = createRouter()
   .openapi(list, async (c) => {
     const { search, locationId, limit, offset } = c.req.valid('query');
-    const where: SQL[] = [eq(units.organizationId, c.get('organizationId'))];
-    if (search) where.push(or(ilike(units.name, likePattern(search)), ilike(units.externalId, likePattern(search)))!);
-    if (locationId) where.push(eq(units.locationId, locationId));
-    const { db } = c.get('deps').database;
-    const [rows, [total]] = await Promise.all([
-      db.select().from(units).where(and(...where)).orderBy(asc(units.name), asc(units.externalId)).limit(limit).offset(offset),
-      db.select({ n: count() }).from(units).where(and(...where)),
-    ]);
-    return c.json({ items: rows.map(toUnit), total: total!.n }, 200);
+    const { database } = c.get('deps');
+    const params = { org: c.get('organizationId'), pattern: search ? likePattern(search) : undefined, locationId, limit, offset };
+    const shape = { search: Boolean(search), locationId: Boolean(locationId) };
+    const page = await cachedRead(database, `units:${JSON.stringify(params)}`, LIST_CACHE, async () => {
+      const query = prepared(database, `units_page_${+shape.search}${+shape.locationId}`, (db, name) =>
+        db
+          .select({ row: units, total: totalOver() })
+          .from(units)
+          .where(unitsWhere(shape, (key) => sql.placeholder(key)))
+          .orderBy(asc(units.name), asc(units.externalId))
+          .limit(sql.placeholder('limit'))
+          .offset(sql.placeholder('offset'))
+          .prepare(name),
+      );
+      const total = async () => (await database.db.select({ n: count() }).from(units).where(unitsWhere(shape, (key) => params[key]!)))[0]!.n;
+      return pageWithTotal(await query.execute(params), toUnit, total);
+    });
+    return c.json(page, 200);
   })
   .openapi(put, async (c) => {
     const { externalId } = c.req.valid('param');

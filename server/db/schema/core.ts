@@ -64,7 +64,7 @@ export const units = pgTable(
     createdAt: ts('created_at'),
     updatedAt: ts('updated_at'),
   },
-  (t) => [uniqueIndex('units_org_external_idx').on(t.organizationId, t.externalId), index('units_org_name_idx').on(t.organizationId, t.name)],
+  (t) => [uniqueIndex('units_org_external_idx').on(t.organizationId, t.externalId), index('units_org_name_external_idx').on(t.organizationId, t.name, t.externalId)],
 );
 
 export const locks = pgTable(
@@ -81,7 +81,7 @@ export const locks = pgTable(
     createdAt: ts('created_at'),
     updatedAt: ts('updated_at'),
   },
-  (t) => [primaryKey({ columns: [t.organizationId, t.id] })],
+  (t) => [primaryKey({ columns: [t.organizationId, t.id] }), index('locks_org_title_idx').on(t.organizationId, t.title, t.id)],
 );
 
 /** One unit ↔ one lock: both sides unique per organization. */

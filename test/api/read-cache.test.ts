@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { cachedRead, WriteClock, writeTarget } from '../../server/db/read-cache.ts';
+import type { Database } from '../../server/db/client.ts';
+
+describe('the read cache and its write clock (server/db/read-cache.ts)', () => {
+  it('names the table a statement writes, or none for a SELECT, or any for the rest', () => {
+    expect(writeTarget('select * from "units"')).toBeNull();
+    expect(writeTarget('insert into "api_tokens" ("id") values ($1)')).toBe('api_tokens');
+    expect(writeTarget('update "api_tokens" set "revoked_at" = $1')).toBe('api_tokens');
+    expect(writeTarget('delete from "organizations" where "id" = $1')).toBe('organizations');
+    expect(writeTarget('with x as (delete from "units" returning 1) select * from x')).toBe('*');
+    expect(writeTarget('truncate "api_tokens"')).toBe('*');
+    expect(writeTarget(undefined)).toBe('*');
+  });
+
+  it('serves an entry until a write to one of its tables (or to anything unknown), then reads again', async () => {
+    const writes = new WriteClock();
+    const database = { writes, seesAllWrites: false } as unknown as Database;
+    let loads = 0;
+    const read = () => cachedRead(database, 'k', { maxAgeMs: 60_000, tables: ['api_tokens'] }, async () => ++loads);
+    expect(await read()).toBe(1);
+    expect(await read()).toBe(1);
+    writes.tick(['units']);
+    expect(await read()).toBe(1);
+    writes.tick(['api_tokens']);
+    expect(await read()).toBe(2);
+    writes.tick();
+    expect(await read()).toBe(3);
+  });
+
+  it('does not cache exact-only reads where other processes write, nor failed loads', async () => {
+    const database = { writes: new WriteClock(), seesAllWrites: false } as unknown as Database;
+    let loads = 0;
+    const exact = () => cachedRead(database, 'e', { maxAgeMs: 60_000, exactOnly: true }, async () => ++loads);
+    await exact();
+    await exact();
+    expect(loads).toBe(2);
+    await expect(cachedRead(database, 'f', { maxAgeMs: 60_000 }, () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+    expect(await cachedRead(database, 'f', { maxAgeMs: 60_000 }, async () => 'up')).toBe('up');
+  });
+});
