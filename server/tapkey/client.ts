@@ -60,10 +60,44 @@ const tokenInFlight = new Map<string, Promise<CachedToken>>();
  */
 const lockFilterRefused = new Set<string>();
 
+/**
+ * Full grant listings being read, per credentials, owner account and filter (the lock filter
+ * refused): a caller that asks while one is being read waits for the next, which starts after
+ * it asked, so the list shows everything done before the call — a job holding a contact's
+ * lease (leases.ts) sees every grant of that contact. The jobs running at once share one read
+ * of all pages instead of one read each.
+ */
+const fullListings = new Map<string, { running?: Promise<TapkeyGrant[]>; next?: Promise<TapkeyGrant[]> }>();
+
+function sharedListing(key: string, read: () => Promise<TapkeyGrant[]>): Promise<TapkeyGrant[]> {
+  let s = fullListings.get(key);
+  if (!s) fullListings.set(key, (s = {}));
+  const state = s;
+  const start = () => {
+    const p = read();
+    state.running = p;
+    p.then(
+      () => (state.running === p ? (state.running = undefined) : undefined),
+      () => (state.running === p ? (state.running = undefined) : undefined),
+    );
+    return p;
+  };
+  if (!state.running) return start();
+  state.next ??= state.running.then(
+    () => undefined,
+    () => undefined,
+  ).then(() => {
+    state.next = undefined;
+    return start();
+  });
+  return state.next;
+}
+
 export function clearTapkeyTokenCache() {
   tokenCache.clear();
   tokenInFlight.clear();
   lockFilterRefused.clear();
+  fullListings.clear();
 }
 
 /** How a revoke ended: done, accepted and in progress at Tapkey, or already done (409). */
@@ -302,8 +336,10 @@ export class TapkeyClient {
         lockFilterRefused.add(this.lockFilterKey(ownerId));
       }
     }
-    const all = await this.listAll(path, grantSchema, { $filter: this.grantsFilter({ activeOnly: where.activeOnly }) });
-    return lock ? all.filter((g) => g.boundLockId?.toLowerCase() === lock) : all;
+    const filter = this.grantsFilter({ activeOnly: where.activeOnly });
+    if (!lock) return this.listAll(path, grantSchema, { $filter: filter });
+    const all = await sharedListing(`${this.cacheKey}|${this.opts.apiUrl}|${ownerId}|${filter}`, () => this.listAll(path, grantSchema, { $filter: filter }));
+    return all.filter((g) => g.boundLockId?.toLowerCase() === lock);
   }
 
   /** The first page (one item) of a grants query: what "Test connection" runs to prove a query works. */
