@@ -10,7 +10,7 @@ import { demoUnits } from '../../sandbox/demo-data.ts';
 import { DEMO_KEYCAFE_EMAIL, DEMO_KEYCAFE_TOKEN } from '../../sandbox/keycafe/data.ts';
 import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_OWNER_ID } from '../../sandbox/tapkey-api/index.ts';
 import { syncRunSettled } from '../../components/admin/FullSyncSection.tsx';
-import { ApiCallError } from '../../entrypoints/background/api-client.ts';
+import { errorOf } from '../helpers/background.ts';
 import { loadRoutes } from '../security/routes.ts';
 import { lockOfUnit } from '../tapkey/helpers.ts';
 import { waitUntil } from '../helpers/wait.ts';
@@ -39,15 +39,6 @@ afterAll(async () => {
   await w?.close();
   vi.restoreAllMocks();
 });
-
-async function errorOf(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApiCallError);
-  return (error as ApiCallError).info;
-}
 
 describe('the first day through the admin messages', () => {
   let locationId = '';

@@ -5,7 +5,7 @@
  */
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ApiCallError } from '../../entrypoints/background/api-client.ts';
+import { errorOf } from '../helpers/background.ts';
 import { createBackgroundService, type CoreHandlers } from '../../entrypoints/background/service.ts';
 import type { HandlerContext, Message, MessageOf, ResponseMap } from '../../lib/messages.ts';
 import { serveFake } from '../../sandbox/shared/serve.ts';
@@ -52,15 +52,6 @@ const save = (unitExternalId: string, lock: number, replace = false): MessageOf<
 async function mappingOf(lock: number) {
   const { body } = await api.json('GET', `/v1/mappings?lockId=${LOCKS[lock]}`);
   return body.items[0] ? { unit: body.items[0].unit.externalId, lockTitle: body.items[0].lock.title } : null;
-}
-
-async function errorOf(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApiCallError);
-  return (error as ApiCallError).info;
 }
 
 beforeAll(async () => {
