@@ -12,7 +12,9 @@ import { keycafeDialogCss } from '../components/keycafe/style.ts';
 import type { ManagerDialogs } from '../components/manager/dialogs.ts';
 import { DIALOGS_GLOBAL, type DialogMounter } from '../components/manager/lazy-dialogs.tsx';
 import { LockPickerDialog } from '../components/manager/LockPickerDialog.tsx';
+import { createMessageKeycafeApi } from '../components/keycafe/message-api.ts';
 import { UiContext } from '../components/ui-context.ts';
+import { sendMessage } from '../lib/messages/send.ts';
 
 const dialogs: ManagerDialogs = { LockPicker: LockPickerDialog, KeycafeBooking: BookingDialog };
 
@@ -20,10 +22,15 @@ export default defineUnlistedScript(() => {
   const mounter: DialogMounter = {
     mount(kind, container, props, ui) {
       const Dialog = dialogs[kind] as ComponentType<object>;
+      // This script bundles its own copy of the message and error classes, which the dialogs
+      // recognise with instanceof: they talk to the background through this copy, not the
+      // content script's. Manager pages never show booking codes (the popup does).
+      const own = { ...ui, send: sendMessage };
+      const ownProps = kind === 'KeycafeBooking' ? { ...props, api: createMessageKeycafeApi(sendMessage, ui.t, { codesHidden: true }) } : props;
       render(
-        <UiContext.Provider value={ui}>
+        <UiContext.Provider value={own}>
           {kind === 'KeycafeBooking' ? <style>{keycafeDialogCss}</style> : null}
-          <Dialog {...props} />
+          <Dialog {...ownProps} />
         </UiContext.Provider>,
         container,
       );

@@ -32,6 +32,12 @@ const UPDATE_DEBOUNCE_MS = 50;
 
 type Placement = { element: Element; position: Anchor['position'] } | null;
 
+/** Resolves once the page's load event has passed. */
+function pageLoaded(): Promise<void> {
+  if (document.readyState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => window.addEventListener('load', () => resolve(), { once: true }));
+}
+
 function anchorOf(profile: SiteProfile, kind: 'unit' | 'booking'): Anchor | undefined {
   return kind === 'unit' ? profile.unitPage.anchor : profile.bookingPage?.anchor;
 }
@@ -58,7 +64,9 @@ export default defineContentScript({
 
     let setup;
     try {
-      setup = await sendMessage({ type: 'managerPage' });
+      // Asked at once, used once the page has loaded: reading the page and mounting the panel
+      // wait for its load event, so they do not delay it.
+      [setup] = await Promise.all([sendMessage({ type: 'managerPage' }), pageLoaded()]);
     } catch {
       // Not a profile's origin (the pattern covers every port of the host), or the extension
       // was updated meanwhile: nothing to do on this page.
