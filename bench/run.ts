@@ -118,7 +118,7 @@ async function extensionSizes() {
     const onFirstUse = isContent && ON_FIRST_USE.has(e.entry);
     add({
       area: 'Extension size',
-      name: `${e.kind === 'page' ? 'page' : e.kind} ${e.entry}${onFirstUse ? ': what a first use of a dialog loads' : isContent ? ' at page load' : ''} (${e.files.length} file${e.files.length > 1 ? 's' : ''}, ${kib(e.bytes)} KiB raw)`,
+      name: `${e.kind === 'page' ? 'page' : e.kind} ${e.entry}${onFirstUse ? ': what a first use of a dialog loads' : isContent ? (e.files[0]!.startsWith('content-scripts/') ? ' at page load' : ' (injected)') : ''} (${e.files.length} file${e.files.length > 1 ? 's' : ''}, ${kib(e.bytes)} KiB raw)`,
       value: kib(e.gzipBytes),
       unit: 'KiB gzip',
       baseline: floor,

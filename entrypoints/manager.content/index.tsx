@@ -64,9 +64,10 @@ export default defineContentScript({
 
     let setup;
     try {
-      // Asked at once, used once the page has loaded: reading the page and mounting the panel
-      // wait for its load event, so they do not delay it.
-      [setup] = await Promise.all([sendMessage({ type: 'managerPage' }), pageLoaded()]);
+      // Nothing before the page's load event: asking the background (which may have to start)
+      // and reading the page would compete with the page's own loading.
+      await pageLoaded();
+      setup = await sendMessage({ type: 'managerPage' });
     } catch {
       // Not a profile's origin (the pattern covers every port of the host), or the extension
       // was updated meanwhile: nothing to do on this page.
