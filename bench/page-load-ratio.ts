@@ -11,7 +11,7 @@
  * and both pages get the same watcher script, so the ratio is the extension's cost alone and
  * not the profile's or the watcher's (which looks through the page on every change).
  *
- *   npx tsx bench/page-load-ratio.ts [--runs 15]      (build first: npm run build:chrome)
+ *   npx tsx bench/page-load-ratio.ts [--runs 15] [--build <dir>]      (build first: npm run build:chrome)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,11 +78,12 @@ async function loadTimes(page: Page, url: string, runs: number, control: boolean
   return { load: median(load), control: control ? median(visible) : NaN };
 }
 
-export async function runPageLoadRatioBench({ runs = 15 } = {}): Promise<PageLoadRatioFigures> {
+/** `build`: another built extension to measure (e.g. an earlier one), default .output/chrome-mv3. */
+export async function runPageLoadRatioBench({ runs = 15, build: source }: { runs?: number; build?: string } = {}): Promise<PageLoadRatioFigures> {
   const manager = await startManagerSandbox();
   const portal = await servePortalAsTapkey({ renderDelayMs: 0 });
   const api = await startE2eApi({ sandboxUrls: { manager: manager.url } });
-  const build = await buildWithHostPermissions(['http://127.0.0.1/*'], ['content-scripts/manager.js']);
+  const build = await buildWithHostPermissions(['http://127.0.0.1/*'], ['content-scripts/manager.js'], source);
   const browser = await launchWithExtension({ extensionPath: build.path, hostRules: [portal.hostRule], ignoreCertificateErrors: true });
   const plainProfile = mkdtempSync(join(tmpdir(), 'ab-chromium-plain-'));
   const plain = await chromium.launchPersistentContext(plainProfile, {
@@ -126,7 +127,7 @@ export async function runPageLoadRatioBench({ runs = 15 } = {}): Promise<PageLoa
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
-  const f = await runPageLoadRatioBench({ runs: Number(values.runs) });
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, build: { type: 'string' } } });
+  const f = await runPageLoadRatioBench({ runs: Number(values.runs), build: values.build });
   console.table(f.pages.map((p) => ({ ...p, ratio: Math.round((p.withExtension / p.withoutExtension) * 100) / 100 })));
 }
