@@ -1,28 +1,29 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
-import type { Plugin } from 'vite';
 
 // The extension asks for no host at install time beyond the Tapkey portal; the sync API's
 // origin, extra portal origins and manager sites are requested at run time
 // (optional_host_permissions) from the options page.
 /**
- * Marks our `z.…(…)` schema constructions as pure for the bundler. Schemas are built at
- * module top level (`export const x = z.object(…)`), and a chain such as
- * `z.string().trim().regex(…)` looks side-effectful to Rollup, so every bundle importing
- * anything from a module with schemas carried all of zod. With the annotation, unused schemas
- * are dropped: the portal content script, which sends messages but parses none, ships no zod.
- * `z.config(…)` is the one zod call made for its side effect, so it is left alone.
+ * zod's schema builders, declared pure for Rollup's tree-shaking (a documented option,
+ * `treeshake.manualPureFunctions`; it also covers calls chained on their result, such as
+ * `z.string().trim().max(200)`). Schemas are built at module top level, and such a call looks
+ * side-effectful to the bundler, so without this every bundle importing anything from a module
+ * with schemas would carry those schemas and all of zod. Only builders, never `z.config`, which
+ * is called for its effect. test/ext/bundle-purity.test.ts checks that our sources call no
+ * other `z.…` function.
  */
-function pureZodSchemas(): Plugin {
-  return {
-    name: 'accessbridge:pure-zod-schemas',
-    enforce: 'pre',
-    transform(code, id) {
-      if (id.includes('/node_modules/') || !/\.tsx?$/.test(id) || !code.includes('zod')) return null;
-      const out = code.replace(/(?<![\w.$])z\s*\.\s*(?!config\b)(\w+)\s*\(/g, '/* @__PURE__ */ z.$1(');
-      return out === code ? null : { code: out, map: null };
-    },
-  };
+export const PURE_ZOD_BUILDERS = ['string', 'object', 'literal', 'number', 'array', 'enum', 'boolean', 'record', 'optional', 'discriminatedUnion', 'unknown', 'nullable', 'union', 'transform', 'pipe'].map((name) => `z.${name}`);
+
+/**
+ * Drops one known, harmless bundler notice: zod's own sources carry explanatory comments that
+ * mention `@__PURE__` where Rollup cannot use an annotation (node_modules/zod/v4/core/util.js
+ * and regexes.js), and Rollup says so once per bundle while it removes the comment. The code is
+ * unchanged by it; every other log goes through.
+ */
+export function quietZodComments(level: string, log: { code?: string; id?: string }, handler: (level: never, log: never) => void) {
+  if (log.code === 'INVALID_ANNOTATION' && /[\\/]node_modules[\\/]zod[\\/]/.test(log.id ?? '')) return;
+  handler(level as never, log as never);
 }
 
 export default defineConfig({
@@ -59,7 +60,8 @@ export default defineConfig({
       : {}),
   }),
   vite: () => ({
-    plugins: [preact(), pureZodSchemas()],
+    plugins: [preact()],
+    build: { rollupOptions: { treeshake: { manualPureFunctions: PURE_ZOD_BUILDERS }, onLog: quietZodComments } },
     // Browser bundles check phone numbers with libphonenumber-js's small "min" metadata (the
     // booking dialog's early check); the API keeps "max" (lib/keycafe-recipient.ts) and decides.
     resolve: { alias: [{ find: /^libphonenumber-js\/max$/, replacement: 'libphonenumber-js/min' }] },

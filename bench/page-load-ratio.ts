@@ -7,8 +7,15 @@
  * with the extension, when "Map to Tapkey lock" became visible. Medians over `--runs` loads,
  * after one warm-up load each.
  *
- *   npx tsx bench/page-load-ratio.ts [--runs 15]      (build first: npm run build:chrome)
+ * Both browsers start alike (a persistent profile, the same flags; only the extension differs),
+ * and both pages get the same watcher script, so the ratio is the extension's cost alone and
+ * not the profile's or the watcher's (which looks through the page on every change).
+ *
+ *   npx tsx bench/page-load-ratio.ts [--runs 15] [--build <dir>]      (build first: npm run build:chrome)
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
@@ -71,15 +78,18 @@ async function loadTimes(page: Page, url: string, runs: number, control: boolean
   return { load: median(load), control: control ? median(visible) : NaN };
 }
 
-export async function runPageLoadRatioBench({ runs = 15 } = {}): Promise<PageLoadRatioFigures> {
+/** `build`: another built extension to measure (e.g. an earlier one), default .output/chrome-mv3. */
+export async function runPageLoadRatioBench({ runs = 15, build: source }: { runs?: number; build?: string } = {}): Promise<PageLoadRatioFigures> {
   const manager = await startManagerSandbox();
   const portal = await servePortalAsTapkey({ renderDelayMs: 0 });
   const api = await startE2eApi({ sandboxUrls: { manager: manager.url } });
-  const build = await buildWithHostPermissions(['http://127.0.0.1/*'], ['content-scripts/manager.js']);
+  const build = await buildWithHostPermissions(['http://127.0.0.1/*'], ['content-scripts/manager.js'], source);
   const browser = await launchWithExtension({ extensionPath: build.path, hostRules: [portal.hostRule], ignoreCertificateErrors: true });
-  const plain = await chromium.launch({
+  const plainProfile = mkdtempSync(join(tmpdir(), 'ab-chromium-plain-'));
+  const plain = await chromium.launchPersistentContext(plainProfile, {
     executablePath: CHROMIUM,
     headless: true,
+    ignoreHTTPSErrors: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', `--host-resolver-rules=${portal.hostRule}`, '--ignore-certificate-errors'],
   });
   try {
@@ -92,7 +102,8 @@ export async function runPageLoadRatioBench({ runs = 15 } = {}): Promise<PageLoa
 
     const withExt = await browser.context.newPage();
     await withExt.addInitScript({ content: watchForControl });
-    const without = await (await plain.newContext({ ignoreHTTPSErrors: true })).newPage();
+    const without = await plain.newPage();
+    await without.addInitScript({ content: watchForControl });
     const pages = [
       { name: 'Tapkey portal lock page', url: portal.at(portal.lockPath(portal.locks[0]!.id)) },
       { name: 'Manager unit page', url: `${manager.url}/units/${demoUnits()[0]!.externalId}` },
@@ -106,6 +117,7 @@ export async function runPageLoadRatioBench({ runs = 15 } = {}): Promise<PageLoa
     return { runs, pages: out };
   } finally {
     await plain.close();
+    rmSync(plainProfile, { recursive: true, force: true });
     await browser.close();
     build.remove();
     await api.close();
@@ -115,7 +127,7 @@ export async function runPageLoadRatioBench({ runs = 15 } = {}): Promise<PageLoa
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
-  const f = await runPageLoadRatioBench({ runs: Number(values.runs) });
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, build: { type: 'string' } } });
+  const f = await runPageLoadRatioBench({ runs: Number(values.runs), build: values.build });
   console.table(f.pages.map((p) => ({ ...p, ratio: Math.round((p.withExtension / p.withoutExtension) * 100) / 100 })));
 }

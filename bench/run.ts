@@ -61,6 +61,10 @@ const sizes = quick
   : { chromiumRuns: 15, loadSeconds: 10, warmupSeconds: 2, bulkRows: 10_000, tapkeyBookings: 10_000, keycafeBookings: 500, startupRuns: 3 };
 const RATE = 500;
 const CONTENT_SCRIPT_LIMIT = 25_000;
+/** Injected scripts that load on a user's first use, not with the page (entrypoints/manager-dialogs.tsx). */
+const ON_FIRST_USE = new Set(['manager-dialogs']);
+/** The manager unit page's load with the extension, as a multiple of without (issue 18). */
+const PAGE_LOAD_RATIO_LIMIT = 1.1;
 /** The Tapkey sync runs in a child process so a slow one cannot hold the whole run. */
 const TAPKEY_BUDGET_SECONDS = quick ? 300 : 900;
 
@@ -118,13 +122,15 @@ async function extensionSizes() {
   const floor = { name: 'Preact + signals alone', value: kib(f.baseline.gzipBytes), unit: 'KiB gzip' };
   for (const e of f.entries) {
     const isContent = e.kind === 'content-script';
+    // Loaded into a manager page on the first open of a dialog, not at page load (issue 18: info).
+    const onFirstUse = isContent && ON_FIRST_USE.has(e.entry);
     add({
       area: 'Extension size',
-      name: `${e.kind === 'page' ? 'page' : e.kind} ${e.entry} (${e.files.length} file${e.files.length > 1 ? 's' : ''}, ${kib(e.bytes)} KiB raw)`,
+      name: `${e.kind === 'page' ? 'page' : e.kind} ${e.entry}${onFirstUse ? ': what a first use of a dialog loads' : isContent ? (e.files[0]!.startsWith('content-scripts/') ? ' at page load' : ' (injected)') : ''} (${e.files.length} file${e.files.length > 1 ? 's' : ''}, ${kib(e.bytes)} KiB raw)`,
       value: kib(e.gzipBytes),
       unit: 'KiB gzip',
       baseline: floor,
-      ...(isContent ? { target: '< 25 KB gzip', ok: e.gzipBytes < CONTENT_SCRIPT_LIMIT } : {}),
+      ...(isContent && !onFirstUse ? { target: '≤ 25 KB gzip', ok: e.gzipBytes <= CONTENT_SCRIPT_LIMIT } : {}),
       // The widget script's target comes with its entry (bench/extension-size.ts).
       ...(e.kind === 'widget' && e.limit ? { target: e.limit.label, ok: e.gzipBytes <= e.limit.gzipBytes } : {}),
     });
@@ -193,6 +199,15 @@ async function chromium() {
         unit: 'ms',
         baseline: { name: 'same page without the extension', value: page.withoutExtension, unit: 'ms' },
         note: `page load time ratio ×${round(page.withExtension / page.withoutExtension, 2)}`,
+      });
+      add({
+        area,
+        name: `${page.name}: page load time with the extension ÷ without (median of ${p.runs})`,
+        value: round(page.withExtension / page.withoutExtension, 2),
+        unit: '×',
+        baseline: { name: 'same page without the extension', value: 1, unit: '×' },
+        target: `≤ ${PAGE_LOAD_RATIO_LIMIT} ×`,
+        ok: page.withExtension / page.withoutExtension <= PAGE_LOAD_RATIO_LIMIT,
       });
       add({
         area,

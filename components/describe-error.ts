@@ -1,5 +1,5 @@
 import type { MessageKey } from '../lib/i18n/index.ts';
-import { BridgeRequestError, type BridgeError } from '../lib/messages.ts';
+import { BridgeRequestError, type BridgeError } from '../lib/messages/send.ts';
 import type { Translate } from './ui-context.ts';
 
 const byKind: Partial<Record<BridgeError['kind'], MessageKey>> = {

@@ -10,9 +10,15 @@ export type TranslateFn = (lang: Language, key: MessageKey, params?: Record<stri
 
 export function createTranslator(catalogs: readonly { en: Record<string, string>; de: Record<string, string>; fr: Record<string, string> }[]): TranslateFn {
   const tables = Object.fromEntries(languages.map((lang) => [lang, Object.assign({}, ...catalogs.map((c) => c[lang])) as Record<string, string>]));
-  return (lang, key, params = {}) => {
-    const text = tables[lang]?.[key] ?? tables.en?.[key] ?? key;
-    return text.replace(/\{(\w+)\}/g, (m, p: string) => (p in params ? String(params[p]) : m));
-  };
+  return (lang, key, params = {}) => fill(tables[lang]?.[key] ?? tables.en?.[key] ?? key, params);
+}
+
+/** A translator over one language's strings, received from the background (lib/i18n/manager-strings.ts). */
+export function translatorOf(strings: Record<string, string>): TranslateFn {
+  return (_lang, key, params = {}) => fill(strings[key] ?? key, params);
+}
+
+function fill(text: string, params: Record<string, string | number>): string {
+  return text.replace(/\{(\w+)\}/g, (m, p: string) => (p in params ? String(params[p]) : m));
 }
 

@@ -4,80 +4,112 @@
  * every message is validated with zod and every sender is checked before a handler runs.
  *
  * - Extension pages (options, popup) may send every message.
- * - Content scripts on permitted portal origins may send only `contentScriptTypes`: they run
- *   inside pages we do not control, so they never see the token or the settings.
+ * - Content scripts may send only the messages whose declaration lists them as senders
+ *   (lib/messages/define.ts): they run inside pages we do not control, so they never see the
+ *   token or the settings.
  * - Anything else (other extensions, web pages, content scripts elsewhere) is refused.
+ *
+ * Each message is declared once, with its request schema, its answer's type and its senders:
+ * the core ones below, the others in lib/messages/<feature>.ts and lib/admin-messages.ts.
+ * Pages and content scripts send with lib/messages/send.ts, which imports this module's types
+ * only, so none of these schemas reaches a page.
  */
 import { z } from 'zod';
 import { browser } from 'wxt/browser';
 import { languages, type Language } from './i18n/catalog.ts';
-import type { ErrorCode, FieldError, Location, Mapping, MappingConflict, Organization, Unit } from './contract.ts';
+import type { Location, Mapping, Organization, Unit } from './contract.ts';
 import { lockIdSchema } from './lock-id.ts';
 import type { QueueCounts, QueueError, QueueItemState } from './queue.ts';
-import { adminMessageSchemas, type AdminResponseMap } from './admin-messages.ts';
+import { adminMessages } from './admin-messages.ts';
+import { BOTH_SCRIPTS, message, PORTAL, type MessageDef, type ScriptSender, type SenderKind } from './messages/define.ts';
 import { capturedLockSchema, httpUrl, lockOnPageShape, originSchema, queueItemId } from './messages/fields.ts';
-import { managerMessageSchemas, managerScriptTypes, type ManagerResponseMap } from './messages/manager.ts';
-import { keycafeDialogTypes, keycafeMessageSchemas, type KeycafeResponseMap } from './messages/keycafe.ts';
-import { mappingProposalMessageSchemas, type MappingProposalResponseMap } from './messages/mapping-proposal.ts';
+import { managerMessages } from './messages/manager.ts';
+import { keycafeMessages } from './messages/keycafe.ts';
+import { mappingProposalMessages } from './messages/mapping-proposal.ts';
+import type { BridgeError, BridgeErrorKind, Reply } from './messages/send.ts';
 
+export * from './messages/define.ts';
 export * from './messages/fields.ts';
 export * from './messages/manager.ts';
 export * from './messages/keycafe.ts';
 export * from './messages/mapping-proposal.ts';
+export * from './messages/send.ts';
 
-export const messageSchemas = {
-  ...managerMessageSchemas,
-  ...keycafeMessageSchemas,
-  ...mappingProposalMessageSchemas,
-  // The admin page (lib/admin-messages.ts): extension pages only, as they are in no content script's set.
-  ...adminMessageSchemas,
-  ping: z.object({ type: z.literal('ping') }),
-  status: z.object({ type: z.literal('status'), refresh: z.boolean().default(false) }),
-  listUnits: z.object({ type: z.literal('listUnits') }),
-  getMappingForLock: z.object({ type: z.literal('getMappingForLock'), lockId: lockIdSchema }),
-  saveMapping: z.object({
-    type: z.literal('saveMapping'),
-    unitExternalId: z.string().trim().min(1).max(200),
-    unitName: z.string().max(200).optional(),
-    lockId: lockIdSchema,
-    replace: z.boolean().default(false),
-    /** The lock as seen on the page, recorded before the mapping so the API knows it. */
-    lock: z.optional(z.object(lockOnPageShape())),
-  }),
-  captureLocks: z.object({ type: z.literal('captureLocks'), locks: z.array(capturedLockSchema).min(1).max(1000) }),
+const coreMessages = {
+  ping: message<{ pong: true; version: string }>()(z.object({ type: z.literal('ping') }), BOTH_SCRIPTS),
+  status: message<StatusInfo>()(z.object({ type: z.literal('status'), refresh: z.boolean().default(false) }), BOTH_SCRIPTS),
+  /** `stale`: the API is unreachable and this is the last list fetched. */
+  listUnits: message<{ items: Unit[]; total: number; truncated: boolean; stale: boolean }>()(z.object({ type: z.literal('listUnits') }), PORTAL),
+  getMappingForLock: message<{ mapping: Mapping | null; stale: boolean; queued: { unitExternalId: string; unitName: string | null } | null }>()(
+    z.object({ type: z.literal('getMappingForLock'), lockId: lockIdSchema }),
+    PORTAL,
+  ),
+  saveMapping: message<SaveResult<{ mapping: Mapping }>>()(
+    z.object({
+      type: z.literal('saveMapping'),
+      unitExternalId: z.string().trim().min(1).max(200),
+      unitName: z.string().max(200).optional(),
+      lockId: lockIdSchema,
+      replace: z.boolean().default(false),
+      /** The lock as seen on the page, recorded before the mapping so the API knows it. */
+      lock: z.optional(z.object(lockOnPageShape())),
+    }),
+    BOTH_SCRIPTS,
+  ),
+  captureLocks: message<SaveResult<{ created: number; updated: number; unchanged: number }>>()(
+    z.object({ type: z.literal('captureLocks'), locks: z.array(capturedLockSchema).min(1).max(1000) }),
+    PORTAL,
+  ),
   /** Which of the UUIDs a portal URL carries are locks the organization knows (a page is a lock page then). */
-  knownLocks: z.object({ type: z.literal('knownLocks'), ids: z.array(lockIdSchema).min(1).max(10) }),
-  getSettings: z.object({ type: z.literal('getSettings') }),
-  saveSettings: z.object({
-    type: z.literal('saveSettings'),
-    apiUrl: httpUrl(),
-    /** Empty or missing keeps the stored token. */
-    token: z.string().trim().max(500).optional(),
-  }),
-  savePreferences: z.object({
-    type: z.literal('savePreferences'),
-    /** null: units of every location. */
-    locationId: z.string().uuid().nullable().optional(),
-    /** null: follow the browser's language. */
-    language: z.enum(languages).nullable().optional(),
-  }),
-  testConnection: z.object({
-    type: z.literal('testConnection'),
-    /** Unsaved values from the form; missing ones fall back to the stored settings. */
-    apiUrl: z.optional(httpUrl()),
-    token: z.string().trim().max(500).optional(),
-  }),
-  listLocations: z.object({ type: z.literal('listLocations') }),
-  listQueue: z.object({ type: z.literal('listQueue') }),
-  replayQueue: z.object({ type: z.literal('replayQueue') }),
-  retryQueueItem: z.object({ type: z.literal('retryQueueItem'), id: queueItemId }),
-  discardQueueItem: z.object({ type: z.literal('discardQueueItem'), id: queueItemId }),
-  addPortalOrigin: z.object({ type: z.literal('addPortalOrigin'), origin: originSchema }),
-  removePortalOrigin: z.object({ type: z.literal('removePortalOrigin'), origin: originSchema }),
+  knownLocks: message<{ known: string[] }>()(z.object({ type: z.literal('knownLocks'), ids: z.array(lockIdSchema).min(1).max(10) }), PORTAL),
+  getSettings: message<SettingsView>()(z.object({ type: z.literal('getSettings') })),
+  saveSettings: message<SettingsView>()(
+    z.object({
+      type: z.literal('saveSettings'),
+      apiUrl: httpUrl(),
+      /** Empty or missing keeps the stored token. */
+      token: z.string().trim().max(500).optional(),
+    }),
+  ),
+  savePreferences: message<SettingsView>()(
+    z.object({
+      type: z.literal('savePreferences'),
+      /** null: units of every location. */
+      locationId: z.string().uuid().nullable().optional(),
+      /** null: follow the browser's language. */
+      language: z.enum(languages).nullable().optional(),
+    }),
+  ),
+  testConnection: message<ConnectionInfo>()(
+    z.object({
+      type: z.literal('testConnection'),
+      /** Unsaved values from the form; missing ones fall back to the stored settings. */
+      apiUrl: z.optional(httpUrl()),
+      token: z.string().trim().max(500).optional(),
+    }),
+  ),
+  listLocations: message<{ items: Location[] }>()(z.object({ type: z.literal('listLocations') })),
+  listQueue: message<QueueView>()(z.object({ type: z.literal('listQueue') })),
+  replayQueue: message<QueueView>()(z.object({ type: z.literal('replayQueue') })),
+  retryQueueItem: message<QueueView>()(z.object({ type: z.literal('retryQueueItem'), id: queueItemId })),
+  discardQueueItem: message<QueueView>()(z.object({ type: z.literal('discardQueueItem'), id: queueItemId })),
+  addPortalOrigin: message<SettingsView>()(z.object({ type: z.literal('addPortalOrigin'), origin: originSchema })),
+  removePortalOrigin: message<SettingsView>()(z.object({ type: z.literal('removePortalOrigin'), origin: originSchema })),
 } as const;
 
-type Schemas = typeof messageSchemas;
-export type MessageType = keyof Schemas;
+/** Every message of the protocol. */
+export const messages = {
+  ...managerMessages,
+  ...keycafeMessages,
+  ...mappingProposalMessages,
+  // The admin page (lib/admin-messages.ts): extension pages only (they list no other sender).
+  ...adminMessages,
+  ...coreMessages,
+} as const;
+
+type Defs = typeof messages;
+export type MessageType = keyof Defs;
+type Schemas = { [T in MessageType]: Defs[T]['request'] };
 /** A message as handlers see it (defaults applied). */
 type Outputs = { [T in MessageType]: z.output<Schemas[T]> };
 type Inputs = { [T in MessageType]: z.input<Schemas[T]> };
@@ -86,19 +118,25 @@ export type MessageOf<T extends MessageType> = Outputs[T];
 export type MessageInput<T extends MessageType> = Inputs[T];
 export type Message = Outputs[MessageType];
 export type AnyMessageInput = Inputs[MessageType];
+/** What each message's handler answers. */
+export type ResponseMap = { [T in MessageType]: Defs[T]['response'] };
+
+const entries = Object.entries(messages) as [MessageType, MessageDef][];
+
+/** Each message's request schema, by type. */
+export const messageSchemas = Object.fromEntries(entries.map(([type, def]) => [type, def.request])) as Schemas;
 
 export const messageSchema = z.discriminatedUnion('type', Object.values(messageSchemas) as unknown as [Schemas[MessageType], ...Schemas[MessageType][]]);
 
+const sentBy = (sender: ScriptSender, only?: Record<string, unknown>): ReadonlySet<MessageType> =>
+  new Set(entries.filter(([type, def]) => def.senders.includes(sender) && (!only || Object.hasOwn(only, type))).map(([type]) => type));
+
 /** What content scripts on portal pages may ask for; never settings, token or the queue. */
-export const contentScriptTypes: ReadonlySet<MessageType> = new Set<MessageType>([
-  'ping',
-  'status',
-  'listUnits',
-  'getMappingForLock',
-  'saveMapping',
-  'captureLocks',
-  'knownLocks',
-]);
+export const contentScriptTypes = sentBy('content-script');
+/** What the manager content script (on a granted site profile's origin) may ask for, but the Keycafe dialog's. */
+export const managerScriptTypes: ReadonlySet<MessageType> = new Set([...sentBy('manager-script')].filter((t) => !Object.hasOwn(keycafeMessages, t)));
+/** What the Keycafe booking dialog sends; manager pages open it, so their script may send these too. */
+export const keycafeDialogTypes = sentBy('manager-script', keycafeMessages);
 
 // ---------- queued operations (stored in the queue, shown in options) ----------
 
@@ -159,76 +197,19 @@ export interface QueueItemView {
   lastError: QueueError | null;
 }
 
-export interface ResponseMap extends ManagerResponseMap, KeycafeResponseMap, MappingProposalResponseMap, AdminResponseMap {
-  ping: { pong: true; version: string };
-  status: StatusInfo;
-  /** `stale`: the API is unreachable and this is the last list fetched. */
-  listUnits: { items: Unit[]; total: number; truncated: boolean; stale: boolean };
-  getMappingForLock: { mapping: Mapping | null; stale: boolean; queued: { unitExternalId: string; unitName: string | null } | null };
-  saveMapping: SaveResult<{ mapping: Mapping }>;
-  captureLocks: SaveResult<{ created: number; updated: number; unchanged: number }>;
-  knownLocks: { known: string[] };
-  getSettings: SettingsView;
-  saveSettings: SettingsView;
-  savePreferences: SettingsView;
-  testConnection: ConnectionInfo;
-  listLocations: { items: Location[] };
-  listQueue: { items: QueueItemView[]; counts: QueueCounts };
-  replayQueue: { items: QueueItemView[]; counts: QueueCounts };
-  retryQueueItem: { items: QueueItemView[]; counts: QueueCounts };
-  discardQueueItem: { items: QueueItemView[]; counts: QueueCounts };
-  addPortalOrigin: SettingsView;
-  removePortalOrigin: SettingsView;
-}
-
-export type BridgeErrorKind =
-  | 'not_configured'
-  | 'unauthorized'
-  | 'unreachable'
-  | 'timeout'
-  /** The URL answers, but not like an AccessBridge API (wrong URL). */
-  | 'not_accessbridge'
-  | 'invalid_response'
-  | 'api'
-  | 'forbidden'
-  | 'bad_message'
-  | 'internal';
-
-/** An error as the UI gets it: enough to explain it and to put messages beside fields. */
-export interface BridgeError {
-  kind: BridgeErrorKind;
-  message: string;
-  status?: number;
-  code?: ErrorCode;
-  fieldErrors: FieldError[];
-  /** For a mapping conflict (409): who already has the lock or the unit. */
-  conflict?: MappingConflict;
-  /** For `unreachable`: whether the extension holds a host permission for the API origin. */
-  originPermission?: boolean;
-  /** The error body's `details` when it is not a mapping conflict (e.g. Keycafe test calls). */
-  details?: unknown;
-}
-
-export type Reply<T extends MessageType> = { ok: true; data: ResponseMap[T] } | { ok: false; error: BridgeError };
-
-/** Thrown by `sendMessage` when the background answers with an error. */
-export class BridgeRequestError extends Error {
-  constructor(readonly error: BridgeError) {
-    super(error.message);
-    this.name = 'BridgeRequestError';
-  }
+export interface QueueView {
+  items: QueueItemView[];
+  counts: QueueCounts;
 }
 
 // ---------- sender checks ----------
-
-/** `manager-script`: the manager content script, on a site profile's origin. */
-export type SenderKind = 'extension-page' | 'content-script' | 'manager-script';
 
 export interface SenderLike {
   id?: string;
   url?: string;
   origin?: string;
   tab?: { id?: number };
+  frameId?: number;
 }
 
 export interface SenderPolicy {
@@ -270,9 +251,9 @@ export function classifySender(sender: SenderLike, policy: SenderPolicy): Sender
   return null;
 }
 
+/** Whether `kind` may send `type`: extension pages every message, a content script those declaring it. */
 export function isAllowed(kind: SenderKind, type: MessageType): boolean {
-  if (kind === 'manager-script') return managerScriptTypes.has(type) || keycafeDialogTypes.has(type);
-  return kind === 'extension-page' || contentScriptTypes.has(type);
+  return kind === 'extension-page' || messages[type].senders.includes(kind);
 }
 
 // ---------- background router ----------
@@ -280,6 +261,8 @@ export function isAllowed(kind: SenderKind, type: MessageType): boolean {
 export interface HandlerContext {
   kind: SenderKind;
   tabId?: number;
+  /** The sender's frame in its tab (a content script's). */
+  frameId?: number;
   url: string;
 }
 
@@ -302,7 +285,7 @@ export function createMessageRouter({ handlers, policy, toError }: RouterOptions
     if (!kind) return refusal('forbidden', 'This sender may not talk to AccessBridge.');
     // Refuse a forbidden operation before looking at its body.
     const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
-    if (typeof type === 'string' && Object.hasOwn(messageSchemas, type) && !isAllowed(kind, type as MessageType))
+    if (typeof type === 'string' && Object.hasOwn(messages, type) && !isAllowed(kind, type as MessageType))
       return refusal('forbidden', `This page may not ask for "${type}".`);
     const parsed = messageSchema.safeParse(raw);
     if (!parsed.success) {
@@ -318,7 +301,7 @@ export function createMessageRouter({ handlers, policy, toError }: RouterOptions
     const message = parsed.data as Message;
     try {
       const handler = handlers[message.type] as (m: Message, c: HandlerContext) => Promise<ResponseMap[MessageType]>;
-      return { ok: true, data: await handler(message, { kind, tabId: sender.tab?.id, url: sender.url! }) };
+      return { ok: true, data: await handler(message, { kind, tabId: sender.tab?.id, frameId: sender.frameId, url: sender.url! }) };
     } catch (error) {
       return { ok: false, error: toError(error) };
     }
@@ -337,35 +320,3 @@ export function listenForMessages(router: ReturnType<typeof createMessageRouter>
     return true;
   });
 }
-
-// ---------- sending ----------
-
-export type Transport = (message: AnyMessageInput) => Promise<unknown>;
-
-/** Sends one message and resolves with its typed answer (what UI components depend on). */
-export type Send = <M extends AnyMessageInput>(message: M) => Promise<ResponseMap[M['type']]>;
-
-/**
- * A `Send` over `transport`: returns the background's typed answer, or throws a
- * `BridgeRequestError`. Content scripts use it too, so it validates nothing itself: the
- * background is the party that must not trust its callers.
- */
-export function createSender(transport: Transport): Send {
-  return async <M extends AnyMessageInput>(message: M) => {
-    let reply: Reply<M['type']> | undefined;
-    try {
-      reply = (await transport(message)) as Reply<M['type']> | undefined;
-    } catch (error) {
-      // "Extension context invalidated" after an update, or no background listening yet.
-      throw new BridgeRequestError({ kind: 'internal', message: error instanceof Error ? error.message : String(error), fieldErrors: [] });
-    }
-    if (!reply || typeof reply !== 'object' || !('ok' in reply)) {
-      throw new BridgeRequestError({ kind: 'internal', message: 'No answer from the AccessBridge background.', fieldErrors: [] });
-    }
-    if (!reply.ok) throw new BridgeRequestError(reply.error);
-    return reply.data;
-  };
-}
-
-/** Sends to this extension's background through `runtime.sendMessage`. */
-export const sendMessage: Send = createSender((message) => browser.runtime.sendMessage(message));

@@ -6,17 +6,13 @@
  * emails, states) the same way. Pure: runs in the content script and the options preview.
  */
 import { z } from 'zod';
-import {
-  bookingPageDataSchema,
-  extractBooking,
-  findAnchor,
-  pageAddress,
-  problemSchema,
-  siteProfileSchema,
-  type BookingPageData,
-  type Problem,
-  type SiteProfile,
-} from './site-profile/index.ts';
+// From the modules themselves, not the index: the content script reads lists, and the index
+// brings the catalogs (describe.ts) and the built-in profiles (templates.ts) with it.
+import { bookingPageDataSchema, extractBooking, findAnchor } from './site-profile/extract.ts';
+import { problemSchema, type Problem } from './site-profile/problems.ts';
+import { siteProfileSchema, type SiteProfile } from './site-profile/schema.ts';
+import { pageAddress } from './site-profile/url-match.ts';
+import type { BookingPageData } from './site-profile/extract.ts';
 
 /** More rows than any manager shows on one page; beyond it a page is refused, not half-read. */
 export const MAX_LIST_ROWS = 2000;

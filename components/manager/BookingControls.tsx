@@ -5,9 +5,9 @@ import type { MessageKey } from '../../lib/i18n/index.ts';
 import type { BookingPageData } from '../../lib/site-profile/index.ts';
 import { describeError } from '../describe-error.ts';
 import type { KeycafeApi } from '../keycafe/api.ts';
-import { BookingDialog } from '../keycafe/BookingDialog.tsx';
 import { StatusMessage, type Notice } from '../StatusMessage.tsx';
 import { useUi } from '../ui-context.ts';
+import { useManagerDialogs } from './dialogs.ts';
 import { keycafePrefill } from './keycafe-prefill.ts';
 
 type Loaded = { status: 'loading' } | { status: 'ready'; booking: Booking } | { status: 'failed'; reason: string };
@@ -75,6 +75,7 @@ export interface BookingControlsProps {
 
 export function BookingControls({ booking, keycafe, pollMs = POLL_MS }: BookingControlsProps) {
   const { t, send } = useUi();
+  const { KeycafeBooking: BookingDialog } = useManagerDialogs();
   const loaded = useSignal<Loaded>({ status: 'loading' });
   const busy = useSignal(false);
   const dialogOpen = useSignal(false);

@@ -1,5 +1,5 @@
 import { useSignal } from '@preact/signals';
-import { describeProblem } from '../../lib/site-profile/index.ts';
+import { problemText } from '../../lib/site-profile/problems.ts';
 import type { ListReading } from '../../lib/site-profile-list.ts';
 import { describeError } from '../describe-error.ts';
 import { StatusMessage, type Notice } from '../StatusMessage.tsx';
@@ -11,7 +11,7 @@ import { useUi } from '../ui-context.ts';
  * Like "Capture all locks" on the portal (components/CaptureLocksButton.tsx).
  */
 export function CaptureBookingsButton({ list }: { list: ListReading }) {
-  const { t, send, lang } = useUi();
+  const { t, send } = useUi();
   const busy = useSignal(false);
   const notice = useSignal<Notice | null>(null);
   const count = list.bookings.length;
@@ -41,7 +41,7 @@ export function CaptureBookingsButton({ list }: { list: ListReading }) {
     <section class={`ab-panel${list.anchor ? ' ab-floating' : ''}`} aria-label={t('bookings.capture.label')}>
       <p class="ab-current">{list.tooMany ? t('bookings.capture.tooMany') : t('bookings.capture.found', { count })}</p>
       {firstFailed ? (
-        <p class="ab-hint">{t('bookings.capture.unreadable', { count: list.failed.length, problem: describeProblem(firstFailed.problems[0]!, lang) })}</p>
+        <p class="ab-hint">{t('bookings.capture.unreadable', { count: list.failed.length, problem: problemText(t, firstFailed.problems[0]!) })}</p>
       ) : null}
       {count > 0 ? (
         <div class="ab-actions">

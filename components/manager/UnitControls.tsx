@@ -5,7 +5,8 @@ import type { UnitPageData } from '../../lib/site-profile/index.ts';
 import { describeError } from '../describe-error.ts';
 import { StatusMessage, type Notice } from '../StatusMessage.tsx';
 import { useUi } from '../ui-context.ts';
-import { LockPickerDialog, type LockMapResult } from './LockPickerDialog.tsx';
+import { useManagerDialogs } from './dialogs.ts';
+import type { LockMapResult } from './LockPickerDialog.tsx';
 
 type UnitSync = { status: 'sending' } | { status: 'ready' } | { status: 'failed'; reason: string };
 type MappingState =
@@ -22,6 +23,7 @@ const lockName = (lock: { title: string; id: string }) => lock.title || lock.id;
  */
 export function UnitControls({ unit }: { unit: UnitPageData }) {
   const { t, send } = useUi();
+  const { LockPicker } = useManagerDialogs();
   const sync = useSignal<UnitSync>({ status: 'sending' });
   const mapping = useSignal<MappingState>({ status: 'loading' });
   const open = useSignal(false);
@@ -128,7 +130,7 @@ export function UnitControls({ unit }: { unit: UnitPageData }) {
         ) : null}
       </div>
       <StatusMessage notice={s.status === 'failed' ? { tone: 'error', text: t('manager.unit.failed', { unit: unit.name, reason: s.reason }) } : notice.value} />
-      {open.value ? <LockPickerDialog unit={unit} current={current} onClose={closed} /> : null}
+      {open.value ? <LockPicker unit={unit} current={current} onClose={closed} /> : null}
     </div>
   );
 }

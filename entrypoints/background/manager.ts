@@ -19,8 +19,10 @@ import {
   type Mapping,
 } from '../../lib/contract.ts';
 import type { Language } from '../../lib/i18n/index.ts';
+import { managerStrings } from '../../lib/i18n/manager-strings.ts';
 import { originOf, type Handlers, type LockChoice, type ManagerMessageType } from '../../lib/messages.ts';
 import { DEMO_MANAGER_PROFILE_ID, originMatchPattern, siteProfileSchema, type SiteProfile } from '../../lib/site-profile/index.ts';
+import type { ScriptPublicPath } from 'wxt/utils/inject-script';
 import { ApiCallError, type ApiClient } from './api-client.ts';
 import { guessFromTabs, previewProfile } from './preview.ts';
 import { apiSettingsItem, DEFAULT_PORTAL_ORIGIN, portalOriginsItem } from '../../lib/storage.ts';
@@ -34,6 +36,9 @@ import {
   syncManagerScripts,
   writeProfiles,
 } from './profiles.ts';
+
+/** The manager dialogs' code, injected on first use (entrypoints/manager-dialogs.tsx). */
+export const DIALOGS_SCRIPT_FILE: ScriptPublicPath = '/manager-dialogs.js';
 
 /** Lock lists beyond this are cut (the picker says so); Tapkey owners rarely have more. */
 export const MAX_LOCKS = 5000;
@@ -228,7 +233,15 @@ export function createManagerHandlers({ withApi, language }: ManagerDeps): Manag
     async managerPage(_m, { url }) {
       // The sender check let only active profiles' origins through (scriptOrigins).
       const origin = originOf(url);
-      return { profiles: (await activeProfiles()).filter((p) => p.origin === origin), language: await language() };
+      const lang = await language();
+      return { profiles: (await activeProfiles()).filter((p) => p.origin === origin), language: lang, strings: managerStrings(lang) };
+    },
+
+    async managerDialogs(_m, { tabId, frameId }) {
+      if (tabId === undefined) throw refused('Only a manager page can open the dialogs.');
+      // Same frame, default (isolated) world: the content script's own.
+      await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId ?? 0] }, files: [DIALOGS_SCRIPT_FILE] });
+      return { injected: true };
     },
 
     async upsertUnit({ unit }) {

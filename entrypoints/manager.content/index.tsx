@@ -10,15 +10,17 @@ import { render } from 'preact';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { createMessageKeycafeApi } from '../../components/keycafe/message-api.ts';
-import { keycafeDialogCss } from '../../components/keycafe/style.ts';
+import { ManagerDialogsContext } from '../../components/manager/dialogs.ts';
+import { lazyManagerDialogs } from '../../components/manager/lazy-dialogs.tsx';
 import { ManagerPanel } from '../../components/manager/ManagerPanel.tsx';
 import { pageFromReading, samePage, type ManagerPage } from '../../components/manager/page-state.ts';
 import { acceptTrustedEventsOnly } from '../../components/trusted-events.ts';
 import { createUi, UiContext } from '../../components/ui-context.ts';
 import { watchPage } from '../../lib/watch-page.ts';
-import { translate } from '../../lib/i18n/index.ts';
-import { sendMessage } from '../../lib/messages.ts';
-import { findAnchor, readPage, type Anchor, type SiteProfile } from '../../lib/site-profile/index.ts';
+import { translatorOf } from '../../components/translator.ts';
+import { sendMessage } from '../../lib/messages/send.ts';
+import { findAnchor, readPage } from '../../lib/site-profile/extract.ts';
+import type { Anchor, SiteProfile } from '../../lib/site-profile/index.ts';
 import { readBookingList, type ListReading } from '../../lib/site-profile-list.ts';
 import { CaptureBookingsButton } from '../../components/manager/CaptureBookingsButton.tsx';
 import { managerCss } from './style.ts';
@@ -29,6 +31,12 @@ export const UI_TAG = 'accessbridge-manager';
 const UPDATE_DEBOUNCE_MS = 50;
 
 type Placement = { element: Element; position: Anchor['position'] } | null;
+
+/** Resolves once the page's load event has passed. */
+function pageLoaded(): Promise<void> {
+  if (document.readyState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => window.addEventListener('load', () => resolve(), { once: true }));
+}
 
 function anchorOf(profile: SiteProfile, kind: 'unit' | 'booking'): Anchor | undefined {
   return kind === 'unit' ? profile.unitPage.anchor : profile.bookingPage?.anchor;
@@ -56,6 +64,9 @@ export default defineContentScript({
 
     let setup;
     try {
+      // Nothing before the page's load event: asking the background (which may have to start)
+      // and reading the page would compete with the page's own loading.
+      await pageLoaded();
       setup = await sendMessage({ type: 'managerPage' });
     } catch {
       // Not a profile's origin (the pattern covers every port of the host), or the extension
@@ -67,7 +78,8 @@ export default defineContentScript({
 
     const page = signal<ManagerPage>({ kind: 'none' });
     const listPage = signal<ListReading | null>(null);
-    const ui = createUi(setup.language, sendMessage, translate);
+    // One language's strings, sent by the background with the setup.
+    const ui = createUi(setup.language, sendMessage, translatorOf(setup.strings));
     // The page could read booking codes shown here: the background leaves them out and the
     // dialog points to the toolbar popup instead.
     const keycafe = createMessageKeycafeApi(sendMessage, ui.t, { codesHidden: true });
@@ -81,7 +93,8 @@ export default defineContentScript({
       position: 'inline',
       anchor: 'body',
       append: (_anchor, host) => place(placement, host),
-      css: managerCss + keycafeDialogCss,
+      // The Keycafe dialog brings its own styles when it loads (entrypoints/manager-dialogs.tsx).
+      css: managerCss,
       // The manager's own scripts share this document: closed, they cannot read what we show
       // (host.shadowRoot is null for them) nor reach our controls.
       mode: 'closed',
@@ -90,7 +103,9 @@ export default defineContentScript({
       onMount: (container) => {
         render(
           <UiContext.Provider value={ui}>
-            <Root />
+            <ManagerDialogsContext.Provider value={lazyManagerDialogs}>
+              <Root />
+            </ManagerDialogsContext.Provider>
           </UiContext.Provider>,
           container,
         );

@@ -4,7 +4,7 @@ import { browser } from 'wxt/browser';
 import { OptionsPage } from '../../components/OptionsPage.tsx';
 import { createUi, UiContext } from '../../components/ui-context.ts';
 import { matchLanguage, translate, type Language } from '../../lib/i18n/index.ts';
-import { sendMessage } from '../../lib/messages.ts';
+import { sendMessage } from '../../lib/messages/send.ts';
 
 const ui = signal(createUi(matchLanguage(navigator.languages), sendMessage, translate));
 const queueVersion = signal(0);

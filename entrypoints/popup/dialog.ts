@@ -6,7 +6,7 @@
 import { BookingDialog } from '../../components/keycafe/BookingDialog.tsx';
 import { createMessageKeycafeApi } from '../../components/keycafe/message-api.ts';
 import type { Translate } from '../../components/ui-context.ts';
-import { sendMessage } from '../../lib/messages.ts';
+import { sendMessage } from '../../lib/messages/send.ts';
 import type { PopupDialog } from './Popup.tsx';
 
 export { sendMessage };

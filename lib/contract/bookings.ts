@@ -6,9 +6,9 @@ import { z } from 'zod';
 import { identifierSchema } from '../identifiers.ts';
 import { tenantPhoneSchema } from '../tenant-phone.ts';
 import { lockIdSchema } from '../lock-id.ts';
-import { emailSchema, id, isoDate, isoDateTime, name } from './common.ts';
+import { bookingStateSchema, emailSchema, id, isoDate, isoDateTime, name } from './common.ts';
 
-export const bookingStateSchema = z.enum(['reserved', 'active', 'ended', 'cancelled']);
+export { bookingStateSchema } from './common.ts';
 /** `revoking`: Tapkey accepted the revoke and is carrying it out (asynchronous, until the lock syncs). */
 export const grantStateSchema = z.enum(['pending', 'active', 'failed', 'revoked', 'revoking']);
 export type GrantState = z.infer<typeof grantStateSchema>;

@@ -11,6 +11,8 @@ export const name = (max: number) => z.string().trim().min(1, 'Required').max(ma
 /** A calendar day that exists (lib/dates.ts), as YYYY-MM-DD. */
 export const isoDate = isoDateSchema;
 export const emailSchema = z.string().trim().toLowerCase().email('Not a valid email address').max(254);
+/** Here rather than in ./bookings.ts: page readers (lib/site-profile/) use it without the rest of the booking contract. */
+export const bookingStateSchema = z.enum(['reserved', 'active', 'ended', 'cancelled']);
 
 export const errorCodes = [
   'bad_request',

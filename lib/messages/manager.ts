@@ -8,46 +8,52 @@ import type { Booking, BookingIntakeResult, Lock, Mapping, Unit } from '../contr
 import type { ImportReport } from '../mapping-file.ts';
 import type { PageReading, SiteProfile } from '../site-profile/index.ts';
 import { externalIdField, isoDate, pageText, profileDraft, profileId } from './fields.ts';
-import type { MessageType } from '../messages.ts';
+import { MANAGER, message } from './define.ts';
 
 // Handlers: entrypoints/background/{manager,profiles,bulk}.ts. One block, so the extension's
 // core messages above and below stay readable on their own.
 
-export const managerMessageSchemas = {
+export const managerMessages = {
   // Options page: site profiles.
-  listSiteProfiles: z.object({ type: z.literal('listSiteProfiles') }),
-  saveSiteProfile: z.object({ type: z.literal('saveSiteProfile'), profile: profileDraft() }),
-  removeSiteProfile: z.object({ type: z.literal('removeSiteProfile'), id: profileId() }),
+  listSiteProfiles: message<SiteProfilesView>()(z.object({ type: z.literal('listSiteProfiles') })),
+  saveSiteProfile: message<SiteProfilesView>()(z.object({ type: z.literal('saveSiteProfile'), profile: profileDraft() })),
+  removeSiteProfile: message<SiteProfilesView>()(z.object({ type: z.literal('removeSiteProfile'), id: profileId() })),
   /** Sent after `permissions.request` succeeded in the options page (the prompt needs its click). */
-  grantSiteProfile: z.object({ type: z.literal('grantSiteProfile'), id: profileId() }),
-  revokeSiteProfile: z.object({ type: z.literal('revokeSiteProfile'), id: profileId() }),
+  grantSiteProfile: message<SiteProfilesView>()(z.object({ type: z.literal('grantSiteProfile'), id: profileId() })),
+  revokeSiteProfile: message<SiteProfilesView>()(z.object({ type: z.literal('revokeSiteProfile'), id: profileId() })),
   /** Runs a (possibly unsaved) profile against an open tab of its origin. */
-  previewSiteProfile: z.object({ type: z.literal('previewSiteProfile'), profile: profileDraft(), tabId: z.number().int().nonnegative().optional() }),
-  demoManagerOrigin: z.object({ type: z.literal('demoManagerOrigin') }),
+  previewSiteProfile: message<PreviewResult>()(z.object({ type: z.literal('previewSiteProfile'), profile: profileDraft(), tabId: z.number().int().nonnegative().optional() })),
+  demoManagerOrigin: message<{ origin: string | null }>()(z.object({ type: z.literal('demoManagerOrigin') })),
   /** A first profile for `origin` guessed from its open tabs; the origin is checked by the handler. */
-  guessSiteProfile: z.object({ type: z.literal('guessSiteProfile'), origin: z.string().trim().min(1).max(300), tabId: z.number().int().nonnegative().optional() }),
+  guessSiteProfile: message<GuessResult>()(z.object({ type: z.literal('guessSiteProfile'), origin: z.string().trim().min(1).max(300), tabId: z.number().int().nonnegative().optional() })),
   // Options page: bulk mapping files.
-  exportMappingFile: z.object({ type: z.literal('exportMappingFile'), what: z.enum(['mappings', 'locks']), format: z.enum(['csv', 'xlsx']) }),
-  importMappingFile: z.object({
+  exportMappingFile: message<{ fileName: string; contentType: string; base64: string }>()(z.object({ type: z.literal('exportMappingFile'), what: z.enum(['mappings', 'locks']), format: z.enum(['csv', 'xlsx']) })),
+  importMappingFile: message<{ report: ImportReport; rejected: boolean }>()(z.object({
     type: z.literal('importMappingFile'),
     fileName: z.string().max(260),
     /** The file as base64 (runtime messages carry JSON only); its size cap is checked by the handler. */
     base64: z.string().min(1).max(8_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'Not base64'),
     dryRun: z.boolean(),
     replace: z.boolean().default(false),
-  }),
+  })),
   // Manager content script.
-  managerPage: z.object({ type: z.literal('managerPage') }),
-  upsertUnit: z.object({
+  /** The profiles, and the strings of the user's language only (lib/i18n/manager-strings.ts). */
+  managerPage: message<{ profiles: SiteProfile[]; language: Language; strings: Record<string, string> }>()(z.object({ type: z.literal('managerPage') }), MANAGER),
+  /**
+   * On first use of a dialog: the background injects its code (entrypoints/manager-dialogs.ts)
+   * into the sender's frame, in the content script's isolated world.
+   */
+  managerDialogs: message<{ injected: true }>()(z.object({ type: z.literal('managerDialogs') }), MANAGER),
+  upsertUnit: message<{ unit: Unit }>()(z.object({
     type: z.literal('upsertUnit'),
     unit: z.object({ externalId: pageText(), name: pageText(), location: z.nullable(pageText()) }),
-  }),
-  unitMapping: z.object({ type: z.literal('unitMapping'), unitExternalId: externalIdField() }),
+  }), MANAGER),
+  unitMapping: message<{ mapping: Mapping | null }>()(z.object({ type: z.literal('unitMapping'), unitExternalId: externalIdField() }), MANAGER),
   /** With the unit: only locks of its location (a lock of another location cannot be mapped). */
-  listLocks: z.object({ type: z.literal('listLocks'), unitExternalId: externalIdField().optional() }),
-  unmapUnit: z.object({ type: z.literal('unmapUnit'), unitExternalId: externalIdField() }),
+  listLocks: message<{ items: LockChoice[]; total: number; truncated: boolean }>()(z.object({ type: z.literal('listLocks'), unitExternalId: externalIdField().optional() }), MANAGER),
+  unmapUnit: message<{ removed: boolean }>()(z.object({ type: z.literal('unmapUnit'), unitExternalId: externalIdField() }), MANAGER),
   /** A booking as the page shows it (`BookingPageData`). */
-  pushBooking: z.object({
+  pushBooking: message<{ booking: Booking }>()(z.object({
     type: z.literal('pushBooking'),
     booking: z.object({
       externalId: pageText(),
@@ -59,9 +65,9 @@ export const managerMessageSchemas = {
       moveOut: z.nullable(isoDate()),
       state: z.enum(['reserved', 'active', 'ended', 'cancelled']).nullable(),
     }),
-  }),
+  }), MANAGER),
   /** Every booking read from a manager list page ("Capture all bookings on this page"). */
-  captureBookings: z.object({
+  captureBookings: message<{ result: BookingIntakeResult }>()(z.object({
     type: z.literal('captureBookings'),
     bookings: z
       .array(
@@ -77,33 +83,16 @@ export const managerMessageSchemas = {
       )
       .min(1)
       .max(2000),
-  }),
+  }), MANAGER),
   /** Re-reads a pushed booking's access (while a grant or revocation is under way). */
-  bookingAccess: z.object({ type: z.literal('bookingAccess'), externalId: externalIdField() }),
-  revokeBookingAccess: z.object({ type: z.literal('revokeBookingAccess'), externalId: externalIdField() }),
-  restoreBookingAccess: z.object({ type: z.literal('restoreBookingAccess'), externalId: externalIdField() }),
-  setBookingSync: z.object({ type: z.literal('setBookingSync'), externalId: externalIdField(), syncEnabled: z.boolean() }),
+  bookingAccess: message<{ booking: Booking }>()(z.object({ type: z.literal('bookingAccess'), externalId: externalIdField() }), MANAGER),
+  revokeBookingAccess: message<{ booking: Booking }>()(z.object({ type: z.literal('revokeBookingAccess'), externalId: externalIdField() }), MANAGER),
+  restoreBookingAccess: message<{ booking: Booking }>()(z.object({ type: z.literal('restoreBookingAccess'), externalId: externalIdField() }), MANAGER),
+  setBookingSync: message<{ booking: Booking }>()(z.object({ type: z.literal('setBookingSync'), externalId: externalIdField(), syncEnabled: z.boolean() }), MANAGER),
 } as const;
 
-export type ManagerMessageType = keyof typeof managerMessageSchemas;
+export type ManagerMessageType = keyof typeof managerMessages;
 
-/** What the manager content script (on a granted site profile's origin) may ask for. */
-export const managerScriptTypes: ReadonlySet<MessageType> = new Set<MessageType>([
-  'ping',
-  'status',
-  'managerPage',
-  'upsertUnit',
-  'unitMapping',
-  'listLocks',
-  'saveMapping',
-  'unmapUnit',
-  'pushBooking',
-  'captureBookings',
-  'bookingAccess',
-  'revokeBookingAccess',
-  'restoreBookingAccess',
-  'setBookingSync',
-]);
 
 export interface SiteProfileView {
   profile: SiteProfile;
@@ -146,27 +135,3 @@ export interface LockChoice {
   mappedTo: { externalId: string; name: string } | null;
 }
 
-export interface ManagerResponseMap {
-  listSiteProfiles: SiteProfilesView;
-  saveSiteProfile: SiteProfilesView;
-  removeSiteProfile: SiteProfilesView;
-  grantSiteProfile: SiteProfilesView;
-  revokeSiteProfile: SiteProfilesView;
-  previewSiteProfile: PreviewResult;
-  demoManagerOrigin: { origin: string | null };
-  guessSiteProfile: GuessResult;
-  exportMappingFile: { fileName: string; contentType: string; base64: string };
-  /** `rejected`: applying was refused because rows have errors (nothing was written). */
-  importMappingFile: { report: ImportReport; rejected: boolean };
-  managerPage: { profiles: SiteProfile[]; language: Language };
-  upsertUnit: { unit: Unit };
-  unitMapping: { mapping: Mapping | null };
-  listLocks: { items: LockChoice[]; total: number; truncated: boolean };
-  unmapUnit: { removed: boolean };
-  pushBooking: { booking: Booking };
-  captureBookings: { result: BookingIntakeResult };
-  bookingAccess: { booking: Booking };
-  revokeBookingAccess: { booking: Booking };
-  restoreBookingAccess: { booking: Booking };
-  setBookingSync: { booking: Booking };
-}

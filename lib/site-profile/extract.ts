@@ -4,7 +4,7 @@
  * notes (optional fields simply not on the page). Pure apart from the page's own `document`.
  */
 import { z } from 'zod';
-import { bookingStateSchema, emailSchema } from '../contract.ts';
+import { bookingStateSchema, emailSchema } from '../contract/common.ts';
 import { PageReader, queryOne } from './dom.ts';
 import { isAbsent, MAX_TRIED, problemSchema, type Problem, type Tried } from './problems.ts';
 import type { Anchor, SiteProfile, Strategy } from './schema.ts';

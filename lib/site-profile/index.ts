@@ -18,6 +18,7 @@
 export * from './schema.ts';
 export * from './url-match.ts';
 export * from './problems.ts';
+export * from './describe.ts';
 export * from './extract.ts';
 export * from './templates.ts';
 export * from './guess.ts';

@@ -4,7 +4,7 @@
  * user's language with `describeProblem`.
  */
 import { z } from 'zod';
-import { translate, type Language, type MessageKey } from '../i18n/index.ts';
+import type { MessageKey } from '../i18n/index.ts';
 
 export const problemCodes = [
   'url_not_matched',
@@ -68,11 +68,15 @@ export function isAbsent(p: Pick<Problem, 'code' | 'tried'>): boolean {
   return absentCodes.has(p.code);
 }
 
-/** One sentence for a problem, in the user's language, e.g. "Unit name: selector `.x` matched nothing on this page". */
-export function describeProblem(problem: Problem, lang: Language = 'en'): string {
-  const field = translate(lang, `manager.field.${problem.field}` as MessageKey);
-  const reasons = (problem.tried ?? []).map((t) => translate(lang, `manager.problem.${t.code}` as MessageKey, t.params));
+/**
+ * One sentence for a problem with the translator `t`, e.g. "Unit name: selector `.x` matched
+ * nothing on this page". Without the catalogs, for the manager content script, which gets one
+ * language's strings from the background; `describeProblem` (./describe.ts) with the catalogs.
+ */
+export function problemText(t: (key: MessageKey, params?: Record<string, string>) => string, problem: Problem): string {
+  const field = t(`manager.field.${problem.field}` as MessageKey);
+  const reasons = (problem.tried ?? []).map((r) => t(`manager.problem.${r.code}` as MessageKey, r.params));
   const tried = reasons.length > 1 ? reasons.map((r, i) => `${i + 1}) ${r}`).join('; ') : (reasons[0] ?? '');
-  const text = translate(lang, `manager.problem.${problem.code}` as MessageKey, { ...problem.params, tried });
-  return translate(lang, 'manager.problem', { field, problem: text });
+  const text = t(`manager.problem.${problem.code}` as MessageKey, { ...problem.params, tried });
+  return t('manager.problem', { field, problem: text });
 }

@@ -5,7 +5,7 @@
  * the background.
  */
 import { z } from 'zod';
-import { bookingStateSchema } from '../contract.ts';
+import { bookingStateSchema } from '../contract/common.ts';
 import { dateOrders } from '../dates.ts';
 
 function compiles(source: string): boolean {

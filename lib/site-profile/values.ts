@@ -1,6 +1,6 @@
 /** Turning a text found on the page into a field's value, or saying why it is not one. */
 import type { z } from 'zod';
-import { bookingStateSchema, emailSchema } from '../contract.ts';
+import { bookingStateSchema, emailSchema } from '../contract/common.ts';
 import { normalizeDate, type DateOrder } from '../dates.ts';
 import type { ProblemCode } from './problems.ts';
 

@@ -7,6 +7,7 @@
  */
 import { waitFor, within } from '@testing-library/preact';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { managerStrings } from '../../lib/i18n/manager-strings.ts';
 import { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import script, { UI_TAG } from '../../entrypoints/manager.content/index.tsx';
@@ -65,7 +66,7 @@ beforeEach(() => {
     const data = (() => {
       switch (message.type) {
         case 'managerPage':
-          return profiles.length ? { profiles, language: 'en' } : null;
+          return profiles.length ? { profiles, language: 'en', strings: managerStrings('en') } : null;
         case 'upsertUnit':
           return { unit: {} };
         case 'unitMapping':

@@ -1,6 +1,8 @@
 /** Renders a component with the UI context and a fake background that records what it was asked. */
 import { render } from '@testing-library/preact';
 import type { ComponentChildren } from 'preact';
+import { ManagerDialogsContext } from '../../components/manager/dialogs.ts';
+import { eagerManagerDialogs } from '../../components/manager/eager-dialogs.ts';
 import { createUi, UiContext } from '../../components/ui-context.ts';
 import { translate, type Language } from '../../lib/i18n/index.ts';
 import { BridgeRequestError, type AnyMessageInput, type BridgeError, type Send } from '../../lib/messages.ts';
@@ -16,6 +18,10 @@ export function renderWithUi(ui: ComponentChildren, reply: Reply, lang: Language
     sent.push(m);
     return reply(m);
   }) as Send;
-  const result = render(<UiContext.Provider value={createUi(lang, send, translate)}>{ui}</UiContext.Provider>);
+  const result = render(
+    <UiContext.Provider value={createUi(lang, send, translate)}>
+      <ManagerDialogsContext.Provider value={eagerManagerDialogs}>{ui}</ManagerDialogsContext.Provider>
+    </UiContext.Provider>,
+  );
   return { ...result, sent };
 }

@@ -95,6 +95,7 @@ const examples: Record<MessageType, unknown> = {
   exportMappingFile: { what: 'mappings', format: 'csv' },
   importMappingFile: { fileName: 'x.csv', base64: 'QQ==', dryRun: false },
   managerPage: {},
+  managerDialogs: {},
   upsertUnit: { unit: { externalId: 'U1', name: 'A', location: null } },
   unitMapping: { unitExternalId: 'U1' },
   listLocks: {},
@@ -155,7 +156,7 @@ const allowed: Record<string, (t: MessageType) => boolean> = {
   extensionPage: () => true,
   portalScript: (t) => ['ping', 'status', 'listUnits', 'getMappingForLock', 'saveMapping', 'captureLocks', 'knownLocks'].includes(t),
   managerScript: (t) =>
-    ['ping', 'status', 'managerPage', 'upsertUnit', 'unitMapping', 'listLocks', 'saveMapping', 'unmapUnit', 'pushBooking', 'captureBookings', 'bookingAccess', 'revokeBookingAccess', 'restoreBookingAccess', 'setBookingSync'].includes(t) ||
+    ['ping', 'status', 'managerPage', 'managerDialogs', 'upsertUnit', 'unitMapping', 'listLocks', 'saveMapping', 'unmapUnit', 'pushBooking', 'captureBookings', 'bookingAccess', 'revokeBookingAccess', 'restoreBookingAccess', 'setBookingSync'].includes(t) ||
     // The Keycafe booking dialog opens on manager booking pages.
     ['keycafeAccounts', 'keycafeKeys', 'keycafeBookings', 'keycafeBooking', 'keycafeBook', 'keycafeCancel', 'keycafeRetry'].includes(t),
 };

@@ -12,11 +12,13 @@ import { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BookingResult } from '../../components/keycafe/BookingResult.tsx';
 import { createUi, UiContext } from '../../components/ui-context.ts';
+import managerDialogsScript from '../../entrypoints/manager-dialogs.tsx';
 import managerScript, { UI_TAG as MANAGER_TAG } from '../../entrypoints/manager.content/index.tsx';
 import portalScript from '../../entrypoints/tapkey.content/index.tsx';
 import { UI_TAG as PORTAL_TAG } from '../../entrypoints/tapkey.content/page.ts';
 import type { KeycafeBooking } from '../../lib/contract.ts';
 import { translate } from '../../lib/i18n/index.ts';
+import { managerStrings } from '../../lib/i18n/manager-strings.ts';
 import type { AnyMessageInput } from '../../lib/messages.ts';
 import { demoManagerProfile } from '../../lib/site-profile/index.ts';
 import { bookingPage } from '../../sandbox/manager/pages.ts';
@@ -37,7 +39,11 @@ const contexts: ContentScriptContext[] = [];
 function answer(message: AnyMessageInput): unknown {
   switch (message.type) {
     case 'managerPage':
-      return { profiles: [demoManagerProfile(MANAGER_ORIGIN)], language: 'en' };
+      return { profiles: [demoManagerProfile(MANAGER_ORIGIN)], language: 'en', strings: managerStrings('en') };
+    case 'managerDialogs':
+      // The background injects the dialogs' script into the page's isolated world: here, this one.
+      void managerDialogsScript.main();
+      return { injected: true };
     case 'pushBooking':
       return { booking: { access: { status: 'sync_off', message: 'No access: sync is off for this booking (gradual mode).' }, accessRevoked: false, grant: null } };
     case 'status':
