@@ -1,6 +1,7 @@
 /**
- * `npm start` (after the extension build): the sync API on PGlite with the sandbox fakes,
- * handed to the server explicitly (sandbox/api-deps.ts), and a demo location on first start.
+ * `npm start`: the extension and widget builds when their sources changed
+ * (scripts/build-if-changed.ts), then the sync API on PGlite with the sandbox fakes, handed to
+ * the server explicitly (sandbox/api-deps.ts), and a demo location on first start.
  *
  * Environment: everything server/config.ts reads (PORT, HOST, ACCESSBRIDGE_DATA_DIR, …), plus
  *   ACCESSBRIDGE_SANDBOX=off   do not start the fakes (then this is the production server)
@@ -14,6 +15,7 @@ import '@hono/zod-openapi';
 import { loadConfig } from '../server/config.ts';
 import { exitOnStartFailure, printStarted, stopOnSignals } from '../server/console.ts';
 import { startServer, type RunningServer } from '../server/serve.ts';
+import { buildIfChanged } from '../scripts/build-if-changed.ts';
 import { sandboxDeps } from './api-deps.ts';
 import { DEMO_LOCATION_NAME, seedDemo } from './demo.ts';
 import { startSandbox, type Sandbox } from './index.ts';
@@ -23,6 +25,7 @@ import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_OWNER_ID } from './ta
 const env = process.env;
 
 async function main() {
+  buildIfChanged();
   const config = loadConfig(env);
   const apiPort = config.port;
   const sandbox: Sandbox | null = env.ACCESSBRIDGE_SANDBOX === 'off' ? null : await startSandbox({ basePort: apiPort > 0 ? apiPort + 1 : undefined });

@@ -1,5 +1,5 @@
 /**
- * `npm start`'s build step: builds the Chrome extension and the widget only when their inputs
+ * `npm start`'s build step (sandbox/dev.ts calls it first, in the same process): builds the Chrome extension and the widget only when their inputs
  * changed since the last build (a hash of the sources, the configs and the lockfile, kept
  * beside the output), so a second `npm start` goes straight to the API.
  * `--force` builds anyway.
@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const INPUTS = ['entrypoints', 'components', 'lib', 'widget', 'public', 'wxt.config.ts', 'tsconfig.json', 'package-lock.json'];
 const BUILDS = [
@@ -30,15 +31,18 @@ function sourcesHash(): string {
   return hash.digest('hex');
 }
 
-const force = process.argv.includes('--force');
-const hash = sourcesHash();
-const upToDate = !force && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === hash && BUILDS.every((b) => existsSync(b.output));
-if (upToDate) {
-  process.stdout.write('Extension and widget are up to date (sources unchanged since the last build).\n');
-} else {
+export function buildIfChanged(force = false) {
+  const hash = sourcesHash();
+  const upToDate = !force && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === hash && BUILDS.every((b) => existsSync(b.output));
+  if (upToDate) {
+    process.stdout.write('Extension and widget are up to date (sources unchanged since the last build).\n');
+    return;
+  }
   for (const build of BUILDS) {
     process.stdout.write(`Building the ${build.name}…\n`);
     execFileSync(build.command[0]!, build.command.slice(1), { stdio: 'inherit' });
   }
   writeFileSync(STAMP, hash);
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) buildIfChanged(process.argv.includes('--force'));

@@ -6,7 +6,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
-import ts from 'typescript';
 import { demoLocks, stableUuid, type DemoLock } from '../demo-data.ts';
 import { serveFake } from '../shared/serve.ts';
 
@@ -32,12 +31,17 @@ export interface TapkeyPortal {
 
 export const DEMO_OWNER_ID = stableUuid('owner:demo');
 
-let clientJs: string | undefined;
-/** The SPA's TypeScript, transpiled once per process (types are checked by `tsc` with the rest). */
-function client(): string {
-  clientJs ??= ts.transpileModule(readFileSync(new URL('./client.ts', import.meta.url), 'utf8'), {
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
-  }).outputText;
+let clientJs: Promise<string> | undefined;
+/**
+ * The SPA's TypeScript, transpiled once per process on its first request (types are checked by
+ * `tsc` with the rest); the compiler is imported only then, as it takes most of a second to load.
+ */
+function client(): Promise<string> {
+  clientJs ??= import('typescript').then(({ default: ts }) =>
+    ts.transpileModule(readFileSync(new URL('./client.ts', import.meta.url), 'utf8'), {
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+    }).outputText,
+  );
   return clientJs;
 }
 
@@ -72,7 +76,7 @@ export async function startTapkeyPortal(opts: TapkeyPortalOptions = {}): Promise
   const locks = opts.locks ?? demoLocks();
   const data = { ownerId: DEMO_OWNER_ID, ownerName: 'Demo storage', locks, renderDelayMs: opts.renderDelayMs ?? 80 };
   const app = new Hono();
-  app.get('/app.js', (c) => c.body(client(), 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }));
+  app.get('/app.js', async (c) => c.body(await client(), 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }));
   app.get('/favicon.ico', (c) => c.body(null, 404));
   // Every other path is the SPA: it routes on the client, like the real portal.
   app.get('*', (c) => c.html(page(data)));

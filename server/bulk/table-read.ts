@@ -4,7 +4,8 @@
  * separator (European locales), Windows-1252 or UTF-16 text, quoted fields with line breaks,
  * numbers and rich text in XLSX cells, blank rows. Enforces the row cap while reading.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from './excel.ts';
 import Papa from 'papaparse';
 import { MAX_IMPORT_ROWS, type FileFormat } from '../../lib/mapping-file.ts';
 import { ApiError } from '../errors.ts';
@@ -192,7 +193,7 @@ async function readXlsx(bytes: Uint8Array): Promise<Table> {
   const inflated = measureInflated(bytes, zip, MAX_XLSX_INFLATED_BYTES);
   if (inflated === null) throw new ApiError('unprocessable', 'The file is not a readable XLSX workbook (a part of the ZIP archive is damaged).');
   if (inflated > MAX_XLSX_INFLATED_BYTES) throw tooLarge();
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ExcelJS.Buffer);
   } catch {

@@ -6,7 +6,8 @@
  * sheet, every cell a string (never a formula), written with the streaming writer.
  */
 import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from './excel.ts';
 import Papa from 'papaparse';
 import type { FileFormat } from '../../lib/mapping-file.ts';
 import { escapeFormula } from './table-read.ts';
@@ -29,7 +30,7 @@ export async function writeXlsx(sheetName: string, header: readonly string[], ro
     out.on('error', reject);
   });
   // Inline strings (no shared-string table) keep the writer streaming and the file readable everywhere.
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
+  const workbook = new (await loadExcel()).stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
   const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
   // Wide enough for the longest of the first rows (a lock ID needs ~38), but never huge.
   const width = (i: number) => Math.min(60, Math.max(12, header[i]!.length, ...rows.slice(0, 500).map((r) => r[i]?.length ?? 0)) + 2);
