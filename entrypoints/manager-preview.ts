@@ -6,7 +6,10 @@
  * single-page managers render their content a moment after the address changes.
  */
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { guessPage, readPage, siteProfileSchema } from '../lib/site-profile/index.ts';
+// From the modules, not the index: the index brings zod, the schemas and the catalogs.
+import { readPage } from '../lib/site-profile/extract.ts';
+import { guessPage } from '../lib/site-profile/guess-page.ts';
+import type { SiteProfile } from '../lib/site-profile/schema.ts';
 
 /** Quiet this long counts as rendered; never wait longer than the cap. */
 const QUIET_MS = 300;
@@ -34,9 +37,10 @@ function settled(): Promise<void> {
 export default defineUnlistedScript(() => {
   const g = globalThis as unknown as { __accessbridgePreview: (profile: unknown) => Promise<unknown>; __accessbridgeGuess: () => Promise<unknown> };
   g.__accessbridgePreview = async (profile) => {
-    const parsed = siteProfileSchema.parse(profile);
+    // Already parsed with siteProfileSchema by the background before it was sent
+    // (entrypoints/background/manager.ts, `parseProfile`), and only the background can call this.
     await settled();
-    return readPage(document, location.href, [parsed]);
+    return readPage(document, location.href, [profile as SiteProfile]);
   };
   g.__accessbridgeGuess = async () => {
     await settled();

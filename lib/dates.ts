@@ -34,7 +34,9 @@ export function isoDateProblem(text: string): string | null {
 export const isRealIsoDate = (text: string) => isoDateProblem(text) === null;
 
 /** A calendar date `YYYY-MM-DD` that exists, in MIN_YEAR–MAX_YEAR. */
-export const isoDateSchema = z
+// Annotated so that page code importing only the date helpers (lib/site-profile/values.ts)
+// leaves the schema and zod out of its bundle.
+export const isoDateSchema = /* @__PURE__ */ z
   .string()
   .regex(isoShape, 'Use YYYY-MM-DD')
   .superRefine((value, ctx) => {

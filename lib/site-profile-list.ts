@@ -3,30 +3,21 @@
  * `list` mode says which addresses are list pages, which elements are rows and where each
  * field sits inside a row. Each row is read with the booking page's own extraction
  * (`extractBooking`), scoped to the row, so a list and a booking page parse values (dates,
- * emails, states) the same way. Pure: runs in the content script and the options preview.
+ * emails, states) the same way. Pure and without zod: runs in the content script and the
+ * options preview (the reading's schema: ./site-profile/reading-schemas.ts).
  */
-import { z } from 'zod';
 // From the modules themselves, not the index: the content script reads lists, and the index
-// brings the catalogs (describe.ts) and the built-in profiles (templates.ts) with it.
-import { bookingPageDataSchema, extractBooking, findAnchor } from './site-profile/extract.ts';
-import { problemSchema, type Problem } from './site-profile/problems.ts';
-import { siteProfileSchema, type SiteProfile } from './site-profile/schema.ts';
+// brings the catalogs (describe.ts), the built-in profiles (templates.ts) and zod with it.
+import { extractBooking, findAnchor } from './site-profile/extract.ts';
+import type { Problem } from './site-profile/problems.ts';
+import type { BookingPageData, ListReading } from './site-profile/reading-schemas.ts';
+import type { SiteProfile } from './site-profile/schema.ts';
 import { pageAddress } from './site-profile/url-match.ts';
-import type { BookingPageData } from './site-profile/extract.ts';
+
+export type { ListReading } from './site-profile/reading-schemas.ts';
 
 /** More rows than any manager shows on one page; beyond it a page is refused, not half-read. */
 export const MAX_LIST_ROWS = 2000;
-
-export const listReadingSchema = z.object({
-  profileId: z.string(),
-  /** Every row read; rows with problems are listed in `failed` instead. */
-  bookings: z.array(bookingPageDataSchema).max(MAX_LIST_ROWS),
-  failed: z.array(z.object({ row: z.number().int().min(1), problems: z.array(problemSchema) })),
-  /** More rows than MAX_LIST_ROWS: nothing read. */
-  tooMany: z.boolean(),
-  anchor: problemSchema.nullable(),
-});
-export type ListReading = z.infer<typeof listReadingSchema>;
 
 /** The profile whose list pattern matches `url`, or null. */
 export function matchListPage(url: string, profiles: readonly SiteProfile[]): SiteProfile | null {
@@ -45,12 +36,10 @@ export function matchListPage(url: string, profiles: readonly SiteProfile[]): Si
  * `extractBooking` reads the row's fields with the row's selectors and labels.
  */
 function rowProfile(profile: SiteProfile): SiteProfile {
+  // `profile` is already valid (siteProfileSchema), and so is a booking page made of its list
+  // mode's parts: no zod here, this runs in every manager page.
   const list = profile.list!;
-  return siteProfileSchema.parse({
-    ...profile,
-    bookingPage: { urlPattern: '.*', fields: list.fields, stateLabels: list.stateLabels, anchor: list.anchor },
-    list: undefined,
-  });
+  return { ...profile, bookingPage: { urlPattern: '.*', fields: list.fields, stateLabels: list.stateLabels, anchor: list.anchor }, list: undefined };
 }
 
 /** Reads every row of a list page; null when no profile has a list mode for `url`. */

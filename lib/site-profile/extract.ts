@@ -1,41 +1,19 @@
 /**
  * A profile's reading of a page: each field's strategies in order, each strategy's candidates
  * in order, the first usable value wins; what failed is kept as problems (required fields) or
- * notes (optional fields simply not on the page). Pure apart from the page's own `document`.
+ * notes (optional fields simply not on the page). Pure apart from the page's own `document`,
+ * and without zod: it runs in every manager page; what it yields is validated on receipt with
+ * ./reading-schemas.ts.
  */
-import { z } from 'zod';
-import { bookingStateSchema, emailSchema } from '../contract/common.ts';
 import { PageReader, queryOne } from './dom.ts';
-import { isAbsent, MAX_TRIED, problemSchema, type Problem, type Tried } from './problems.ts';
+import { isAbsent, MAX_TRIED, type Problem, type Tried } from './problems.ts';
+import type { BookingPageData, UnitPageData } from './reading-schemas.ts';
 import type { Anchor, SiteProfile, Strategy } from './schema.ts';
 import { matchPage, matchPattern, pageAddress } from './url-match.ts';
 import { parseDate, parseEmail, parsePhone, parseState, textOf, type Parse } from './values.ts';
 
-export const extractionSchema = <T extends z.ZodType>(value: T) =>
-  z.discriminatedUnion('ok', [
-    /** `notes`: optional fields not found, for the options preview. */
-    z.object({ ok: z.literal(true), value, notes: z.array(problemSchema) }),
-    z.object({ ok: z.literal(false), problems: z.array(problemSchema).min(1) }),
-  ]);
 export type Extraction<T> = { ok: true; value: T; notes: Problem[] } | { ok: false; problems: Problem[] };
-
-const text200 = z.string().min(1).max(200);
-
-export const unitPageDataSchema = z.object({ externalId: text200, name: text200, location: text200.nullable() });
-export type UnitPageData = z.infer<typeof unitPageDataSchema>;
-
-/** Named like `bookingInput` so the content script can send it as it is. */
-export const bookingPageDataSchema = z.object({
-  externalId: text200,
-  unitExternalId: text200,
-  tenantName: text200.nullable(),
-  tenantEmail: emailSchema.nullable(),
-  tenantPhone: z.string().max(40).nullable(),
-  moveIn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  moveOut: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
-  state: bookingStateSchema.nullable(),
-});
-export type BookingPageData = z.infer<typeof bookingPageDataSchema>;
+export type { BookingPageData, UnitPageData } from './reading-schemas.ts';
 
 interface FieldRead<T> {
   value: T | null;
@@ -148,10 +126,6 @@ export function findAnchor(root: ParentNode, anchor: Anchor): { ok: true; elemen
 }
 
 /** Everything a manager page yields for one profile: what it is, its data, whether the anchor exists. */
-export const pageReadingSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('unit'), profileId: z.string(), result: extractionSchema(unitPageDataSchema), anchor: problemSchema.nullable() }),
-  z.object({ kind: z.literal('booking'), profileId: z.string(), result: extractionSchema(bookingPageDataSchema), anchor: problemSchema.nullable() }),
-]);
 export type PageReading =
   | { kind: 'unit'; profileId: string; result: Extraction<UnitPageData>; anchor: Problem | null }
   | { kind: 'booking'; profileId: string; result: Extraction<BookingPageData>; anchor: Problem | null };

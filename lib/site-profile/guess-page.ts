@@ -3,31 +3,16 @@
  * address suggests, the labels on it whose value reads, links to the other kind of page and
  * how its dates are written. Runs in the tab; the result is plain data for the background.
  */
-import { z } from 'zod';
 import { dateOrders, type DateOrder } from '../dates.ts';
 import { contentArea, inChrome, PageReader } from './dom.ts';
 import { guessAddress, groupOf, type PageKind } from './guess-address.ts';
 import { bookingFieldNames, fieldLabels, parsers, unitFieldNames, type GuessField } from './guess-fields.ts';
-import { strategySchema, type Strategy } from './schema.ts';
+import type { PageGuess } from './guess-page-schema.ts';
+import type { Strategy } from './schema.ts';
 import { pageAddress } from './url-match.ts';
 import { collapse, parseEmail, type Parse } from './values.ts';
 
-/** What one open tab says about the manager: plain data, sent from the tab to the background. */
-export const pageGuessSchema = z.object({
-  kind: z.enum(['unit', 'booking']).nullable(),
-  urlPattern: z.string().max(300).nullable(),
-  /** How a link to this page gives its ID (for a booking's link to its unit). */
-  link: z.object({ selector: z.string().max(300), regex: z.string().max(300) }).nullable(),
-  /** URL patterns of the other kind of page, from this page's links. */
-  linked: z.object({ unit: z.string().max(300).nullable(), booking: z.string().max(300).nullable() }),
-  /** Per field, the ways to read it that gave a usable value here. */
-  fields: z.record(z.string().max(20), z.array(strategySchema).max(6)),
-  /** How numeric dates on the page are written, when a date shows it (13/01 or 01/13). */
-  dateOrder: z.enum(dateOrders).nullable(),
-  /** The page's language (`<html lang>`), for the order of labels on pages no tab showed. */
-  language: z.string().max(35).nullable(),
-});
-export type PageGuess = z.infer<typeof pageGuessSchema>;
+export type { PageGuess } from './guess-page-schema.ts';
 
 /** Visible label texts in the content area (normalised → as shown). */
 function labelTexts(root: ParentNode): Map<string, string> {

@@ -1,10 +1,10 @@
 /**
  * Why a value could not be read, as plain data a content script can send to the options
- * page's preview (validate with these schemas on receipt); either side renders it in the
- * user's language with `describeProblem`.
+ * page's preview (validate with ./problem-schema.ts on receipt); either side renders it in the
+ * user's language with `describeProblem`. No zod here: page code imports this module.
  */
-import { z } from 'zod';
 import type { MessageKey } from '../i18n/index.ts';
+import type { Problem } from './problem-schema.ts';
 
 export const problemCodes = [
   'url_not_matched',
@@ -37,18 +37,7 @@ export type ProblemCode = (typeof problemCodes)[number];
 /** How many of a strategy's failed candidates a problem lists (the count says how many there were). */
 export const MAX_TRIED = 5;
 
-const triedSchema = z.object({ code: z.enum(problemCodes), params: z.record(z.string(), z.string().max(1000)) });
-export type Tried = z.infer<typeof triedSchema>;
-
-/** `field` is e.g. `unit.name`; `strategy` the fallback's index; `tried` each candidate's failure. */
-export const problemSchema = z.object({
-  field: z.string().max(40),
-  code: z.enum(problemCodes),
-  strategy: z.number().int().min(0).optional(),
-  params: z.record(z.string(), z.string().max(1000)),
-  tried: z.array(triedSchema).max(MAX_TRIED).optional(),
-});
-export type Problem = z.infer<typeof problemSchema>;
+export type { Problem, Tried } from './problem-schema.ts';
 
 /** Problems that mean "not on this page" (an optional field is then simply absent). */
 export const absentCodes: ReadonlySet<ProblemCode> = new Set([

@@ -1,7 +1,6 @@
 /** Turning a text found on the page into a field's value, or saying why it is not one. */
-import type { z } from 'zod';
-import { bookingStateSchema, emailSchema } from '../contract/common.ts';
 import { normalizeDate, type DateOrder } from '../dates.ts';
+import { checkBookingState, checkEmail, type BookingState } from './page-checks.ts';
 import type { ProblemCode } from './problems.ts';
 
 export const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -18,8 +17,8 @@ export const textOf =
     text.length <= max ? { ok: true, value: text } : { ok: false, code: 'too_long', params: { text: clip(text), max: String(max) } };
 
 export const parseEmail: Parse<string> = (text) => {
-  const parsed = emailSchema.safeParse(text.replace(/^mailto:/i, '').split('?')[0]);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, code: 'not_email', params: { text: clip(text) } };
+  const value = checkEmail(text.replace(/^mailto:/i, '').split('?')[0]!);
+  return value !== null ? { ok: true, value } : { ok: false, code: 'not_email', params: { text: clip(text) } };
 };
 
 export const parsePhone: Parse<string> = (text) => {
@@ -39,13 +38,11 @@ export const parseDate =
     return { ok: false, code: 'not_date', params: { text: clip(text), order } };
   };
 
-type BookingState = z.infer<typeof bookingStateSchema>;
-
 export const parseState =
   (labels: Record<string, BookingState>): Parse<BookingState> =>
   (text) => {
     const key = text.toLowerCase();
     for (const [label, state] of Object.entries(labels)) if (label.toLowerCase() === key) return { ok: true, value: state };
-    const direct = bookingStateSchema.safeParse(key);
-    return direct.success ? { ok: true, value: direct.data } : { ok: false, code: 'unknown_state', params: { text: clip(text) } };
+    const direct = checkBookingState(key);
+    return direct !== null ? { ok: true, value: direct } : { ok: false, code: 'unknown_state', params: { text: clip(text) } };
   };

@@ -27,3 +27,34 @@ describe('pure zod builders', () => {
     expect([...called].filter((name) => !PURE_ZOD_BUILDERS.includes(name))).toEqual([]);
   });
 });
+
+/**
+ * Modules a page loads at once: the manager content script and the preview script carry no zod
+ * (lib/site-profile/page-checks.ts, lib/site-profile/reading-schemas.ts). Follows value imports
+ * (not `import type`) from the two entries and names every module on the way that imports zod.
+ */
+function zodImporters(entry: string): string[] {
+  const seen = new Set<string>();
+  const found: string[] = [];
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/^\s*(?:import|export)\s+(?!type\b)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm)) {
+      const spec = m[1]!;
+      if (spec === 'zod' || spec === 'zod/mini') found.push(file.slice(root.length + 1));
+      else if (spec.startsWith('.')) visit(join(file, '..', spec));
+    }
+  };
+  visit(join(root, entry));
+  return found;
+}
+
+describe('page code without zod', () => {
+  // lib/dates.ts builds its one schema with a pure annotation, so a bundle that uses only its
+  // date helpers drops it and zod.
+  const allowed = ['lib/dates.ts'];
+  it.each(['entrypoints/manager.content/index.tsx', 'entrypoints/manager-preview.ts'])('%s imports no module that imports zod', (entry) => {
+    expect(zodImporters(entry).filter((f) => !allowed.includes(f))).toEqual([]);
+  });
+});
