@@ -7,6 +7,7 @@
  * Environment (all optional; an empty variable counts as unset):
  *   PORT, HOST, ACCESSBRIDGE_DATA_DIR, DATABASE_URL, ACCESSBRIDGE_SECRET_KEY,
  *   ACCESSBRIDGE_CORS_ORIGINS, ACCESSBRIDGE_OUTBOX_LEASE_MS   see server/serve.ts
+ *   ACCESSBRIDGE_OUTBOX_CONCURRENCY          jobs run at once by this process (server/outbox/outbox.ts)
  *   TAPKEY_TOKEN_URL, TAPKEY_API_URL         Tapkey's addresses (default: the real service)
  *   TAPKEY_TIMEOUT_MS, TAPKEY_RETRIES, TAPKEY_LEASE_MS, TAPKEY_REVOKE_CHECK_MS
  *   TAPKEY_APP_STORE_URL, TAPKEY_PLAY_STORE_URL   store links in the "access ready" notice
@@ -27,6 +28,7 @@ export interface ServerConfig {
   secretKey?: string;
   corsOrigins: string[];
   outboxLeaseMs?: number;
+  outboxConcurrency?: number;
   /** Only what the environment sets; server/tapkey/config.ts has the defaults. */
   tapkey: TapkeyDeps;
   keycafe: Pick<KeycafeServiceOptions, 'apiUrl' | 'timeoutMs'>;
@@ -72,6 +74,7 @@ const envSchema = z.object({
   ACCESSBRIDGE_SECRET_KEY: optional(z.string()),
   ACCESSBRIDGE_CORS_ORIGINS: checked('ACCESSBRIDGE_CORS_ORIGINS', 'comma-separated origins', (v) => v),
   ACCESSBRIDGE_OUTBOX_LEASE_MS: positive('ACCESSBRIDGE_OUTBOX_LEASE_MS'),
+  ACCESSBRIDGE_OUTBOX_CONCURRENCY: checked('ACCESSBRIDGE_OUTBOX_CONCURRENCY', 'a whole number from 1 to 256', (v) => (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 256 ? Number(v) : undefined)),
   TAPKEY_TOKEN_URL: url('TAPKEY_TOKEN_URL'),
   TAPKEY_API_URL: url('TAPKEY_API_URL'),
   TAPKEY_TIMEOUT_MS: wholeNumber('TAPKEY_TIMEOUT_MS', 'a whole number of milliseconds'),
@@ -86,7 +89,7 @@ const envSchema = z.object({
 });
 
 /** Leaves out what is not set, so `{ ...defaults, ...set }` keeps the defaults. */
-const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+export const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const parsed = envSchema.safeParse(env);
@@ -106,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     secretKey: e.ACCESSBRIDGE_SECRET_KEY,
     corsOrigins,
     outboxLeaseMs: e.ACCESSBRIDGE_OUTBOX_LEASE_MS,
+    outboxConcurrency: e.ACCESSBRIDGE_OUTBOX_CONCURRENCY,
     tapkey: defined({
       tokenUrl: e.TAPKEY_TOKEN_URL,
       apiUrl: e.TAPKEY_API_URL,

@@ -26,7 +26,7 @@ import { sql } from 'drizzle-orm';
 import { createApp } from './app.ts';
 import type { AppDeps } from './env.ts';
 import { createApiToken, createOrganization } from './auth.ts';
-import { ConfigError, loadConfig, type ServerConfig } from './config.ts';
+import { ConfigError, defined, loadConfig, type ServerConfig } from './config.ts';
 import { lockDataDir } from './data-lock.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { organizations } from './db/schema/index.ts';
@@ -124,7 +124,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
     };
     if (opts.worker !== false) {
       // A killed process's running jobs are taken over when their lease runs out (default 60 s).
-      const worker = new OutboxWorker(database.db, createJobHandlers(deps), config.outboxLeaseMs ? { leaseMs: config.outboxLeaseMs } : {});
+      const worker = new OutboxWorker(database.db, createJobHandlers(deps), defined({ leaseMs: config.outboxLeaseMs, concurrency: config.outboxConcurrency }));
       deps.kickOutbox = () => worker.kick();
       worker.start();
       cleanups.push(() => worker.stop());

@@ -36,6 +36,8 @@ beforeAll(async () => {
     KEYCAFE_API_URL: sandbox.url,
     // Longer than the stalled answers below: the process is killed while it waits.
     KEYCAFE_TIMEOUT_MS: '30000',
+    // Four jobs at once: the first create answers, the next four stall, the sixth key waits.
+    ACCESSBRIDGE_OUTBOX_CONCURRENCY: '4',
   };
 });
 
