@@ -6,7 +6,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { AppDeps } from '../env.ts';
 import { recordAudit, recordAudits } from '../audit.ts';
-import { bookings, tapkeyGrantEvents, tapkeyGrants, tapkeyNotices, units, type TouchedPair } from '../db/schema/index.ts';
+import { bookings, tapkeyGrantEvents, tapkeyGrants, tapkeyNotices, units } from '../db/schema/index.ts';
 import { enqueue, type DbOrTx, type OutboxJob } from '../outbox/outbox.ts';
 import { tapkeySettings } from './config.ts';
 import { RECONCILE_JOB, type GrantRow, type ReconcilePayload } from './grants.ts';
@@ -47,10 +47,8 @@ export const ACTOR = `system:${RECONCILE_JOB}`;
 /** One outcome, its grant row already locked (the path for everything but a plain "granted"). */
 async function completeLocked(tx: DbOrTx, deps: AppDeps, p: z.infer<typeof payloadSchema>, result: Exclude<ReconcileResult, { skipped: unknown }>, locked: LockedGrant) {
   const { grant: g, bookingExternalId, unitName } = locked;
-  const stillTouched = (target: TouchedPair | null) => {
-    const rest = g.touched.filter((t) => !result.cleaned.some((c) => samePair(c, t)));
-    return target && !rest.some((t) => samePair(t, target)) ? [...rest, target] : rest;
-  };
+  // The (lock, email) pairs still to watch once this job's clean-up is done.
+  const stillTouched = g.touched.filter((t) => !result.cleaned.some((c) => samePair(c, t)));
   if (g.generation !== p.generation) {
     // Superseded while we ran: keep what we may have created on the books for the newer job.
     if (result.action === 'granted' && result.created) {
@@ -65,42 +63,12 @@ async function completeLocked(tx: DbOrTx, deps: AppDeps, p: z.infer<typeof paylo
     return;
   }
   if (result.action === 'granted') {
-    const becameActive = g.state !== 'active' || g.tapkeyGrantId !== result.tapkeyGrantId;
-    await tx
-      .update(tapkeyGrants)
-      .set({ state: 'active', reason: null, tapkeyGrantId: result.tapkeyGrantId, touched: stillTouched({ lockId: g.lockId, email: g.email }), updatedAt: sql`now()` })
-      .where(eq(tapkeyGrants.id, g.id));
-    if (!becameActive && g.state === 'active') return;
-    await addEvent(tx, g, 'active', ACTOR, { tapkeyGrantId: result.tapkeyGrantId, reason: result.created ? 'created in Tapkey' : 'found in Tapkey' });
-    await recordAudit(tx, {
-      organizationId: g.organizationId,
-      actor: ACTOR,
-      action: 'tapkey_grant.activated',
-      entity: 'tapkey_grant',
-      entityId: bookingExternalId,
-      before: { state: g.state, tapkeyGrantId: g.tapkeyGrantId },
-      after: { state: 'active', tapkeyGrantId: result.tapkeyGrantId, lockId: g.lockId, email: g.email, created: result.created, revokedOthers: result.revoked },
-    });
-    await tx
-      .insert(tapkeyNotices)
-      .values({
-        organizationId: g.organizationId,
-        bookingId: g.bookingId,
-        grantId: g.id,
-        kind: 'access_ready',
-        email: g.email,
-        lockId: g.lockId,
-        unitName,
-        tapkeyGrantId: result.tapkeyGrantId,
-        validFrom: g.validFrom,
-        validBefore: g.validBefore,
-      })
-      .onConflictDoNothing();
+    await recordGranted(tx, [{ g, result, bookingExternalId, unitName }]);
   } else if (result.revoking.length > 0) {
     // Tapkey accepted the revoke and is carrying it out: shown as its own state, checked again later.
     const check = (p.check ?? 0) + 1;
     const waitMs = Math.min(tapkeySettings(deps).revokeCheckMs * 2 ** (check - 1), 60 * 60_000);
-    await tx.update(tapkeyGrants).set({ state: 'revoking', touched: stillTouched(null), updatedAt: sql`now()` }).where(eq(tapkeyGrants.id, g.id));
+    await tx.update(tapkeyGrants).set({ state: 'revoking', touched: stillTouched, updatedAt: sql`now()` }).where(eq(tapkeyGrants.id, g.id));
     if (g.state !== 'revoking') {
       await addEvent(tx, g, 'revoking', ACTOR, { reason: g.reason });
       await recordAudit(tx, {
@@ -121,7 +89,7 @@ async function completeLocked(tx: DbOrTx, deps: AppDeps, p: z.infer<typeof paylo
       runAt: new Date(Date.now() + waitMs),
     });
   } else {
-    await tx.update(tapkeyGrants).set({ state: 'revoked', touched: stillTouched(null), updatedAt: sql`now()` }).where(eq(tapkeyGrants.id, g.id));
+    await tx.update(tapkeyGrants).set({ state: 'revoked', touched: stillTouched, updatedAt: sql`now()` }).where(eq(tapkeyGrants.id, g.id));
     await addEvent(tx, g, 'revoked', ACTOR, { reason: g.reason });
     await recordAudit(tx, {
       organizationId: g.organizationId,
@@ -146,15 +114,24 @@ export async function completeReconciles(tx: DbOrTx, deps: AppDeps, items: { job
   const locked = await lockGrants(tx, [...new Set(todo.map((t) => t.p.grantId))]);
   const seen = new Map<string, number>();
   for (const t of todo) seen.set(t.p.grantId, (seen.get(t.p.grantId) ?? 0) + 1);
-  const granted: { g: GrantRow; result: Extract<ReconcileResult, { action: 'granted' }>; bookingExternalId: string; unitName: string }[] = [];
+  const granted: Granted[] = [];
   for (const { p, result } of todo) {
     const l = locked.get(p.grantId);
     if (!l) continue;
     if (result.action === 'granted' && l.grant.generation === p.generation && seen.get(p.grantId) === 1) granted.push({ g: l.grant, result, bookingExternalId: l.bookingExternalId, unitName: l.unitName });
     else await completeLocked(tx, deps, p, result, (await lockGrant(tx, p.grantId)) ?? l);
   }
-  if (granted.length === 0) return;
-  const touchedAfter = ({ g, result }: (typeof granted)[number]) => {
+  if (granted.length > 0) await recordGranted(tx, granted);
+}
+
+type Granted = { g: GrantRow; result: Extract<ReconcileResult, { action: 'granted' }>; bookingExternalId: string; unitName: string };
+
+/**
+ * Grants found or created for their current generation, rows already locked: one update, then
+ * one insert each for history, audit and notices for those that changed.
+ */
+async function recordGranted(tx: DbOrTx, granted: Granted[]) {
+  const touchedAfter = ({ g, result }: Granted) => {
     const target = { lockId: g.lockId, email: g.email };
     const rest = g.touched.filter((t) => !result.cleaned.some((c) => samePair(c, t)));
     return rest.some((t) => samePair(t, target)) ? rest : [...rest, target];
@@ -211,4 +188,3 @@ export async function completeReconciles(tx: DbOrTx, deps: AppDeps, items: { job
     )
     .onConflictDoNothing();
 }
-
