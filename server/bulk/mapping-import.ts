@@ -3,6 +3,8 @@
  * locks and current mappings (create / unchanged / replace / error, with reasons), and — unless
  * it is a dry run — applies all rows in one short transaction or none. The per-row decision and the
  * write are server/mappings.ts, the same as for a single mapping.
+ * Over 300 lines: the dry run's saved plan (server/bulk/plan-cache.ts) is only safe with the
+ * digest taken and re-checked here, next to the reads it summarises.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';

@@ -1,3 +1,9 @@
+/**
+ * The durable outbox: jobs enqueued in the domain transaction, claimed in batches under a lease,
+ * run, and completed or failed in a transaction fenced on that lease. Over 300 lines on purpose:
+ * the claim, the lease fence and the completion batch share invariants (a job is recorded only
+ * by the holder of its current lease) that are easier to keep true when read in one file.
+ */
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { outboxJobs } from '../db/schema/index.ts';

@@ -7,6 +7,8 @@
  * connections, and every answer validated with zod. Non-idempotent calls (creating a grant)
  * are retried in process only after a 429 (not processed); other failures go back to the
  * outbox, whose handler checks Tapkey before creating again.
+ * Over 300 lines: one module per provider client, as server/keycafe/client.ts; the endpoint
+ * schemas are already apart (server/tapkey/schemas.ts).
  */
 import { createHash } from 'node:crypto';
 import ky, { TimeoutError } from 'ky';

@@ -7,6 +7,8 @@
  * staff card grants apart. A grant on a lock whose unit has an active booking is "protected":
  * never in the default revoke set, revoked only when the operator selects its row; card grants
  * are never unexplained and never revoked. Progress is read from the outbox.
+ * Over 300 lines: the report, the scan and the revocation of selected rows read and write the
+ * same run row and its report; each is one function here.
  */
 import { and, count, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
