@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog.ts';
 
+// A string table (en, de, fr side by side), long because the feature has many texts, not logic.
 // The AccessBridge admin page (entrypoints/admin/, components/admin/) and its links in the
 // popup and the options.
 const en = {

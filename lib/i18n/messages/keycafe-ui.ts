@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog.ts';
 
+// A string table (en, de, fr side by side), long because the feature has many texts, not logic.
 // The Keycafe booking dialog (components/keycafe/), the popup and the embedded widget.
 // Messages of the booking rules themselves (recipient, clock, reminder) are in keycafe-server.ts.
 const en = {

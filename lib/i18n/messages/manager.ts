@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog.ts';
 
+// A string table (en, de, fr side by side), long because the feature has many texts, not logic.
 // Manager pages: the fields a site profile reads and the problems reading them can hit (shown
 // on the manager page and in the options page's "test on this tab" preview), and the reasons a
 // row of a bulk mapping file is refused (the API answers them in English; the options page
