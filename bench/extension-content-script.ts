@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { demoUnits } from '../sandbox/demo-data.ts';
 import { CHROME_BUILD, configureApi, launchWithExtension } from '../test/e2e/helpers/extension.ts';
+import { buildWithHostPermissions } from '../test/e2e/helpers/granted-build.ts';
 import { servePortalAsTapkey } from '../test/e2e/helpers/portal.ts';
 
 export interface ContentScriptFigures {
@@ -70,7 +71,10 @@ export async function runContentScriptBench({ runs = 15 } = {}): Promise<Content
   const file = readFileSync(join(CHROME_BUILD, 'content-scripts/tapkey.js'));
   const api = await startE2eApi();
   const portal = await servePortalAsTapkey({ renderDelayMs: 0 });
-  const browser = await launchWithExtension({ hostRules: [portal.hostRule], ignoreCertificateErrors: true });
+  // The shipped build's UI roots are closed; the watcher reads our control through an open one
+  // (the copy the E2E tests drive, test/e2e/helpers/granted-build.ts: nothing else differs).
+  const build = await buildWithHostPermissions([]);
+  const browser = await launchWithExtension({ extensionPath: build.path, hostRules: [portal.hostRule], ignoreCertificateErrors: true });
   try {
     for (const u of demoUnits()) await api.json('PUT', `/v1/units/${u.externalId}`, { name: u.name });
     await configureApi(browser, api);
@@ -115,6 +119,7 @@ export async function runContentScriptBench({ runs = 15 } = {}): Promise<Content
     await browser.close();
     await portal.close();
     await api.close();
+    build.remove();
   }
 }
 
