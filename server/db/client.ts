@@ -81,8 +81,8 @@ const isControl = (text: unknown) => typeof text === 'string' && /^\s*(begin|sta
 
 /** Ticks `writes` for `tables` ('*': any) once `result` has settled. */
 function tickAfter<T>(result: T, tables: Set<string>, writes: WriteClock): T {
-  if (!tables.size) return result;
-  const tick = () => writes.tick(tables.has('*') ? undefined : tables);
+  // Read when settled, not now: a transaction's set is filled while it runs.
+  const tick = () => tables.size > 0 && writes.tick(tables.has('*') ? undefined : tables);
   if (result instanceof Promise) result.then(tick, tick);
   else tick();
   return result;

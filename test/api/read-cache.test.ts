@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { cachedRead, WriteClock, writeTarget } from '../../server/db/read-cache.ts';
+import { count, sql } from 'drizzle-orm';
 import type { Database } from '../../server/db/client.ts';
+import { organizations } from '../../server/db/schema/index.ts';
+import { freshDatabase } from '../helpers/db.ts';
 
 describe('the read cache and its write clock (server/db/read-cache.ts)', () => {
   it('names the table a statement writes, or none for a SELECT, or any for the rest', () => {
@@ -37,5 +40,23 @@ describe('the read cache and its write clock (server/db/read-cache.ts)', () => {
     expect(loads).toBe(2);
     await expect(cachedRead(database, 'f', { maxAgeMs: 60_000 }, () => Promise.reject(new Error('down')))).rejects.toThrow('down');
     expect(await cachedRead(database, 'f', { maxAgeMs: 60_000 }, async () => 'up')).toBe('up');
+  });
+
+  it('sees a write made inside a transaction once it commits, on the real database', async () => {
+    const database = await freshDatabase();
+    try {
+      const orgs = () => cachedRead(database, 'orgs', { maxAgeMs: 60_000, tables: ['organizations'] }, async () => (await database.db.select({ n: count() }).from(organizations))[0]!.n);
+      const before = await orgs();
+      await database.db.transaction(async (tx) => {
+        await tx.insert(organizations).values({ name: 'Written in a transaction' });
+      });
+      expect(await orgs()).toBe(before + 1);
+      await database.db.transaction(async (tx) => {
+        await tx.execute(sql`delete from organizations where name = 'Written in a transaction'`);
+      });
+      expect(await orgs()).toBe(before);
+    } finally {
+      await database.close();
+    }
   });
 });
