@@ -12,7 +12,7 @@ import { tapkeySettings } from './config.ts';
 import { RECONCILE_JOB, type GrantRow, type ReconcilePayload } from './grants.ts';
 import { payloadSchema, samePair, type ReconcileResult } from './reconciler.ts';
 
-export async function addEvent(tx: DbOrTx, g: GrantRow, to: GrantRow['state'], actor: string, fields: { tapkeyGrantId?: string | null; reason?: string | null }) {
+async function addEvent(tx: DbOrTx, g: GrantRow, to: GrantRow['state'], actor: string, fields: { tapkeyGrantId?: string | null; reason?: string | null }) {
   await tx.insert(tapkeyGrantEvents).values({
     organizationId: g.organizationId,
     grantId: g.id,
@@ -40,9 +40,19 @@ async function lockGrants(tx: DbOrTx, grantIds: string[]) {
   return new Map(rows.map((r) => [r.grant.id, r]));
 }
 export const lockGrant = async (tx: DbOrTx, grantId: string) => (await lockGrants(tx, [grantId])).get(grantId);
-type LockedGrant = NonNullable<Awaited<ReturnType<typeof lockGrant>>>;
+export type LockedGrant = NonNullable<Awaited<ReturnType<typeof lockGrant>>>;
 
-export const ACTOR = `system:${RECONCILE_JOB}`;
+const ACTOR = `system:${RECONCILE_JOB}`;
+
+/**
+ * A grant's move to `to` in its history and in the audit trail (`tapkey_grant.<to>`); the
+ * caller has updated the row. `reason` is the history's; `before`/`after` are the audit's.
+ */
+export async function recordTransition(tx: DbOrTx, locked: LockedGrant, to: 'revoking' | 'revoked' | 'failed', reason: string | null, before: Record<string, unknown>, after: Record<string, unknown>) {
+  const { grant: g, bookingExternalId } = locked;
+  await addEvent(tx, g, to, ACTOR, { reason });
+  await recordAudit(tx, { organizationId: g.organizationId, actor: ACTOR, action: `tapkey_grant.${to}`, entity: 'tapkey_grant', entityId: bookingExternalId, before, after });
+}
 
 /** One outcome, its grant row already locked (the path for everything but a plain "granted"). */
 async function completeLocked(tx: DbOrTx, deps: AppDeps, p: z.infer<typeof payloadSchema>, result: Exclude<ReconcileResult, { skipped: unknown }>, locked: LockedGrant) {
@@ -70,16 +80,7 @@ async function completeLocked(tx: DbOrTx, deps: AppDeps, p: z.infer<typeof paylo
     const waitMs = Math.min(tapkeySettings(deps).revokeCheckMs * 2 ** (check - 1), 60 * 60_000);
     await tx.update(tapkeyGrants).set({ state: 'revoking', touched: stillTouched, updatedAt: sql`now()` }).where(eq(tapkeyGrants.id, g.id));
     if (g.state !== 'revoking') {
-      await addEvent(tx, g, 'revoking', ACTOR, { reason: g.reason });
-      await recordAudit(tx, {
-        organizationId: g.organizationId,
-        actor: ACTOR,
-        action: 'tapkey_grant.revoking',
-        entity: 'tapkey_grant',
-        entityId: bookingExternalId,
-        before: { state: g.state, tapkeyGrantId: g.tapkeyGrantId },
-        after: { state: 'revoking', reason: g.reason, revokingInTapkey: result.revoking },
-      });
+      await recordTransition(tx, locked, 'revoking', g.reason, { state: g.state, tapkeyGrantId: g.tapkeyGrantId }, { state: 'revoking', reason: g.reason, revokingInTapkey: result.revoking });
     }
     await enqueue(tx, {
       organizationId: g.organizationId,
@@ -90,16 +91,7 @@ async function completeLocked(tx: DbOrTx, deps: AppDeps, p: z.infer<typeof paylo
     });
   } else {
     await tx.update(tapkeyGrants).set({ state: 'revoked', touched: stillTouched, updatedAt: sql`now()` }).where(eq(tapkeyGrants.id, g.id));
-    await addEvent(tx, g, 'revoked', ACTOR, { reason: g.reason });
-    await recordAudit(tx, {
-      organizationId: g.organizationId,
-      actor: ACTOR,
-      action: 'tapkey_grant.revoked',
-      entity: 'tapkey_grant',
-      entityId: bookingExternalId,
-      before: { state: g.state, tapkeyGrantId: g.tapkeyGrantId },
-      after: { state: 'revoked', reason: g.reason, revokedInTapkey: result.revoked },
-    });
+    await recordTransition(tx, locked, 'revoked', g.reason, { state: g.state, tapkeyGrantId: g.tapkeyGrantId }, { state: 'revoked', reason: g.reason, revokedInTapkey: result.revoked });
   }
 }
 

@@ -8,14 +8,13 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { AppDeps } from '../env.ts';
-import { recordAudit } from '../audit.ts';
 import { locations, tapkeyGrants } from '../db/schema/index.ts';
 import { PermanentError, RetryableError, type JobHandler, type OutboxJob } from '../outbox/outbox.ts';
 import { toOutboxError } from './errors.ts';
 import { clientForLocation, tapkeySettings } from './config.ts';
 import type { GrantRow } from './grants.ts';
 import { acquireLeaseSets, busyContact, contactKey } from './leases.ts';
-import { ACTOR, addEvent, completeReconciles, lockGrant } from './reconcile-record.ts';
+import { completeReconciles, lockGrant, recordTransition } from './reconcile-record.ts';
 import { payloadSchema, Reconciler, type ReconcileResult } from './reconciler.ts';
 
 export type { ReconcileResult } from './reconciler.ts';
@@ -110,18 +109,9 @@ export function reconcileHandler(deps: AppDeps): JobHandler<ReconcileResult> {
       const p = payloadSchema.parse(job.payload);
       const locked = await lockGrant(tx, p.grantId);
       if (!locked || locked.grant.generation !== p.generation) return;
-      const { grant: g, bookingExternalId } = locked;
+      const g = locked.grant;
       await tx.update(tapkeyGrants).set({ state: 'failed', reason, updatedAt: sql`now()` }).where(eq(tapkeyGrants.id, g.id));
-      await addEvent(tx, g, 'failed', ACTOR, { reason });
-      await recordAudit(tx, {
-        organizationId: g.organizationId,
-        actor: ACTOR,
-        action: 'tapkey_grant.failed',
-        entity: 'tapkey_grant',
-        entityId: bookingExternalId,
-        before: { state: g.state },
-        after: { state: 'failed', desired: g.desired, reason },
-      });
+      await recordTransition(tx, locked, 'failed', reason, { state: g.state }, { state: 'failed', desired: g.desired, reason });
     },
   };
 }
