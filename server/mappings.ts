@@ -3,9 +3,9 @@
  * `PUT /v1/units/{externalId}/mapping` and the bulk file import, so both apply the same rules
  * (one-to-one, conflicts unless replacing) and leave the same audit trail.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Mapping } from '../lib/contract.ts';
-import { recordAudits, type AuditInput } from './audit.ts';
+import { insertAudits, type AuditInput } from './audit.ts';
 import { locations, mappings } from './db/schema/index.ts';
 import type { DbOrTx } from './outbox/outbox.ts';
 import { toMapping, type LockRow, type UnitRow } from './resources.ts';
@@ -92,23 +92,12 @@ export async function findLocationMismatch(tx: DbOrTx, organizationId: string, u
   return locationMismatch(unit, lock, (id) => infos.get(id));
 }
 
-// PostgreSQL allows 65,535 bind parameters per statement; stay well below with any row width.
-const CHUNK = 1000;
-const chunks = <T>(items: T[]) => Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));
-
 const uuidArray = (ids: string[]) => `{${ids.join(',')}}`;
 
-/** Inserts the changes' mappings; returns their creation time (`now()`: one per transaction). */
-async function insertMappings(tx: DbOrTx, organizationId: string, changes: MappingChange[]): Promise<Date> {
-  const result = await tx.execute(sql`
-    with inserted as (
-      insert into ${mappings} (organization_id, unit_id, lock_id)
-      select ${organizationId}::uuid, u, l from unnest(${uuidArray(changes.map((c) => c.unit.id))}::uuid[], ${uuidArray(changes.map((c) => c.lock.id))}::uuid[]) as x(u, l)
-      returning created_at
-    )
-    select max(created_at) as at from inserted`);
-  const [row] = (result as unknown as { rows: { at: Date | string }[] }).rows;
-  return new Date(row!.at);
+/** The transaction's time (`now()`), which a mapping inserted in it gets as `created_at`. */
+async function transactionTime(tx: DbOrTx): Promise<Date> {
+  const [row] = await tx.select({ at: sql`now()`.mapWith(mappings.createdAt) }).from(sql`(select 1) as one`);
+  return row!.at;
 }
 
 /**
@@ -116,8 +105,10 @@ async function insertMappings(tx: DbOrTx, organizationId: string, changes: Mappi
  * inserts the new ones, records `mapping.deleted` for a unit that loses its lock and
  * `mapping.created` / `mapping.replaced` for each change. The changes must not share a unit
  * or a lock with each other (the caller checks); the unique indexes are the last guard.
+ * `at`: the transaction's `now()` when the caller has already read it (saves a round trip).
  */
-export async function applyMappingChanges(tx: DbOrTx, organizationId: string, actor: string, changes: MappingChange[]): Promise<Mapping[]> {
+export async function applyMappingChanges(tx: DbOrTx, organizationId: string, actor: string, changes: MappingChange[], at?: Date): Promise<Mapping[]> {
+  if (changes.length === 0) return [];
   const displaced = new Set<string>();
   const audits: AuditInput[] = [];
   for (const c of changes) {
@@ -128,10 +119,11 @@ export async function applyMappingChanges(tx: DbOrTx, organizationId: string, ac
     }
     if (c.unitMappedTo) displaced.add(c.unit.id);
   }
-  for (const ids of chunks([...displaced])) await tx.delete(mappings).where(and(eq(mappings.organizationId, organizationId), inArray(mappings.unitId, ids)));
+  // One uuid[] parameter whatever the count (a bulk import displaces thousands). A statement
+  // of its own: the unique indexes would see the deleted rows still there if the insert ran in it.
+  if (displaced.size) await tx.execute(sql`delete from ${mappings} where organization_id = ${organizationId} and unit_id = any(${uuidArray([...displaced])}::uuid[])`);
 
-  // One statement with two uuid arrays instead of three bind parameters per row (bulk imports).
-  const createdAt = changes.length ? await insertMappings(tx, organizationId, changes) : new Date();
+  const createdAt = at ?? (await transactionTime(tx));
   const created: Mapping[] = [];
   for (const c of changes) {
     const mapping = toMapping({ mapping: { organizationId, unitId: c.unit.id, lockId: c.lock.id, createdAt }, unit: c.unit, lock: c.lock });
@@ -146,7 +138,14 @@ export async function applyMappingChanges(tx: DbOrTx, organizationId: string, ac
       after: mapping,
     });
   }
-  await recordAudits(tx, audits);
+  // The mappings and their events in one statement, with two uuid arrays instead of three
+  // bind parameters per row (bulk imports).
+  await tx.execute(sql`
+    with inserted as (
+      insert into ${mappings} (organization_id, unit_id, lock_id)
+      select ${organizationId}::uuid, u, l from unnest(${uuidArray(changes.map((c) => c.unit.id))}::uuid[], ${uuidArray(changes.map((c) => c.lock.id))}::uuid[]) as x(u, l)
+    )
+    ${insertAudits(audits)}`);
   // Units whose lock changed: their bookings' Tapkey grants move or are revoked.
   await onMappingChanged(tx, { organizationId, actor, unitIds: [...displaced, ...changes.map((c) => c.unit.id)] });
   return created;

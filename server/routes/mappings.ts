@@ -11,7 +11,8 @@ import { locks, mappings, units } from '../db/schema/index.ts';
 import { ApiError } from '../errors.ts';
 import { applyMappingChanges, findLocationMismatch, planMapping } from '../mappings.ts';
 import { onMappingChanged } from '../tapkey/grants.ts';
-import { selectMappings, toMapping } from '../resources.ts';
+import { findUnit, selectMappings, toMapping } from '../resources.ts';
+import { preparedIn } from '../db/prepared.ts';
 import { createRouter } from '../router.ts';
 import { authErrors, errors, json, jsonBody, Mapping as MappingSchema, MappingList, openapi, paging } from './openapi.ts';
 import { externalIdParam } from './units.ts';
@@ -90,35 +91,42 @@ export const mappingsRouter = createRouter()
     const { lockId, replace } = c.req.valid('json');
     const organizationId = c.get('organizationId');
     const actor = c.get('actor');
-    const result = await c.get('deps').database.db.transaction(async (tx) => {
-      // Row locks, unit first then lock, serialize concurrent PUTs touching either end.
-      const [unit] = await tx
-        .select()
-        .from(units)
-        .where(and(eq(units.organizationId, organizationId), eq(units.externalId, externalId)))
-        .for('update');
-      if (!unit) throw new ApiError('not_found', `Unit ${externalId} not found: create it first with PUT /v1/units/{externalId}`);
-      const [lock] = await tx
-        .select()
-        .from(locks)
-        .where(and(eq(locks.organizationId, organizationId), eq(locks.id, lockId)))
-        .for('update');
-      if (!lock)
+    const { database } = c.get('deps');
+    const result = await database.db.transaction(async (tx) => {
+      // Row locks, unit first then lock (their order in the join), serialize concurrent PUTs
+      // touching either end: one statement, which also reads the transaction's time.
+      const [locked] = await preparedIn(database, tx, 'mapping_put_lock_both', (db, name) =>
+        db
+          .select({ unit: units, lock: locks, now: sql`now()`.mapWith(mappings.createdAt) })
+          .from(units)
+          .innerJoin(locks, and(eq(locks.organizationId, units.organizationId), eq(locks.id, sql.placeholder('lockId'))))
+          .where(and(eq(units.organizationId, sql.placeholder('org')), eq(units.externalId, sql.placeholder('externalId'))))
+          .for('update')
+          .prepare(name),
+      ).execute({ org: organizationId, externalId, lockId });
+      if (!locked) {
+        if (!(await findUnit(tx, organizationId, externalId))) throw new ApiError('not_found', `Unit ${externalId} not found: create it first with PUT /v1/units/{externalId}`);
         throw new ApiError(
           'not_found',
           `Lock ${lockId} is not known: capture it from its Tapkey portal page or import the location's locks from Tapkey first`,
           [{ path: 'lockId', message: 'Unknown lock' }],
         );
+      }
+      const { unit, lock } = locked;
 
       const mismatch = await findLocationMismatch(tx, organizationId, unit, lock);
       if (mismatch) throw new ApiError('unprocessable', mismatch.message, [{ path: 'lockId', message: mismatch.message }]);
       const current = (
-        await selectMappings(tx).where(and(eq(mappings.organizationId, organizationId), or(eq(mappings.unitId, unit.id), eq(mappings.lockId, lockId))))
+        await preparedIn(database, tx, 'mapping_put_current', (db, name) =>
+          selectMappings(db)
+            .where(and(eq(mappings.organizationId, sql.placeholder('org')), or(eq(mappings.unitId, sql.placeholder('unitId')), eq(mappings.lockId, sql.placeholder('lockId')))))
+            .prepare(name),
+        ).execute({ org: organizationId, unitId: unit.id, lockId })
       ).map(toMapping);
       const plan = planMapping(current, unit, lock, replace);
       if (plan.action === 'unchanged') return { mapping: plan.mapping, status: 200 as const };
       if (plan.action === 'conflict') throw new ApiError('conflict', plan.message, [], { lockMappedTo: plan.lockMappedTo, unitMappedTo: plan.unitMappedTo });
-      const [mapping] = await applyMappingChanges(tx, organizationId, actor, [plan]);
+      const [mapping] = await applyMappingChanges(tx, organizationId, actor, [plan], locked.now);
       return { mapping: mapping!, status: plan.action === 'replace' ? (200 as const) : (201 as const) };
     });
     return result.status === 201 ? c.json(result.mapping, 201) : c.json(result.mapping, 200);

@@ -50,8 +50,8 @@ export interface EvalContext {
  */
 export async function loadFacts(tx: DbOrTx, organizationId: string, where: SQL, opts: { lock?: boolean } = { lock: true }): Promise<Facts[]> {
   const scope = and(eq(bookings.organizationId, organizationId), where);
-  if (opts.lock)
-    await tx
+  if (opts.lock) {
+    const locked = await tx
       .select({ id: bookings.id })
       .from(bookings)
       .innerJoin(units, eq(units.id, bookings.unitId))
@@ -60,6 +60,10 @@ export async function loadFacts(tx: DbOrTx, organizationId: string, where: SQL, 
       // NO KEY UPDATE: foreign-key checks of concurrent job completions (notices, events) take
       // KEY SHARE on the booking and must not wait for a long sync transaction (deadlock).
       .for('no key update', { of: bookings });
+    // Nothing matched: the second read would find nothing either (a booking inserted meanwhile
+    // is evaluated by the transaction that inserts it).
+    if (locked.length === 0) return [];
+  }
   return tx
     .select({ booking: bookings, unit: units, location: locations, lockId: mappings.lockId, grant: tapkeyGrants })
     .from(bookings)
