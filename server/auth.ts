@@ -79,9 +79,10 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 /**
  * How long a token check is reused. A revocation (or any other write) made by this process is
- * seen by the next request at once (server/db/read-cache.ts); one made by another process on
- * the same PostgreSQL (the admin CLI, a second API process) within this time. PGlite has no
- * other process.
+ * seen by the next request at once (server/db/read-cache.ts), one made by another process on
+ * the same PostgreSQL (the admin CLI, a second API process) as soon as its notification arrives
+ * (server/db/write-listener.ts), and within this time if the listening connection is down.
+ * PGlite has no other process.
  */
 export const TOKEN_CACHE_MS = 5_000;
 

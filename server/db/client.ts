@@ -6,7 +6,8 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import * as schema from './schema/index.ts';
 import { migrate } from './migrate.ts';
-import { WriteClock, writeTarget } from './read-cache.ts';
+import { listenForWrites, type WriteListener } from './write-listener.ts';
+import { WriteClock, writeTargets } from './read-cache.ts';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -16,8 +17,11 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   /** Moves after each finished write of this process (server/db/read-cache.ts). */
   writes: WriteClock;
-  /** True when no other process can write (PGlite): `writes` then counts every change. */
-  seesAllWrites: boolean;
+  /**
+   * True when `writes` counts every change the caches depend on: always on PGlite (no other
+   * process can write), on PostgreSQL while the write listener is up (server/db/write-listener.ts).
+   */
+  readonly seesAllWrites: boolean;
   /** Runs raw SQL (migrations, health checks). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
@@ -35,7 +39,6 @@ export interface DatabaseOptions {
  * `npm start` needs no server; DATABASE_URL switches to a real PostgreSQL with the same schema.
  */
 export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database> {
-  let database: Database;
   const writes = new WriteClock();
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
@@ -47,28 +50,37 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
     pool.on('error', () => {});
     pool.on('connect', (client) => client.on('error', () => {}));
     releaseOnFailedBegin(pool, writes);
-    database = {
+    let listener: WriteListener | undefined;
+    const database: Database = {
       db: drizzlePg(pool, { schema }) as unknown as Db,
       kind: 'postgres',
       writes,
-      seesAllWrites: false,
+      get seesAllWrites() {
+        return listener?.listening ?? false;
+      },
       exec: async (sql) => void (await pool.query(sql)),
-      close: () => pool.end(),
+      close: async () => {
+        await listener?.close();
+        await pool.end();
+      },
     };
-  } else {
-    const dataDir = opts.dataDir ?? '.data/pglite';
-    if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const client = await PGlite.create(dataDir);
-    countPgliteWrites(client, writes);
-    database = {
-      db: drizzlePglite(client, { schema }) as unknown as Db,
-      kind: 'pglite',
-      writes,
-      seesAllWrites: true,
-      exec: async (sql) => void (await client.exec(sql)),
-      close: () => client.close(),
-    };
+    await migrate(database);
+    // Once the migrations have installed the notify triggers: listening before would hear nothing.
+    listener = listenForWrites(opts.url, writes);
+    return database;
   }
+  const dataDir = opts.dataDir ?? '.data/pglite';
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const client = await PGlite.create(dataDir);
+  countPgliteWrites(client, writes);
+  const database: Database = {
+    db: drizzlePglite(client, { schema }) as unknown as Db,
+    kind: 'pglite',
+    writes,
+    seesAllWrites: true,
+    exec: async (sql) => void (await client.exec(sql)),
+    close: () => client.close(),
+  };
   await migrate(database);
   return database;
 }
@@ -88,12 +100,6 @@ function tickAfter<T>(result: T, tables: Set<string>, writes: WriteClock): T {
   return result;
 }
 
-/** The tables a statement writes, as a set for tickAfter (empty for a SELECT). */
-const targets = (text: unknown) => {
-  const target = writeTarget(text);
-  return new Set(target ? [target] : []);
-};
-
 /**
  * PGlite: a statement outside a transaction ticks when it has finished; a transaction ticks
  * the tables its statements wrote once it has committed or rolled back (PGlite runs nothing
@@ -103,7 +109,7 @@ function countPgliteWrites(client: PGlite, writes: WriteClock) {
   const query = client.query.bind(client);
   const exec = client.exec.bind(client);
   const transaction = client.transaction.bind(client);
-  client.query = ((...a: Parameters<typeof query>) => tickAfter(query(...a), targets(a[0]), writes)) as typeof client.query;
+  client.query = ((...a: Parameters<typeof query>) => tickAfter(query(...a), writeTargets(a[0]), writes)) as typeof client.query;
   client.exec = ((...a: Parameters<typeof exec>) => tickAfter(exec(...a), new Set(['*']), writes)) as typeof client.exec;
   client.transaction = (<T>(callback: Parameters<typeof transaction<T>>[0]) => {
     const written = new Set<string>();
@@ -111,7 +117,7 @@ function countPgliteWrites(client: PGlite, writes: WriteClock) {
       transaction<T>((tx) => {
         const txQuery = tx.query.bind(tx);
         const txExec = tx.exec.bind(tx);
-        tx.query = ((...a: Parameters<typeof txQuery>) => (targets(a[0]).forEach((t) => written.add(t)), txQuery(...a))) as typeof tx.query;
+        tx.query = ((...a: Parameters<typeof txQuery>) => (writeTargets(a[0]).forEach((t) => written.add(t)), txQuery(...a))) as typeof tx.query;
         tx.exec = ((...a: Parameters<typeof txExec>) => (written.add('*'), txExec(...a))) as typeof tx.exec;
         return callback(tx);
       }),
@@ -125,7 +131,7 @@ function countPgliteWrites(client: PGlite, writes: WriteClock) {
 /** PostgreSQL outside a transaction: `pool.query` (a transaction's statements run on a client, below). */
 function countPoolWrites(pool: pg.Pool, writes: WriteClock) {
   const query = pool.query.bind(pool) as (...a: unknown[]) => unknown;
-  pool.query = ((...a: unknown[]) => tickAfter(query(...a), isControl(queryText(a[0])) ? new Set(['*']) : targets(queryText(a[0])), writes)) as typeof pool.query;
+  pool.query = ((...a: unknown[]) => tickAfter(query(...a), isControl(queryText(a[0])) ? new Set(['*']) : writeTargets(queryText(a[0])), writes)) as typeof pool.query;
 }
 
 /**
@@ -155,7 +161,7 @@ function releaseOnFailedBegin(pool: pg.Pool, writes: WriteClock) {
           if (!/^\s*(begin|start)/i.test(String(text))) tables = new Set(written);
           written.clear();
         } else {
-          tables = targets(text);
+          tables = writeTargets(text);
           tables.forEach((t) => written.add(t));
         }
         const result = tickAfter(query(...a), tables, writes);

@@ -5,11 +5,12 @@
  * while the clock (of the tables it depends on) still shows the value it had when its read
  * started. So a write made by this process is seen by the next read at once.
  *
- * Writes made by other processes are not seen by the clock. On PGlite there are none (one
- * process owns the data folder, server/data-lock.ts), so an entry may live until the next
- * write. On PostgreSQL (other API processes, the admin CLI, `npm run worker`) only reads that
- * may be a little stale use the cache, with a short `maxAgeMs`; reads that must be exact pass
- * `exactOnly` and are not cached there.
+ * Writes made by other processes: on PGlite there are none (one process owns the data folder,
+ * server/data-lock.ts), so an entry may live until the next write. On PostgreSQL (other API
+ * processes, the admin CLI, `npm run worker`) they reach the clock through LISTEN
+ * (server/db/write-listener.ts) for the tables the cached reads use; while that connection is
+ * down, reads that must be exact (`exactOnly`) are not cached, and the others live at most
+ * their short `maxAgeMs`.
  */
 import type { Database } from './client.ts';
 
@@ -44,6 +45,22 @@ export function writeTarget(text: unknown): string | '*' | null {
   return named ? named[1]!.toLowerCase() : '*';
 }
 
+/**
+ * The tables a statement writes, WITH statements included: each data-modifying part names its
+ * table (`with a as (insert into "x" …) insert into "y" …`), so the mapping PUT's single write
+ * ticks what it writes and not the token check's tables. A part of another shape: anything.
+ */
+export function writeTargets(text: unknown): Set<string> {
+  if (typeof text === 'string' && /^\s*with\b/i.test(text)) {
+    // Row-lock clauses (`for update`, `for no key update`) write nothing.
+    const verbs = text.match(/(?<!\bfor\s+(?:no\s+key\s+)?)\b(?:insert|update|delete)\b/gi) ?? [];
+    const named = [...text.matchAll(/\b(?:insert\s+into|update|delete\s+from)\s+"?([a-z_][a-z0-9_]*)"?[\s(]/gi)].map((m) => m[1]!.toLowerCase());
+    return new Set(verbs.length === named.length ? named : ['*']);
+  }
+  const target = writeTarget(text);
+  return new Set(target ? [target] : []);
+}
+
 interface Entry {
   clock: number;
   expiresAt: number;
@@ -61,7 +78,7 @@ export interface CacheOptions {
    * writes to other tables keep the entry. Default: any write drops it.
    */
   tables?: readonly string[];
-  /** Cache only when this process sees every write (PGlite); elsewhere always read. */
+  /** Cache only while this process sees every write (`Database.seesAllWrites`); else always read. */
   exactOnly?: boolean;
 }
 

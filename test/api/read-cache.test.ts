@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cachedRead, WriteClock, writeTarget } from '../../server/db/read-cache.ts';
+import { cachedRead, WriteClock, writeTarget, writeTargets } from '../../server/db/read-cache.ts';
 import { count, sql } from 'drizzle-orm';
 import type { Database } from '../../server/db/client.ts';
 import { organizations } from '../../server/db/schema/index.ts';
@@ -14,6 +14,18 @@ describe('the read cache and its write clock (server/db/read-cache.ts)', () => {
     expect(writeTarget('with x as (delete from "units" returning 1) select * from x')).toBe('*');
     expect(writeTarget('truncate "api_tokens"')).toBe('*');
     expect(writeTarget(undefined)).toBe('*');
+  });
+
+  it('names every table a WITH statement writes, none when it only reads, any when a part is not understood', () => {
+    const set = (text: string) => [...writeTargets(text)].sort();
+    expect(set('with inserted as (insert into "mappings" (unit_id) select u from x) insert into "audit_events" (a) select 1')).toEqual(['audit_events', 'mappings']);
+    expect(set('with x as (delete from "units" returning 1) select * from x')).toEqual(['units']);
+    expect(set('with x as (select * from "units" for update) select * from x')).toEqual([]);
+    expect(set('with x as (select * from "units" for no key update) update "locks" set a = 1')).toEqual(['locks']);
+    expect(set('with x as (insert into public.units (id) values (1)) select 1')).toEqual(['*']);
+    expect(set('select * from "units"')).toEqual([]);
+    expect(set('update "api_tokens" set "revoked_at" = $1')).toEqual(['api_tokens']);
+    expect(set('truncate "api_tokens"')).toEqual(['*']);
   });
 
   it('serves an entry until a write to one of its tables (or to anything unknown), then reads again', async () => {

@@ -40,12 +40,13 @@ export async function freshDatabase(): Promise<Database & { url?: string }> {
   if (!base) return openDatabase({ dataDir: 'memory://' });
   const pgDatabase = await throwawayPgDatabase(base);
   const database = await openDatabase({ url: pgDatabase.url });
-  return {
-    ...database,
+  const close = database.close;
+  // The same object, not a copy: `seesAllWrites` is live on PostgreSQL (server/db/write-listener.ts).
+  return Object.assign(database, {
     url: pgDatabase.url,
     close: async () => {
-      await database.close();
+      await close();
       await pgDatabase.drop();
     },
-  };
+  });
 }
