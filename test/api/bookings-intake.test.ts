@@ -13,8 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUnits } from '../../sandbox/demo-data.ts';
 import { signHook } from '../../server/bookings/hook-signature.ts';
 import { writeTable } from '../../server/bulk/table-write.ts';
-import { auditEvents, bookings, locks, units } from '../../server/db/schema/index.ts';
+import { auditEvents, bookings, locks, outboxJobs, units } from '../../server/db/schema/index.ts';
 import { count, inArray } from 'drizzle-orm';
+import { waitUntil } from '../helpers/wait.ts';
 import { activeInTapkey, createLocation, grantState, lockOfUnit, setupUnits, startTapkeyWorld, type TapkeyTestWorld } from '../tapkey/helpers.ts';
 
 let w: TapkeyTestWorld;
@@ -101,6 +102,9 @@ describe('batch intake (list capture)', () => {
     expect(first.status).toBe(200);
     expect(first.body).toEqual({ total: 50, created: 50, changed: 0, unchanged: 0, refused: [] });
     expect(await bookingCount()).toBe(before + 50);
+    // The first capture's grants are created by the outbox, with their own audit events: let
+    // them finish, so the count below is the re-capture's alone.
+    await waitUntil('the outbox settled', async () => (await w.api.database.db.select({ n: count() }).from(outboxJobs).where(inArray(outboxJobs.state, ['pending', 'running'])))[0]!.n === 0);
     const auditsBefore = (await w.api.database.db.select({ n: count() }).from(auditEvents))[0]!.n;
     const second = await w.api.json('POST', '/v1/bookings/batch', { source: 'list', bookings: listed(50) });
     expect(second.body).toEqual({ total: 50, created: 0, changed: 0, unchanged: 50, refused: [] });
