@@ -17,7 +17,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { LOAD_UNITS, loadLockId, loadUnitId, MAPPED_UNITS } from './api-load-server.ts';
+import { postgresCpuMs, processCpuMs } from './process-cpu.ts';
+import { loadScenarios, type LoadRequest } from './api-load-server.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
@@ -32,6 +33,8 @@ export interface LoadFigures {
   requests: number;
   non2xx: number;
   errors: number;
+  /** CPU milliseconds per request, from /proc (absent elsewhere): the API process, and on PostgreSQL its backends. */
+  cpuPerRequest?: { api: number; postgres?: number };
 }
 
 export interface ApiLoadFigures {
@@ -57,6 +60,7 @@ export interface ApiLoadOptions {
 }
 
 interface Server {
+  pid: number;
   url: string;
   token: string;
   database: 'pglite' | 'postgres';
@@ -77,17 +81,18 @@ function startServer(databaseUrl: string | undefined): Promise<Server> {
       output += c.toString();
       const line = output.split('\n').find((l) => l.startsWith('{'));
       if (!line) return;
-      const info = JSON.parse(line) as Omit<Server, 'stop'>;
-      resolve({ ...info, stop: () => (child.kill('SIGTERM'), exited) });
+      const info = JSON.parse(line) as Omit<Server, 'stop' | 'pid'>;
+      resolve({ ...info, pid: child.pid!, stop: () => (child.kill('SIGTERM'), exited) });
     });
     void exited.then(() => reject(new Error(`load server exited before it was ready:\n${output}`)));
   });
 }
 
-type Request = { method: 'GET' | 'PUT'; path: string; body?: string };
+type Request = LoadRequest;
 
 /** `rate` undefined: no limit, each connection sends its next request as soon as it has an answer. */
 async function fire(server: Server, scenario: string, next: () => Request, rate: number | undefined, seconds: number, connections: number): Promise<LoadFigures> {
+  const cpuBefore = { api: processCpuMs(server.pid), postgres: server.database === 'postgres' ? postgresCpuMs() : null };
   const result = await autocannon({
     url: server.url,
     connections,
@@ -105,7 +110,16 @@ async function fire(server: Server, scenario: string, next: () => Request, rate:
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    ...cpuPerRequest(server, cpuBefore, result.requests.total),
   };
+}
+
+function cpuPerRequest(server: Server, before: { api: number | null; postgres: number | null }, requests: number): Pick<LoadFigures, 'cpuPerRequest'> {
+  const api = processCpuMs(server.pid);
+  const postgres = before.postgres === null ? null : postgresCpuMs();
+  if (api === null || before.api === null || !requests) return {};
+  const per = (ms: number) => Math.round((ms / requests) * 100) / 100;
+  return { cpuPerRequest: { api: per(api - before.api), ...(postgres !== null ? { postgres: per(postgres - before.postgres!) } : {}) } };
 }
 
 export async function runApiLoadBench(opts: ApiLoadOptions = {}): Promise<ApiLoadFigures> {
@@ -115,21 +129,7 @@ export async function runApiLoadBench(opts: ApiLoadOptions = {}): Promise<ApiLoa
   const connections = 16;
   const server = await startServer(opts.databaseUrl);
   try {
-    // Each unit alternates between its two locks, so every PUT really moves a mapping.
-    const moves = new Array<number>(MAPPED_UNITS).fill(0);
-    let k = 0;
-    const scenarios: Record<'health' | 'readLocks' | 'putMapping', [string, () => Request]> = {
-      health: ['GET /health', () => ({ method: 'GET', path: '/health' })],
-      readLocks: ['GET /v1/locks?limit=50', () => ({ method: 'GET', path: `/v1/locks?limit=50&offset=${(k++ * 50) % LOAD_UNITS}` })],
-      putMapping: [
-        'PUT /v1/units/{id}/mapping',
-        () => {
-          const unit = k++ % MAPPED_UNITS;
-          const lock = moves[unit]!++ % 2 === 0 ? unit + MAPPED_UNITS : unit;
-          return { method: 'PUT', path: `/v1/units/${loadUnitId(unit)}/mapping`, body: JSON.stringify({ lockId: loadLockId(lock), replace: true }) };
-        },
-      ],
-    };
+    const scenarios = loadScenarios();
     const out = {} as Record<keyof typeof scenarios, LoadFigures>;
     for (const [key, [name, next]] of Object.entries(scenarios) as [keyof typeof scenarios, [string, () => Request]][]) {
       await fire(server, name, next, rate, warmup, connections);

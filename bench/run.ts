@@ -20,6 +20,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runApiDirectBench, type DirectFigures } from './api-direct.ts';
 import { runApiLoadBench, type ApiLoadFigures } from './api-load.ts';
 import { CHROME_OUTPUT, runSizeBench, WIDGET_OUTPUT } from './extension-size.ts';
 import { benchPostgres } from './postgres.ts';
@@ -228,7 +229,7 @@ async function chromium() {
  * on its own database only; the other database's figure is shown as info. A baseline (`/health`
  * in the same pass) that misses the target itself is noted: the machine's bound, not the API's.
  */
-function loadFigures(f: ApiLoadFigures, label: string) {
+function loadFigures(f: ApiLoadFigures, label: string, direct?: DirectFigures[]) {
   const API_TARGETS = { readUnitsMax: { rps: 1500, p99: 50 }, atRateP99: 20 } as const;
   raw[`apiLoad_${f.database}`] = f;
   const pg = f.database === 'postgres';
@@ -239,17 +240,33 @@ function loadFigures(f: ApiLoadFigures, label: string) {
     ok,
     ...(!ok && baselineMisses ? { note: 'the same-run /health baseline misses this target too: the bound of this machine now' } : {}),
   });
+  const cpuNote = (s: (typeof f)['readLocks']) =>
+    s.cpuPerRequest ? `CPU per request: API process ${s.cpuPerRequest.api} ms${s.cpuPerRequest.postgres !== undefined ? `, PostgreSQL ${s.cpuPerRequest.postgres} ms` : ''}` : undefined;
   for (const s of [f.readLocks, f.putMapping]) {
     const sustained = s.throughput >= f.rate * 0.95 && s.non2xx === 0 && s.errors === 0;
     const target = API_TARGETS.atRateP99;
+    const bound = direct?.find((d) => d.scenario === s.scenario);
+    const ok = s.p99 <= target && sustained;
+    const verdict = pg ? judged(ok, f.health.p99 > target) : {};
+    const boundNote = pg && !ok && bound && bound.p99 > target ? `the same statements straight to PostgreSQL miss it too (p99 ${bound.p99} ms, below): the bound of this machine now` : undefined;
     add({
       area,
       name: `${s.scenario}: p99 latency`,
       value: s.p99,
       unit: 'ms',
       baseline: base('p99'),
-      ...(pg ? { target: `≤ ${target} ms at ${f.rate} req/s`, ...judged(s.p99 <= target && sustained, f.health.p99 > target) } : {}),
+      ...(pg ? { target: `≤ ${target} ms at ${f.rate} req/s`, ...verdict } : {}),
+      note: [('note' in verdict && verdict.note) || undefined, boundNote, cpuNote(s)].filter(Boolean).join('; ') || undefined,
     });
+    if (bound)
+      add({
+        area,
+        name: `${s.scenario}: the same ${bound.statementsPerRequest} statements per request straight to PostgreSQL (no HTTP, Hono or Drizzle), p99`,
+        value: bound.p99,
+        unit: 'ms',
+        baseline: { name: `the API's p99, same rate and concurrency`, value: s.p99, unit: 'ms' },
+        note: `${bound.throughput} req/s, p50 ${bound.p50} ms${bound.cpuPerRequest ? `; CPU per request: client ${bound.cpuPerRequest.client} ms, PostgreSQL ${bound.cpuPerRequest.postgres} ms` : ''}`,
+      });
     add({ area, name: `${s.scenario}: p50 latency`, value: s.p50, unit: 'ms', baseline: base('p50') });
     add({
       area,
@@ -294,7 +311,10 @@ async function apiLoad() {
   }
   raw.postgres = pg.source;
   try {
-    loadFigures(await runApiLoadBench({ ...opts, databaseUrl: pg.url }), `PostgreSQL via ${pg.source}`);
+    const api = await runApiLoadBench({ ...opts, databaseUrl: pg.url });
+    const direct = await runApiDirectBench(pg.url, { rate: RATE, seconds: opts.durationSeconds, warmupSeconds: opts.warmupSeconds });
+    raw.apiDirect = direct;
+    loadFigures(api, `PostgreSQL via ${pg.source}`, direct);
   } finally {
     await pg.stop();
   }
