@@ -20,7 +20,7 @@ import tapkey from '../../lib/i18n/messages/tapkey.ts';
 import type { CapturedLock } from '../../lib/messages.ts';
 import { sendMessage } from '../../lib/messages/send.ts';
 import { classifyPage, mainHeading, samePage, UI_TAG } from './page.ts';
-import { candidateUuids, namedLockId } from '../../lib/lock-id.ts';
+import { candidateUuids, namedLockId } from '../../lib/lock-url.ts';
 import { panelCss } from '../../components/panel-style.ts';
 
 /** How long an untrusted title must stay unchanged before the lock is recorded with it. */
