@@ -1,7 +1,10 @@
 /**
  * The Tapkey portal content script: on a lock's detail page it offers "Map to Tapkey lock"
  * and "Copy lock ID"; on a lock list page "Capture all locks on this page". It follows the
- * portal's client-side navigation and records every lock viewed (source: captured).
+ * portal's client-side navigation and records every lock viewed (source: captured). Like the
+ * manager's script it stays small: it starts after the page's load event, shows the one
+ * language the background sends, and the mapping dialog loads on its first open
+ * (components/portal/lazy-dialogs.ts).
  */
 import { signal } from '@preact/signals';
 import { render } from 'preact';
