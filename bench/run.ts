@@ -62,8 +62,8 @@ const sizes = quick
   : { chromiumRuns: 15, loadSeconds: 10, warmupSeconds: 2, bulkRows: 10_000, tapkeyBookings: 10_000, keycafeBookings: 500, startupRuns: 3 };
 const RATE = 500;
 const CONTENT_SCRIPT_LIMIT = 25_000;
-/** Injected scripts that load on a user's first use, not with the page (entrypoints/manager-dialogs.tsx). */
-const ON_FIRST_USE = new Set(['manager-dialogs']);
+/** Injected scripts that load on a user's first use, not with the page (entrypoints/manager-dialogs.tsx, entrypoints/portal-dialogs.tsx). */
+const ON_FIRST_USE = new Set(['manager-dialogs', 'portal-dialogs']);
 /** The manager unit page's load with the extension, as a multiple of without (issue 18). */
 const PAGE_LOAD_RATIO_LIMIT = 1.1;
 /** The Tapkey sync runs in a child process so a slow one cannot hold the whole run. */

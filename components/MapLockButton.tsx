@@ -1,8 +1,9 @@
 import { useSignal } from '@preact/signals';
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { ResponseMap } from '../lib/messages.ts';
 import { describeError } from './describe-error.ts';
-import { MapLockDialog, type LockOnPage, type MapResult } from './MapLockDialog.tsx';
+import type { LockOnPage, MapResult } from './MapLockDialog.tsx';
+import { usePortalDialogs } from './portal/dialogs.ts';
 import { StatusMessage, type Notice } from './StatusMessage.tsx';
 import { useUi } from './ui-context.ts';
 
@@ -11,10 +12,11 @@ type MappingState = { status: 'loading' } | { status: 'unknown' } | ({ status: '
 /**
  * The control on a lock's detail page: where the lock is mapped now, "Map to Tapkey lock"
  * (opens the dialog) and "Copy lock ID". Render it with `key={lock.id}` so a new lock starts
- * fresh.
+ * fresh. The dialog comes from the host (components/portal/dialogs.ts).
  */
 export function MapLockButton({ lock }: { lock: LockOnPage }) {
   const { t, send } = useUi();
+  const { MapLock } = usePortalDialogs();
   const mapping = useSignal<MappingState>({ status: 'loading' });
   const open = useSignal(false);
   const notice = useSignal<Notice | null>(null);
@@ -30,7 +32,9 @@ export function MapLockButton({ lock }: { lock: LockOnPage }) {
     }
   }
 
-  useEffect(() => {
+  // Asked as the control is put in the page, not a frame later: the line under the button
+  // is the first thing the admin reads.
+  useLayoutEffect(() => {
     void refresh();
   }, [lock.id]);
 
@@ -83,7 +87,7 @@ export function MapLockButton({ lock }: { lock: LockOnPage }) {
         </button>
       </div>
       <StatusMessage notice={notice.value} />
-      {open.value ? <MapLockDialog lock={lock} current={m.status === 'ready' ? m.mapping : null} onClose={close} /> : null}
+      {open.value ? <MapLock lock={lock} current={m.status === 'ready' ? m.mapping : null} onClose={close} /> : null}
     </section>
   );
 }

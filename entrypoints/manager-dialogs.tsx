@@ -5,37 +5,26 @@
  * small (components/manager/lazy-dialogs.tsx). Runs in the content script's isolated world:
  * it leaves a mounter on that world's global, which the page cannot see.
  */
-import { render, type ComponentType } from 'preact';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
+import { exposeDialogs } from '../components/dialogs-script.tsx';
 import { BookingDialog } from '../components/keycafe/BookingDialog.tsx';
-import { keycafeDialogCss } from '../components/keycafe/style.ts';
-import type { ManagerDialogs } from '../components/manager/dialogs.ts';
-import { DIALOGS_GLOBAL, type DialogMounter } from '../components/manager/lazy-dialogs.tsx';
-import { LockPickerDialog } from '../components/manager/LockPickerDialog.tsx';
 import { createMessageKeycafeApi } from '../components/keycafe/message-api.ts';
-import { UiContext } from '../components/ui-context.ts';
+import { keycafeDialogCss } from '../components/keycafe/style.ts';
+import type { KeycafeDialogProps } from '../components/manager/dialogs.ts';
+import { MANAGER_DIALOGS } from '../components/manager/lazy-dialogs.tsx';
+import { LockPickerDialog, type LockPickerDialogProps } from '../components/manager/LockPickerDialog.tsx';
 import { sendMessage } from '../lib/messages/send.ts';
 
-const dialogs: ManagerDialogs = { LockPicker: LockPickerDialog, KeycafeBooking: BookingDialog };
-
 export default defineUnlistedScript(() => {
-  const mounter: DialogMounter = {
-    mount(kind, container, props, ui) {
-      const Dialog = dialogs[kind] as ComponentType<object>;
-      // This script bundles its own copy of the message and error classes, which the dialogs
-      // recognise with instanceof: they talk to the background through this copy, not the
-      // content script's. Manager pages never show booking codes (the popup does).
-      const own = { ...ui, send: sendMessage };
-      const ownProps = kind === 'KeycafeBooking' ? { ...props, api: createMessageKeycafeApi(sendMessage, ui.t, { codesHidden: true }) } : props;
-      render(
-        <UiContext.Provider value={own}>
-          {kind === 'KeycafeBooking' ? <style>{keycafeDialogCss}</style> : null}
-          <Dialog {...ownProps} />
-        </UiContext.Provider>,
-        container,
-      );
-      return () => render(null, container);
-    },
-  };
-  (globalThis as Record<string, unknown>)[DIALOGS_GLOBAL] = mounter;
+  exposeDialogs(MANAGER_DIALOGS, (kind, props, ui) =>
+    kind === 'KeycafeBooking' ? (
+      <>
+        <style>{keycafeDialogCss}</style>
+        {/* Manager pages never show booking codes (the popup does). */}
+        <BookingDialog {...(props as KeycafeDialogProps)} api={createMessageKeycafeApi(sendMessage, ui.t, { codesHidden: true })} />
+      </>
+    ) : (
+      <LockPickerDialog {...(props as LockPickerDialogProps)} />
+    ),
+  );
 });

@@ -26,6 +26,7 @@ import { capturedLockSchema, httpUrl, lockOnPageShape, originSchema, queueItemId
 import { managerMessages } from './messages/manager.ts';
 import { keycafeMessages } from './messages/keycafe.ts';
 import { mappingProposalMessages } from './messages/mapping-proposal.ts';
+import { portalMessages } from './messages/portal.ts';
 import type { BridgeError, BridgeErrorKind, Reply } from './messages/send.ts';
 
 export * from './messages/define.ts';
@@ -33,6 +34,7 @@ export * from './messages/fields.ts';
 export * from './messages/manager.ts';
 export * from './messages/keycafe.ts';
 export * from './messages/mapping-proposal.ts';
+export * from './messages/portal.ts';
 export * from './messages/send.ts';
 
 const coreMessages = {
@@ -102,6 +104,7 @@ export const messages = {
   ...managerMessages,
   ...keycafeMessages,
   ...mappingProposalMessages,
+  ...portalMessages,
   // The admin page (lib/admin-messages.ts): extension pages only (they list no other sender).
   ...adminMessages,
   ...coreMessages,

@@ -25,3 +25,13 @@ export function watchPage(ctx: ContentScriptContext, update: () => void, debounc
   });
   update();
 }
+
+/**
+ * Resolves once the page's load event has passed. Content scripts wait for it before asking
+ * the background (which may have to start) or reading the page: that would compete with the
+ * page's own loading.
+ */
+export function pageLoaded(): Promise<void> {
+  if (document.readyState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => window.addEventListener('load', () => resolve(), { once: true }));
+}

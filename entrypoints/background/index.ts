@@ -12,6 +12,7 @@ import { createBulkHandlers } from './bulk.ts';
 import { injectIntoOpenTabs, syncPortalScripts } from './content-scripts.ts';
 import { createManagerHandlers } from './manager.ts';
 import { createMappingProposalHandlers } from './mapping-proposal.ts';
+import { createPortalHandlers } from './portal.ts';
 import { createKeycafeHandlers } from './keycafe.ts';
 import { registerManagerBackground } from './profiles.ts';
 import { createBackgroundService } from './service.ts';
@@ -33,7 +34,7 @@ export default defineBackground(() => {
   // listeners registered in the first turn.
   listenForMessages(
     createMessageRouter({
-      handlers: { ...service.handlers, ...manager.handlers, ...createBulkHandlers(service), ...createKeycafeHandlers(service), ...createMappingProposalHandlers(service), ...createAdminHandlers(service) },
+      handlers: { ...service.handlers, ...manager.handlers, ...createBulkHandlers(service), ...createKeycafeHandlers(service), ...createMappingProposalHandlers(service), ...createPortalHandlers(service), ...createAdminHandlers(service) },
       policy: async (sender) => ({
         extensionId: browser.runtime.id,
         extensionOrigin,

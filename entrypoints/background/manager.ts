@@ -24,6 +24,7 @@ import { originOf, type Handlers, type LockChoice, type ManagerMessageType } fro
 import { DEMO_MANAGER_PROFILE_ID, originMatchPattern, siteProfileSchema, type SiteProfile } from '../../lib/site-profile/index.ts';
 import type { ScriptPublicPath } from 'wxt/utils/inject-script';
 import { ApiCallError, type ApiClient } from './api-client.ts';
+import { injectDialogs } from './dialogs.ts';
 import { guessFromTabs, previewProfile } from './preview.ts';
 import { apiSettingsItem, DEFAULT_PORTAL_ORIGIN, portalOriginsItem } from '../../lib/storage.ts';
 import {
@@ -237,11 +238,8 @@ export function createManagerHandlers({ withApi, language }: ManagerDeps): Manag
       return { profiles: (await activeProfiles()).filter((p) => p.origin === origin), language: lang, strings: managerStrings(lang) };
     },
 
-    async managerDialogs(_m, { tabId, frameId }) {
-      if (tabId === undefined) throw refused('Only a manager page can open the dialogs.');
-      // Same frame, default (isolated) world: the content script's own.
-      await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId ?? 0] }, files: [DIALOGS_SCRIPT_FILE] });
-      return { injected: true };
+    async managerDialogs(_m, context) {
+      return injectDialogs(DIALOGS_SCRIPT_FILE, context);
     },
 
     async upsertUnit({ unit }) {

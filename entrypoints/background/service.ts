@@ -6,7 +6,7 @@
 import { browser } from 'wxt/browser';
 import { matchLanguage, type Language } from '../../lib/i18n/index.ts';
 import type { AdminMessageType } from '../../lib/admin-messages.ts';
-import type { Handlers, KeycafeMessageType, ManagerMessageType, MappingProposalMessageType, QueuedOp, QueueItemView, SettingsView } from '../../lib/messages.ts';
+import type { Handlers, KeycafeMessageType, ManagerMessageType, MappingProposalMessageType, PortalMessageType, QueuedOp, QueueItemView, SettingsView } from '../../lib/messages.ts';
 import { queuedOpSchema } from '../../lib/messages.ts';
 import { createMutationQueue, type QueueError, type QueueItem, type SendOutcome } from '../../lib/queue.ts';
 import { ApiCallError, createApiClient, isUnreachable, UNITS_PAGE, type ApiClient, type ApiClientOptions } from './api-client.ts';
@@ -26,8 +26,8 @@ import {
 /** A mapping dialog needs the whole list for suggestions; beyond this it searches a prefix. */
 export const MAX_UNITS = 2000;
 
-/** The messages this service answers; the manager's, Keycafe's, the admin page's and the mapping proposal's have their own modules. */
-export type CoreHandlers = Omit<Handlers, ManagerMessageType | KeycafeMessageType | MappingProposalMessageType | AdminMessageType>;
+/** The messages this service answers; the manager's, Keycafe's, the admin page's, the mapping proposal's and the portal script's setup have their own modules. */
+export type CoreHandlers = Omit<Handlers, ManagerMessageType | KeycafeMessageType | MappingProposalMessageType | AdminMessageType | PortalMessageType>;
 
 export interface ServiceOptions {
   client?: Pick<ApiClientOptions, 'fetch' | 'retries' | 'retryDelay' | 'timeoutMs'>;

@@ -16,7 +16,7 @@ import { ManagerPanel } from '../../components/manager/ManagerPanel.tsx';
 import { pageFromReading, samePage, type ManagerPage } from '../../components/manager/page-state.ts';
 import { acceptTrustedEventsOnly } from '../../components/trusted-events.ts';
 import { createUi, UiContext } from '../../components/ui-context.ts';
-import { watchPage } from '../../lib/watch-page.ts';
+import { pageLoaded, watchPage } from '../../lib/watch-page.ts';
 import { translatorOf } from '../../components/translator.ts';
 import { sendMessage } from '../../lib/messages/send.ts';
 import { findAnchor, readPage } from '../../lib/site-profile/extract.ts';
@@ -31,12 +31,6 @@ export const UI_TAG = 'accessbridge-manager';
 const UPDATE_DEBOUNCE_MS = 50;
 
 type Placement = { element: Element; position: Anchor['position'] } | null;
-
-/** Resolves once the page's load event has passed. */
-function pageLoaded(): Promise<void> {
-  if (document.readyState === 'complete') return Promise.resolve();
-  return new Promise((resolve) => window.addEventListener('load', () => resolve(), { once: true }));
-}
 
 function anchorOf(profile: SiteProfile, kind: 'unit' | 'booking'): Anchor | undefined {
   return kind === 'unit' ? profile.unitPage.anchor : profile.bookingPage?.anchor;

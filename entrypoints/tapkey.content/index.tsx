@@ -1,33 +1,32 @@
 /**
  * The Tapkey portal content script: on a lock's detail page it offers "Map to Tapkey lock"
  * and "Copy lock ID"; on a lock list page "Capture all locks on this page". It follows the
- * portal's client-side navigation and records every lock viewed (source: captured).
+ * portal's client-side navigation and records every lock viewed (source: captured). Like the
+ * manager's script it stays small: it starts after the page's load event, shows the one
+ * language the background sends, and the mapping dialog loads on its first open
+ * (components/portal/lazy-dialogs.ts).
  */
 import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { defineContentScript } from 'wxt/utils/define-content-script';
+import { PortalDialogsContext } from '../../components/portal/dialogs.ts';
+import { lazyPortalDialogs } from '../../components/portal/lazy-dialogs.ts';
 import { TapkeyPortalPanel, type PortalPage } from '../../components/TapkeyPortalPanel.tsx';
 import { acceptTrustedEventsOnly } from '../../components/trusted-events.ts';
 import { createUi, UiContext } from '../../components/ui-context.ts';
-import { watchPage } from '../../lib/watch-page.ts';
-import { createTranslator } from '../../components/translator.ts';
-import { matchLanguage } from '../../lib/i18n/catalog.ts';
-import common from '../../lib/i18n/messages/common.ts';
-import extension from '../../lib/i18n/messages/extension.ts';
-import mapping from '../../lib/i18n/messages/mapping.ts';
-import tapkey from '../../lib/i18n/messages/tapkey.ts';
+import { pageLoaded, watchPage } from '../../lib/watch-page.ts';
+import { translatorOf } from '../../components/translator.ts';
 import type { CapturedLock } from '../../lib/messages.ts';
 import { sendMessage } from '../../lib/messages/send.ts';
 import { classifyPage, mainHeading, samePage, UI_TAG } from './page.ts';
-import { candidateUuids, namedLockId } from '../../lib/lock-id.ts';
+import { candidateUuids, namedLockId } from '../../lib/lock-url.ts';
 import { panelCss } from '../../components/panel-style.ts';
 
 /** How long an untrusted title must stay unchanged before the lock is recorded with it. */
 const CAPTURE_SETTLE_MS = 600;
 /** Page mutations come in bursts; read the page once per burst. */
 const UPDATE_DEBOUNCE_MS = 30;
-const translate = createTranslator([common, extension, tapkey, mapping]);
 
 export default defineContentScript({
   matches: ['https://my.tapkey.com/*'],
@@ -37,11 +36,26 @@ export default defineContentScript({
     // A copy left by a previous version whose context could not clean up after itself.
     document.querySelectorAll(UI_TAG).forEach((el) => el.remove());
 
+    let setup;
+    try {
+      // Nothing before the page's load event: asking the background (which may have to start)
+      // and reading the page would compete with the page's own loading.
+      await pageLoaded();
+      setup = await sendMessage({ type: 'portalPage' });
+    } catch {
+      // The extension was updated or reloaded meanwhile: nothing to do on this page.
+      return;
+    }
+    if (ctx.isInvalid) return;
+
     const page = signal<PortalPage>({ kind: 'none' });
-    const ui = signal(createUi(matchLanguage(navigator.languages), sendMessage, translate));
+    // One language's strings, sent by the background with the setup.
+    const ui = createUi(setup.language, sendMessage, translatorOf(setup.strings));
     const Root = () => (
-      <UiContext.Provider value={ui.value}>
-        <TapkeyPortalPanel page={page} />
+      <UiContext.Provider value={ui}>
+        <PortalDialogsContext.Provider value={lazyPortalDialogs}>
+          <TapkeyPortalPanel page={page} />
+        </PortalDialogsContext.Provider>
       </UiContext.Provider>
     );
 
@@ -135,11 +149,5 @@ export default defineContentScript({
     }
 
     watchPage(ctx, update, UPDATE_DEBOUNCE_MS);
-
-    sendMessage({ type: 'status' })
-      .then((status) => {
-        if (ctx.isValid) ui.value = createUi(status.language, sendMessage, translate);
-      })
-      .catch(() => undefined);
   },
 });

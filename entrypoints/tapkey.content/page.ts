@@ -4,7 +4,7 @@
  * what any lock page has: a lock ID in the URL and a main heading.
  */
 import type { PortalPage } from '../../components/TapkeyPortalPanel.tsx';
-import { candidateUuids, extractLockId, namedLockId } from '../../lib/lock-id.ts';
+import { candidateUuids, extractLockId, namedLockId } from '../../lib/lock-url.ts';
 import type { CapturedLock } from '../../lib/messages.ts';
 
 /** The tag of our shadow-root host; never read as page content. */

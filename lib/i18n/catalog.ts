@@ -12,3 +12,8 @@ export function matchLanguage(preferred: readonly string[]): Language {
   }
   return 'en';
 }
+
+/** One language's strings of `catalogs`, merged: what the background sends a content script. */
+export function stringsIn(lang: Language, catalogs: readonly Record<Language, Record<string, string>>[]): Record<string, string> {
+  return Object.assign({}, ...catalogs.map((c) => c[lang])) as Record<string, string>;
+}

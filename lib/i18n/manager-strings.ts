@@ -3,7 +3,7 @@
  * sends them with the page's setup (`managerPage`), so the script injected into every manager
  * page carries no catalog, and the page gets one language, not three.
  */
-import type { Language } from './catalog.ts';
+import { stringsIn, type Language } from './catalog.ts';
 import common from './messages/common.ts';
 import extension from './messages/extension.ts';
 import manager from './messages/manager.ts';
@@ -18,5 +18,5 @@ import pageIsolation from './messages/page-isolation.ts';
 const catalogs = [common, extension, manager, bookings, siteProfiles, mapping, keycafeUi, keycafeServer, keycafeConnect, pageIsolation] as const;
 
 export function managerStrings(lang: Language): Record<string, string> {
-  return Object.assign({}, ...catalogs.map((c) => c[lang])) as Record<string, string>;
+  return stringsIn(lang, catalogs);
 }

@@ -29,9 +29,10 @@ describe('pure zod builders', () => {
 });
 
 /**
- * Modules a page loads at once: the manager content script and the preview script carry no zod
- * (lib/site-profile/page-checks.ts, lib/site-profile/reading-schemas.ts). Follows value imports
- * (not `import type`) from the two entries and names every module on the way that imports zod.
+ * Modules a page loads at once: the manager content script, the preview script and the portal
+ * content script carry no zod (lib/site-profile/page-checks.ts, lib/site-profile/reading-schemas.ts,
+ * lib/lock-url.ts). Follows value imports (not `import type`) from the entries and names every
+ * module on the way that imports zod.
  */
 function zodImporters(entry: string): string[] {
   const seen = new Set<string>();
@@ -54,7 +55,7 @@ describe('page code without zod', () => {
   // lib/dates.ts builds its one schema with a pure annotation, so a bundle that uses only its
   // date helpers drops it and zod.
   const allowed = ['lib/dates.ts'];
-  it.each(['entrypoints/manager.content/index.tsx', 'entrypoints/manager-preview.ts'])('%s imports no module that imports zod', (entry) => {
+  it.each(['entrypoints/manager.content/index.tsx', 'entrypoints/manager-preview.ts', 'entrypoints/tapkey.content/index.tsx'])('%s imports no module that imports zod', (entry) => {
     expect(zodImporters(entry).filter((f) => !allowed.includes(f))).toEqual([]);
   });
 });

@@ -8,6 +8,8 @@ import { ConnectionSettings } from '../../components/ConnectionSettings.tsx';
 import { MapLockButton } from '../../components/MapLockButton.tsx';
 import { MapLockDialog } from '../../components/MapLockDialog.tsx';
 import { PortalOrigins } from '../../components/PortalOrigins.tsx';
+import { PortalDialogsContext } from '../../components/portal/dialogs.ts';
+import { eagerPortalDialogs } from '../../components/portal/eager-dialogs.ts';
 import { PreferencesSettings } from '../../components/PreferencesSettings.tsx';
 import { QueueList } from '../../components/QueueList.tsx';
 import { TapkeyPortalPanel, type PortalPage } from '../../components/TapkeyPortalPanel.tsx';
@@ -28,7 +30,11 @@ function renderUi(ui: ComponentChildren, handlers: Handlers = {}) {
     if (!handler) throw new Error(`unexpected message ${message.type}`);
     return handler(message);
   }) as Send;
-  const view = render(<UiContext.Provider value={createUi('en', send, translate)}>{ui}</UiContext.Provider>);
+  const view = render(
+    <UiContext.Provider value={createUi('en', send, translate)}>
+      <PortalDialogsContext.Provider value={eagerPortalDialogs}>{ui}</PortalDialogsContext.Provider>
+    </UiContext.Provider>,
+  );
   return { ...view, calls };
 }
 

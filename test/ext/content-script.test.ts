@@ -10,6 +10,7 @@ import { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import script from '../../entrypoints/tapkey.content/index.tsx';
 import { UI_TAG } from '../../entrypoints/tapkey.content/page.ts';
+import { portalStrings } from '../../lib/i18n/portal-strings.ts';
 import type { AnyMessageInput } from '../../lib/messages.ts';
 import { recordShadowRoots, shadowRootOf, userEventsAreTrusted } from '../helpers/page-isolation.ts';
 
@@ -49,6 +50,7 @@ beforeEach(() => {
   const onMessage = fakeBrowser.runtime.onMessage as unknown as { addListener(cb: (message: AnyMessageInput) => Promise<unknown>): void };
   onMessage.addListener(async (message) => {
     received.push(message);
+    if (message.type === 'portalPage') return { ok: true, data: { language: 'de', strings: portalStrings('de') } };
     if (message.type === 'status') return { ok: true, data: { state: 'connected', organizationName: 'Demo', checkedAt: null, message: null, queue: { pending: 0, failed: 0 }, language: 'de' } };
     if (message.type === 'getMappingForLock') return { ok: true, data: { mapping: null, stale: false, queued: null } };
     if (message.type === 'captureLocks') return { ok: true, data: { status: 'saved', created: 1, updated: 0, unchanged: 0 } };

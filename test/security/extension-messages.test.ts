@@ -96,6 +96,8 @@ const examples: Record<MessageType, unknown> = {
   importMappingFile: { fileName: 'x.csv', base64: 'QQ==', dryRun: false },
   managerPage: {},
   managerDialogs: {},
+  portalPage: {},
+  portalDialogs: {},
   upsertUnit: { unit: { externalId: 'U1', name: 'A', location: null } },
   unitMapping: { unitExternalId: 'U1' },
   listLocks: {},
@@ -154,7 +156,7 @@ const examples: Record<MessageType, unknown> = {
  */
 const allowed: Record<string, (t: MessageType) => boolean> = {
   extensionPage: () => true,
-  portalScript: (t) => ['ping', 'status', 'listUnits', 'getMappingForLock', 'saveMapping', 'captureLocks', 'knownLocks'].includes(t),
+  portalScript: (t) => ['ping', 'status', 'portalPage', 'portalDialogs', 'listUnits', 'getMappingForLock', 'saveMapping', 'captureLocks', 'knownLocks'].includes(t),
   managerScript: (t) =>
     ['ping', 'status', 'managerPage', 'managerDialogs', 'upsertUnit', 'unitMapping', 'listLocks', 'saveMapping', 'unmapUnit', 'pushBooking', 'captureBookings', 'bookingAccess', 'revokeBookingAccess', 'restoreBookingAccess', 'setBookingSync'].includes(t) ||
     // The Keycafe booking dialog opens on manager booking pages.

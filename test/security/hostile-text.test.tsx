@@ -19,6 +19,8 @@ import { CaptureLocksButton } from '../../components/CaptureLocksButton.tsx';
 import { ConnectionSettings } from '../../components/ConnectionSettings.tsx';
 import { MapLockButton } from '../../components/MapLockButton.tsx';
 import { MapLockDialog } from '../../components/MapLockDialog.tsx';
+import { PortalDialogsContext } from '../../components/portal/dialogs.ts';
+import { eagerPortalDialogs } from '../../components/portal/eager-dialogs.ts';
 import { PreferencesSettings } from '../../components/PreferencesSettings.tsx';
 import { QueueList } from '../../components/QueueList.tsx';
 import { StatusMessage } from '../../components/StatusMessage.tsx';
@@ -30,7 +32,9 @@ import { createUi, UiContext } from '../../components/ui-context.ts';
 import type { KeycafeKey, Mapping, Unit } from '../../lib/contract.ts';
 import { translate } from '../../lib/i18n/index.ts';
 import { BridgeRequestError, type AnyMessageInput, type MessageType, type ResponseMap, type Send, type SettingsView } from '../../lib/messages.ts';
+import portalDialogsScript from '../../entrypoints/portal-dialogs.tsx';
 import portalScript from '../../entrypoints/tapkey.content/index.tsx';
+import { portalStrings } from '../../lib/i18n/portal-strings.ts';
 import { UI_TAG } from '../../entrypoints/tapkey.content/page.ts';
 import { recordShadowRoots, shadowRootOf, userEventsAreTrusted } from '../helpers/page-isolation.ts';
 
@@ -70,7 +74,11 @@ function renderUi(ui: ComponentChildren, handlers: Handlers = {}) {
     if (!handler) throw new Error(`unexpected message ${message.type}`);
     return handler(message);
   }) as Send;
-  return render(<UiContext.Provider value={createUi('en', send, translate)}>{ui}</UiContext.Provider>);
+  return render(
+    <UiContext.Provider value={createUi('en', send, translate)}>
+      <PortalDialogsContext.Provider value={eagerPortalDialogs}>{ui}</PortalDialogsContext.Provider>
+    </UiContext.Provider>,
+  );
 }
 
 /** An element's shadow root, open or (ours, recorded) closed. */
@@ -248,6 +256,12 @@ describe('the portal content script on a hostile page', () => {
     const onMessage = fakeBrowser.runtime.onMessage as unknown as { addListener(cb: (message: AnyMessageInput) => Promise<unknown>): void };
     onMessage.addListener(async (message) => {
       received.push(message);
+      if (message.type === 'portalPage') return { ok: true, data: { language: 'en', strings: portalStrings('en') } };
+      if (message.type === 'portalDialogs') {
+        // The background injects the dialog's script into the page's isolated world: here, this one.
+        void portalDialogsScript.main();
+        return { ok: true, data: { injected: true } };
+      }
       if (message.type === 'status') return { ok: true, data: { state: 'connected', organizationName: HOSTILE[1], checkedAt: null, message: null, queue: { pending: 0, failed: 0 }, language: 'en' } };
       if (message.type === 'getMappingForLock') return { ok: true, data: { mapping: mapping(UNITS[3]!, HOSTILE[4]), stale: false, queued: null } };
       if (message.type === 'captureLocks') return { ok: true, data: { status: 'saved', created: 1, updated: 0, unchanged: 0 } };

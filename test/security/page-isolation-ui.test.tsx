@@ -14,11 +14,13 @@ import { BookingResult } from '../../components/keycafe/BookingResult.tsx';
 import { createUi, UiContext } from '../../components/ui-context.ts';
 import managerDialogsScript from '../../entrypoints/manager-dialogs.tsx';
 import managerScript, { UI_TAG as MANAGER_TAG } from '../../entrypoints/manager.content/index.tsx';
+import portalDialogsScript from '../../entrypoints/portal-dialogs.tsx';
 import portalScript from '../../entrypoints/tapkey.content/index.tsx';
 import { UI_TAG as PORTAL_TAG } from '../../entrypoints/tapkey.content/page.ts';
 import type { KeycafeBooking } from '../../lib/contract.ts';
 import { translate } from '../../lib/i18n/index.ts';
 import { managerStrings } from '../../lib/i18n/manager-strings.ts';
+import { portalStrings } from '../../lib/i18n/portal-strings.ts';
 import type { AnyMessageInput } from '../../lib/messages.ts';
 import { demoManagerProfile } from '../../lib/site-profile/index.ts';
 import { bookingPage } from '../../sandbox/manager/pages.ts';
@@ -43,6 +45,12 @@ function answer(message: AnyMessageInput): unknown {
     case 'managerDialogs':
       // The background injects the dialogs' script into the page's isolated world: here, this one.
       void managerDialogsScript.main();
+      return { injected: true };
+    case 'portalPage':
+      return { language: 'en', strings: portalStrings('en') };
+    case 'portalDialogs':
+      // The same for the portal's mapping dialog.
+      void portalDialogsScript.main();
       return { injected: true };
     case 'pushBooking':
       return { booking: { access: { status: 'sync_off', message: 'No access: sync is off for this booking (gradual mode).' }, accessRevoked: false, grant: null } };
