@@ -8,6 +8,7 @@
 import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { createMessageKeycafeApi } from '../../components/keycafe/message-api.ts';
 import { ManagerDialogsContext } from '../../components/manager/dialogs.ts';
@@ -52,97 +53,104 @@ export default defineContentScript({
   registration: 'runtime',
   runAt: 'document_idle',
   cssInjectionMode: 'manual',
-  async main(ctx) {
-    // A copy left by a previous version whose context could not clean up after itself.
-    document.querySelectorAll(UI_TAG).forEach((el) => el.remove());
-
-    let setup;
-    try {
-      // Nothing before the page's load event: asking the background (which may have to start)
-      // and reading the page would compete with the page's own loading.
-      await pageLoaded();
-      setup = await sendMessage({ type: 'managerPage' });
-    } catch {
-      // Not a profile's origin (the pattern covers every port of the host), or the extension
-      // was updated meanwhile: nothing to do on this page.
-      return;
-    }
-    const profiles = setup.profiles;
-    if (!profiles.length || ctx.isInvalid) return;
-
-    const page = signal<ManagerPage>({ kind: 'none' });
-    const listPage = signal<ListReading | null>(null);
-    // One language's strings, sent by the background with the setup.
-    const ui = createUi(setup.language, sendMessage, translatorOf(setup.strings));
-    // The page could read booking codes shown here: the background leaves them out and the
-    // dialog points to the toolbar popup instead.
-    const keycafe = createMessageKeycafeApi(sendMessage, ui.t, { codesHidden: true });
-    let placement: Placement = null;
-
-    // A list page shows the capture button; any other page the unit or booking panel.
-    const Root = () => (listPage.value ? <CaptureBookingsButton key={JSON.stringify(listPage.value)} list={listPage.value} /> : <ManagerPanel page={page} keycafe={keycafe} />);
-
-    const shadow = await createShadowRootUi<HTMLElement>(ctx, {
-      name: UI_TAG,
-      position: 'inline',
-      anchor: 'body',
-      append: (_anchor, host) => place(placement, host),
-      // The Keycafe dialog brings its own styles when it loads (entrypoints/manager-dialogs.tsx).
-      css: managerCss,
-      // The manager's own scripts share this document: closed, they cannot read what we show
-      // (host.shadowRoot is null for them) nor reach our controls.
-      mode: 'closed',
-      // Keys typed in our fields must not trigger the manager's shortcuts.
-      isolateEvents: true,
-      onMount: (container) => {
-        render(
-          <UiContext.Provider value={ui}>
-            <ManagerDialogsContext.Provider value={lazyManagerDialogs}>
-              <Root />
-            </ManagerDialogsContext.Provider>
-          </UiContext.Provider>,
-          container,
-        );
-        return container;
-      },
-      onRemove: (container) => {
-        if (container) render(null, container);
-      },
-    });
-
-    // Only the user's own events act: the page may dispatch events at our elements.
-    ctx.onInvalidated(acceptTrustedEventsOnly(shadow.shadow));
-
-    function placeAt(anchor: Anchor | undefined) {
-      const found = anchor ? findAnchor(document, anchor) : null;
-      const want: Placement = found?.ok ? { element: found.element, position: found.position } : null;
-      // The SPA replaced the part of the page we sat in, or the anchor moved: place it again.
-      const moved = want?.element !== placement?.element || want?.position !== placement?.position;
-      if (shadow.mounted && (moved || !shadow.shadowHost.isConnected)) shadow.remove();
-      placement = want;
-      if (!shadow.mounted) shadow.mount();
-    }
-
-    function update() {
-      if (ctx.isInvalid) return;
-      const list = readBookingList(document, location.href, profiles);
-      if (JSON.stringify(list) !== JSON.stringify(listPage.value)) listPage.value = list;
-      if (list) {
-        if (page.value.kind !== 'none') page.value = { kind: 'none' };
-        return placeAt(profiles.find((p) => p.id === list.profileId)?.list?.anchor);
-      }
-      const reading = readPage(document, location.href, profiles);
-      const next = pageFromReading(reading, profiles);
-      if (!samePage(page.value, next)) page.value = next;
-      if (!reading) {
-        if (shadow.mounted) shadow.remove();
-        placement = null;
-        return;
-      }
-      const profile = profiles.find((p) => p.id === reading.profileId)!;
-      placeAt(anchorOf(profile, reading.kind));
-    }
-
-    watchPage(ctx, update, UPDATE_DEBOUNCE_MS);
+  main(ctx) {
+    // Not awaited: Chromium holds the page's load event until the promise a content script
+    // returns has settled, and this one waits for that event.
+    void start(ctx);
   },
 });
+
+async function start(ctx: ContentScriptContext) {
+  // A copy left by a previous version whose context could not clean up after itself.
+  document.querySelectorAll(UI_TAG).forEach((el) => el.remove());
+
+  let setup;
+  try {
+    // Nothing before the page's load event: asking the background (which may have to start)
+    // and reading the page would compete with the page's own loading.
+    await pageLoaded();
+    setup = await sendMessage({ type: 'managerPage' });
+  } catch {
+    // Not a profile's origin (the pattern covers every port of the host), or the extension
+    // was updated meanwhile: nothing to do on this page.
+    return;
+  }
+  const profiles = setup.profiles;
+  if (!profiles.length || ctx.isInvalid) return;
+
+  const page = signal<ManagerPage>({ kind: 'none' });
+  const listPage = signal<ListReading | null>(null);
+  // One language's strings, sent by the background with the setup.
+  const ui = createUi(setup.language, sendMessage, translatorOf(setup.strings));
+  // The page could read booking codes shown here: the background leaves them out and the
+  // dialog points to the toolbar popup instead.
+  const keycafe = createMessageKeycafeApi(sendMessage, ui.t, { codesHidden: true });
+  let placement: Placement = null;
+
+  // A list page shows the capture button; any other page the unit or booking panel.
+  const Root = () => (listPage.value ? <CaptureBookingsButton key={JSON.stringify(listPage.value)} list={listPage.value} /> : <ManagerPanel page={page} keycafe={keycafe} />);
+
+  const shadow = await createShadowRootUi<HTMLElement>(ctx, {
+    name: UI_TAG,
+    position: 'inline',
+    anchor: 'body',
+    append: (_anchor, host) => place(placement, host),
+    // The Keycafe dialog brings its own styles when it loads (entrypoints/manager-dialogs.tsx).
+    css: managerCss,
+    // The manager's own scripts share this document: closed, they cannot read what we show
+    // (host.shadowRoot is null for them) nor reach our controls.
+    mode: 'closed',
+    // Keys typed in our fields must not trigger the manager's shortcuts.
+    isolateEvents: true,
+    onMount: (container) => {
+      render(
+        <UiContext.Provider value={ui}>
+          <ManagerDialogsContext.Provider value={lazyManagerDialogs}>
+            <Root />
+          </ManagerDialogsContext.Provider>
+        </UiContext.Provider>,
+        container,
+      );
+      return container;
+    },
+    onRemove: (container) => {
+      if (container) render(null, container);
+    },
+  });
+
+  // Only the user's own events act: the page may dispatch events at our elements.
+  ctx.onInvalidated(acceptTrustedEventsOnly(shadow.shadow));
+
+  function placeAt(anchor: Anchor | undefined) {
+    const found = anchor ? findAnchor(document, anchor) : null;
+    const want: Placement = found?.ok ? { element: found.element, position: found.position } : null;
+    // The SPA replaced the part of the page we sat in, or the anchor moved: place it again.
+    const moved = want?.element !== placement?.element || want?.position !== placement?.position;
+    if (shadow.mounted && (moved || !shadow.shadowHost.isConnected)) shadow.remove();
+    placement = want;
+    if (!shadow.mounted) shadow.mount();
+  }
+
+  function update() {
+    if (ctx.isInvalid) return;
+    const list = readBookingList(document, location.href, profiles);
+    if (JSON.stringify(list) !== JSON.stringify(listPage.value)) listPage.value = list;
+    if (list) {
+      if (page.value.kind !== 'none') page.value = { kind: 'none' };
+      return placeAt(profiles.find((p) => p.id === list.profileId)?.list?.anchor);
+    }
+    const reading = readPage(document, location.href, profiles);
+    const next = pageFromReading(reading, profiles);
+    if (!samePage(page.value, next)) page.value = next;
+    if (!reading) {
+      if (shadow.mounted) shadow.remove();
+      placement = null;
+      return;
+    }
+    const profile = profiles.find((p) => p.id === reading.profileId)!;
+    placeAt(anchorOf(profile, reading.kind));
+  }
+
+  watchPage(ctx, update, UPDATE_DEBOUNCE_MS);
+}
+

@@ -9,6 +9,7 @@
 import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { PortalDialogsContext } from '../../components/portal/dialogs.ts';
 import { lazyPortalDialogs } from '../../components/portal/lazy-dialogs.ts';
@@ -32,122 +33,129 @@ export default defineContentScript({
   matches: ['https://my.tapkey.com/*'],
   runAt: 'document_idle',
   cssInjectionMode: 'manual',
-  async main(ctx) {
-    // A copy left by a previous version whose context could not clean up after itself.
-    document.querySelectorAll(UI_TAG).forEach((el) => el.remove());
-
-    let setup;
-    try {
-      // Nothing before the page's load event: asking the background (which may have to start)
-      // and reading the page would compete with the page's own loading.
-      await pageLoaded();
-      setup = await sendMessage({ type: 'portalPage' });
-    } catch {
-      // The extension was updated or reloaded meanwhile: nothing to do on this page.
-      return;
-    }
-    if (ctx.isInvalid) return;
-
-    const page = signal<PortalPage>({ kind: 'none' });
-    // One language's strings, sent by the background with the setup.
-    const ui = createUi(setup.language, sendMessage, translatorOf(setup.strings));
-    const Root = () => (
-      <UiContext.Provider value={ui}>
-        <PortalDialogsContext.Provider value={lazyPortalDialogs}>
-          <TapkeyPortalPanel page={page} />
-        </PortalDialogsContext.Provider>
-      </UiContext.Provider>
-    );
-
-    const shadow = await createShadowRootUi<HTMLElement>(ctx, {
-      name: UI_TAG,
-      position: 'inline',
-      anchor: 'body',
-      append: 'last',
-      css: panelCss,
-      // The portal's own scripts share this document: closed, they cannot read or reach our UI.
-      mode: 'closed',
-      // Keys typed in our search field must not trigger the portal's shortcuts.
-      isolateEvents: true,
-      onMount: (container) => {
-        render(<Root />, container);
-        return container;
-      },
-      onRemove: (container) => {
-        if (container) render(null, container);
-      },
-    });
-
-    // Only the user's own events act: the page may dispatch events at our elements.
-    ctx.onInvalidated(acceptTrustedEventsOnly(shadow.shadow));
-
-    // Every lock viewed is recorded (source: captured). Right after an SPA navigation the
-    // page may still show the previous lock's heading, so a title is trusted at once only if
-    // it is a heading that differs from the one shown before the URL changed; otherwise it
-    // is recorded once ID and title have stopped changing.
-    const captured = new Set<string>();
-    let captureTimer: number | undefined;
-    let lockId: string | null = null;
-    let headingBefore = '';
-    let lastHeading = '';
-    function capture(lock: CapturedLock) {
-      const key = `${lock.id}\n${lock.title}`;
-      if (captured.has(key)) return;
-      captured.add(key);
-      // Not set up yet, or offline (then it is queued): nothing to tell the user here.
-      sendMessage({ type: 'captureLocks', locks: [lock] }).catch(() => undefined);
-    }
-    function noteLock(lock: CapturedLock) {
-      const heading = mainHeading(document);
-      if (lock.id !== lockId) {
-        lockId = lock.id;
-        headingBefore = lastHeading;
-      }
-      lastHeading = heading;
-      clearTimeout(captureTimer);
-      if (heading && heading === lock.title && heading !== headingBefore) return capture(lock);
-      captureTimer = ctx.setTimeout(() => {
-        const now = page.value;
-        if (now.kind === 'lock' && now.lock.id === lock.id && now.lock.title === lock.title && lock.title) capture(lock);
-      }, CAPTURE_SETTLE_MS);
-    }
-
-    // Locks the organization knows among the URL's bare UUIDs (no `locks` segment), asked once per URL.
-    const knownLocks = new Set<string>();
-    const askedFor = new Set<string>();
-    function askKnown(url: string) {
-      if (askedFor.has(url) || namedLockId(url)) return;
-      askedFor.add(url);
-      const ids = [...new Set(candidateUuids(url))].slice(-10);
-      if (!ids.length) return;
-      sendMessage({ type: 'knownLocks', ids })
-        .then(({ known }) => {
-          if (!known.length) return;
-          known.forEach((id) => knownLocks.add(id));
-          if (ctx.isValid) update();
-        })
-        .catch(() => undefined);
-    }
-
-    function update() {
-      if (ctx.isInvalid) return;
-      askKnown(location.href);
-      const next = classifyPage(document, location.href, knownLocks);
-      if (!samePage(page.value, next)) page.value = next;
-      if (next.kind !== 'lock') {
-        lockId = null;
-        lastHeading = mainHeading(document);
-      }
-      if (next.kind === 'none') {
-        if (shadow.mounted) shadow.remove();
-        return;
-      }
-      // The portal may re-render <body> and drop our host: put it back, once.
-      if (shadow.mounted && !shadow.shadowHost.isConnected) shadow.remove();
-      if (!shadow.mounted) shadow.mount();
-      if (next.kind === 'lock') noteLock(next.lock);
-    }
-
-    watchPage(ctx, update, UPDATE_DEBOUNCE_MS);
+  main(ctx) {
+    // Not awaited: Chromium holds the page's load event until the promise a content script
+    // returns has settled, and this one waits for that event.
+    void start(ctx);
   },
 });
+
+async function start(ctx: ContentScriptContext) {
+  // A copy left by a previous version whose context could not clean up after itself.
+  document.querySelectorAll(UI_TAG).forEach((el) => el.remove());
+
+  let setup;
+  try {
+    // Nothing before the page's load event: asking the background (which may have to start)
+    // and reading the page would compete with the page's own loading.
+    await pageLoaded();
+    setup = await sendMessage({ type: 'portalPage' });
+  } catch {
+    // The extension was updated or reloaded meanwhile: nothing to do on this page.
+    return;
+  }
+  if (ctx.isInvalid) return;
+
+  const page = signal<PortalPage>({ kind: 'none' });
+  // One language's strings, sent by the background with the setup.
+  const ui = createUi(setup.language, sendMessage, translatorOf(setup.strings));
+  const Root = () => (
+    <UiContext.Provider value={ui}>
+      <PortalDialogsContext.Provider value={lazyPortalDialogs}>
+        <TapkeyPortalPanel page={page} />
+      </PortalDialogsContext.Provider>
+    </UiContext.Provider>
+  );
+
+  const shadow = await createShadowRootUi<HTMLElement>(ctx, {
+    name: UI_TAG,
+    position: 'inline',
+    anchor: 'body',
+    append: 'last',
+    css: panelCss,
+    // The portal's own scripts share this document: closed, they cannot read or reach our UI.
+    mode: 'closed',
+    // Keys typed in our search field must not trigger the portal's shortcuts.
+    isolateEvents: true,
+    onMount: (container) => {
+      render(<Root />, container);
+      return container;
+    },
+    onRemove: (container) => {
+      if (container) render(null, container);
+    },
+  });
+
+  // Only the user's own events act: the page may dispatch events at our elements.
+  ctx.onInvalidated(acceptTrustedEventsOnly(shadow.shadow));
+
+  // Every lock viewed is recorded (source: captured). Right after an SPA navigation the
+  // page may still show the previous lock's heading, so a title is trusted at once only if
+  // it is a heading that differs from the one shown before the URL changed; otherwise it
+  // is recorded once ID and title have stopped changing.
+  const captured = new Set<string>();
+  let captureTimer: number | undefined;
+  let lockId: string | null = null;
+  let headingBefore = '';
+  let lastHeading = '';
+  function capture(lock: CapturedLock) {
+    const key = `${lock.id}\n${lock.title}`;
+    if (captured.has(key)) return;
+    captured.add(key);
+    // Not set up yet, or offline (then it is queued): nothing to tell the user here.
+    sendMessage({ type: 'captureLocks', locks: [lock] }).catch(() => undefined);
+  }
+  function noteLock(lock: CapturedLock) {
+    const heading = mainHeading(document);
+    if (lock.id !== lockId) {
+      lockId = lock.id;
+      headingBefore = lastHeading;
+    }
+    lastHeading = heading;
+    clearTimeout(captureTimer);
+    if (heading && heading === lock.title && heading !== headingBefore) return capture(lock);
+    captureTimer = ctx.setTimeout(() => {
+      const now = page.value;
+      if (now.kind === 'lock' && now.lock.id === lock.id && now.lock.title === lock.title && lock.title) capture(lock);
+    }, CAPTURE_SETTLE_MS);
+  }
+
+  // Locks the organization knows among the URL's bare UUIDs (no `locks` segment), asked once per URL.
+  const knownLocks = new Set<string>();
+  const askedFor = new Set<string>();
+  function askKnown(url: string) {
+    if (askedFor.has(url) || namedLockId(url)) return;
+    askedFor.add(url);
+    const ids = [...new Set(candidateUuids(url))].slice(-10);
+    if (!ids.length) return;
+    sendMessage({ type: 'knownLocks', ids })
+      .then(({ known }) => {
+        if (!known.length) return;
+        known.forEach((id) => knownLocks.add(id));
+        if (ctx.isValid) update();
+      })
+      .catch(() => undefined);
+  }
+
+  function update() {
+    if (ctx.isInvalid) return;
+    askKnown(location.href);
+    const next = classifyPage(document, location.href, knownLocks);
+    if (!samePage(page.value, next)) page.value = next;
+    if (next.kind !== 'lock') {
+      lockId = null;
+      lastHeading = mainHeading(document);
+    }
+    if (next.kind === 'none') {
+      if (shadow.mounted) shadow.remove();
+      return;
+    }
+    // The portal may re-render <body> and drop our host: put it back, once.
+    if (shadow.mounted && !shadow.shadowHost.isConnected) shadow.remove();
+    if (!shadow.mounted) shadow.mount();
+    if (next.kind === 'lock') noteLock(next.lock);
+  }
+
+  watchPage(ctx, update, UPDATE_DEBOUNCE_MS);
+}
+
