@@ -36,6 +36,9 @@ async function start() {
   const ctx = new ContentScriptContext('tapkey', script);
   contexts.push(ctx);
   await script.main(ctx);
+  // main returns at once; the control comes once the page has loaded and the background has
+  // answered (entrypoints/tapkey.content/index.tsx). Every test starts on a lock page.
+  await waitFor(() => expect(hosts()).toHaveLength(1));
   return ctx;
 }
 
