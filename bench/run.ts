@@ -22,7 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runApiDirectBench, type DirectFigures } from './api-direct.ts';
 import { runApiLoadBench, type ApiLoadFigures } from './api-load.ts';
-import { CHROME_OUTPUT, runSizeBench, WIDGET_OUTPUT } from './extension-size.ts';
+import { runSizeBench, WIDGET_OUTPUT } from './extension-size.ts';
+import { buildIfChanged } from '../scripts/build-if-changed.ts';
 import { benchPostgres } from './postgres.ts';
 import { runTapkeyBound } from './tapkey-bound.ts';
 
@@ -104,17 +105,11 @@ async function step(area: string, fn: () => Promise<string | void>) {
   }
 }
 
-function npmRun(script: string) {
-  log(`  npm run ${script}`);
-  const res = spawnSync('npm', ['run', script], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 600_000 });
-  if (res.status !== 0) throw new Error(`npm run ${script} failed: ${res.stderr?.slice(-500)}`);
-}
-
 // ---------- areas ----------
 
+/** The extension and widget as the sources are now: a build left from older sources would be measured otherwise. */
 async function build() {
-  if (!existsSync(join(CHROME_OUTPUT, 'manifest.json'))) npmRun('build:chrome');
-  if (!existsSync(WIDGET_OUTPUT)) npmRun('build:widget');
+  buildIfChanged();
 }
 
 async function extensionSizes() {
