@@ -26,12 +26,27 @@ export function watchPage(ctx: ContentScriptContext, update: () => void, debounc
   update();
 }
 
-/**
- * Resolves once the page's load event has passed. Content scripts wait for it before asking
- * the background (which may have to start) or reading the page: that would compete with the
- * page's own loading.
- */
+/** Resolves once the page's load event has passed. */
 export function pageLoaded(): Promise<void> {
   if (document.readyState === 'complete') return Promise.resolve();
   return new Promise((resolve) => window.addEventListener('load', () => resolve(), { once: true }));
+}
+
+/**
+ * How a content script starts: it removes a copy of its UI (`uiTag`) left by a previous
+ * version whose context could not clean up after itself, waits for the page's load event, then
+ * asks the background for its setup. Asking earlier (the background may have to start) or
+ * reading the page would compete with the page's own loading. Null when the background does
+ * not answer (the extension was updated or reloaded meanwhile, or the page is not served).
+ * Call it without awaiting it in `main`: Chromium holds the page's load event until the
+ * promise a content script returns has settled.
+ */
+export async function setupAfterLoad<T>(uiTag: string, ask: () => Promise<T>): Promise<T | null> {
+  document.querySelectorAll(uiTag).forEach((el) => el.remove());
+  try {
+    await pageLoaded();
+    return await ask();
+  } catch {
+    return null;
+  }
 }

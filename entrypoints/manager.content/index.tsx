@@ -17,7 +17,7 @@ import { ManagerPanel } from '../../components/manager/ManagerPanel.tsx';
 import { pageFromReading, samePage, type ManagerPage } from '../../components/manager/page-state.ts';
 import { acceptTrustedEventsOnly } from '../../components/trusted-events.ts';
 import { createUi, UiContext } from '../../components/ui-context.ts';
-import { pageLoaded, watchPage } from '../../lib/watch-page.ts';
+import { setupAfterLoad, watchPage } from '../../lib/watch-page.ts';
 import { translatorOf } from '../../components/translator.ts';
 import { sendMessage } from '../../lib/messages/send.ts';
 import { findAnchor, readPage } from '../../lib/site-profile/extract.ts';
@@ -54,29 +54,17 @@ export default defineContentScript({
   runAt: 'document_idle',
   cssInjectionMode: 'manual',
   main(ctx) {
-    // Not awaited: Chromium holds the page's load event until the promise a content script
-    // returns has settled, and this one waits for that event.
+    // Not awaited (lib/watch-page.ts, setupAfterLoad).
     void start(ctx);
   },
 });
 
 async function start(ctx: ContentScriptContext) {
-  // A copy left by a previous version whose context could not clean up after itself.
-  document.querySelectorAll(UI_TAG).forEach((el) => el.remove());
-
-  let setup;
-  try {
-    // Nothing before the page's load event: asking the background (which may have to start)
-    // and reading the page would compete with the page's own loading.
-    await pageLoaded();
-    setup = await sendMessage({ type: 'managerPage' });
-  } catch {
-    // Not a profile's origin (the pattern covers every port of the host), or the extension
-    // was updated meanwhile: nothing to do on this page.
-    return;
-  }
+  const setup = await setupAfterLoad(UI_TAG, () => sendMessage({ type: 'managerPage' }));
+  // No answer: not a profile's origin (the pattern covers every port of the host), or the
+  // extension was updated meanwhile. Nothing to do on this page.
+  if (!setup?.profiles.length || ctx.isInvalid) return;
   const profiles = setup.profiles;
-  if (!profiles.length || ctx.isInvalid) return;
 
   const page = signal<ManagerPage>({ kind: 'none' });
   const listPage = signal<ListReading | null>(null);

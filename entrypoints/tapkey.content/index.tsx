@@ -16,7 +16,7 @@ import { lazyPortalDialogs } from '../../components/portal/lazy-dialogs.ts';
 import { TapkeyPortalPanel, type PortalPage } from '../../components/TapkeyPortalPanel.tsx';
 import { acceptTrustedEventsOnly } from '../../components/trusted-events.ts';
 import { createUi, UiContext } from '../../components/ui-context.ts';
-import { pageLoaded, watchPage } from '../../lib/watch-page.ts';
+import { setupAfterLoad, watchPage } from '../../lib/watch-page.ts';
 import { translatorOf } from '../../components/translator.ts';
 import type { CapturedLock } from '../../lib/messages.ts';
 import { sendMessage } from '../../lib/messages/send.ts';
@@ -34,27 +34,14 @@ export default defineContentScript({
   runAt: 'document_idle',
   cssInjectionMode: 'manual',
   main(ctx) {
-    // Not awaited: Chromium holds the page's load event until the promise a content script
-    // returns has settled, and this one waits for that event.
+    // Not awaited (lib/watch-page.ts, setupAfterLoad).
     void start(ctx);
   },
 });
 
 async function start(ctx: ContentScriptContext) {
-  // A copy left by a previous version whose context could not clean up after itself.
-  document.querySelectorAll(UI_TAG).forEach((el) => el.remove());
-
-  let setup;
-  try {
-    // Nothing before the page's load event: asking the background (which may have to start)
-    // and reading the page would compete with the page's own loading.
-    await pageLoaded();
-    setup = await sendMessage({ type: 'portalPage' });
-  } catch {
-    // The extension was updated or reloaded meanwhile: nothing to do on this page.
-    return;
-  }
-  if (ctx.isInvalid) return;
+  const setup = await setupAfterLoad(UI_TAG, () => sendMessage({ type: 'portalPage' }));
+  if (!setup || ctx.isInvalid) return;
 
   const page = signal<PortalPage>({ kind: 'none' });
   // One language's strings, sent by the background with the setup.
