@@ -5,7 +5,7 @@
  * built extension and in a Chromium without it. Per page: the load event (ms from navigation
  * start) with and without the extension — their ratio is the extension's cost to the page — and,
  * with the extension, when "Map to Tapkey lock" became visible. Medians over `--runs` loads,
- * after one warm-up load each.
+ * after one warm-up load each; the two browsers take turns, with a quiet moment after each load.
  *
  * Both browsers start alike (a persistent profile, the same flags; only the extension differs),
  * and both pages get the same watcher script, so the ratio is the extension's cost alone and
@@ -64,18 +64,38 @@ const watchForControl = `
   new MutationObserver(check).observe(document, { childList: true, subtree: true });
 `;
 
-async function loadTimes(page: Page, url: string, runs: number, control: boolean) {
-  const load: number[] = [];
-  const visible: number[] = [];
+/**
+ * A quiet moment after each load, the same for both browsers: the extension's work after a
+ * load (the mapping lookup, the lock capture through the background and the API, which runs in
+ * this process) must not overlap the next load, as it would not when a person opens pages.
+ */
+const SETTLE_MS = 500;
+
+type Load = { load: number; control?: number };
+
+async function loadOnce(page: Page, url: string, control: boolean): Promise<Load> {
+  await page.goto(url, { waitUntil: 'load' });
+  if (control) await page.waitForFunction('window.__abControl !== undefined', null, { timeout: 15_000 });
+  const t = (await page.evaluate(`({ load: performance.getEntriesByType('navigation')[0].loadEventEnd, control: window.__abControl })`)) as Load;
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  return t;
+}
+
+/**
+ * `runs` loads of `url` in each browser, taking turns (so a drift of the shared machine weighs
+ * on both alike), after one warm-up load each.
+ */
+async function loadTimes(withExt: Page, without: Page, url: string, runs: number) {
+  const a: Load[] = [];
+  const b: Load[] = [];
   for (let i = 0; i <= runs; i++) {
-    await page.goto(url, { waitUntil: 'load' });
-    if (control) await page.waitForFunction('window.__abControl !== undefined', null, { timeout: 15_000 });
-    const t = (await page.evaluate(`({ load: performance.getEntriesByType('navigation')[0].loadEventEnd, control: window.__abControl })`)) as { load: number; control?: number };
+    const x = await loadOnce(withExt, url, true);
+    const y = await loadOnce(without, url, false);
     if (i === 0) continue;
-    load.push(t.load);
-    if (control) visible.push(t.control!);
+    a.push(x);
+    b.push(y);
   }
-  return { load: median(load), control: control ? median(visible) : NaN };
+  return { withExtension: median(a.map((t) => t.load)), withoutExtension: median(b.map((t) => t.load)), controlVisible: median(a.map((t) => t.control!)) };
 }
 
 /** `build`: another built extension to measure (e.g. an earlier one), default .output/chrome-mv3. */
@@ -109,11 +129,7 @@ export async function runPageLoadRatioBench({ runs = 15, build: source }: { runs
       { name: 'Manager unit page', url: `${manager.url}/units/${demoUnits()[0]!.externalId}` },
     ];
     const out: PageFigures[] = [];
-    for (const p of pages) {
-      const a = await loadTimes(withExt, p.url, runs, true);
-      const b = await loadTimes(without, p.url, runs, false);
-      out.push({ name: p.name, withExtension: a.load, withoutExtension: b.load, controlVisible: a.control });
-    }
+    for (const p of pages) out.push({ name: p.name, ...(await loadTimes(withExt, without, p.url, runs)) });
     return { runs, pages: out };
   } finally {
     await plain.close();
