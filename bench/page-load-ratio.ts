@@ -5,7 +5,8 @@
  * built extension and in a Chromium without it. Per page: the load event (ms from navigation
  * start) with and without the extension — their ratio is the extension's cost to the page — and,
  * with the extension, when "Map to Tapkey lock" became visible. Medians over `--runs` loads,
- * after one warm-up load each; the two browsers take turns, with a quiet moment after each load.
+ * after one warm-up load each; the browsers take turns, with a quiet moment after each load. A
+ * third browser runs an extension whose content script is empty on the same pages: the bound.
  *
  * Both browsers start alike (a persistent profile, the same flags; only the extension differs),
  * and both pages get the same watcher script, so the ratio is the extension's cost alone and
@@ -13,7 +14,7 @@
  *
  *   npx tsx bench/page-load-ratio.ts [--runs 15] [--build <dir>]      (build first: npm run build:chrome)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +32,8 @@ export interface PageFigures {
   /** Median load event end, ms from navigation start. */
   withExtension: number;
   withoutExtension: number;
+  /** The same with an extension whose content script, on the same pages, is empty: what any extension costs. */
+  withEmptyExtension: number;
   /** Median ms from navigation start to the control visible (with the extension). */
   controlVisible: number;
 }
@@ -85,17 +88,42 @@ async function loadOnce(page: Page, url: string, control: boolean): Promise<Load
  * `runs` loads of `url` in each browser, taking turns (so a drift of the shared machine weighs
  * on both alike), after one warm-up load each.
  */
-async function loadTimes(withExt: Page, without: Page, url: string, runs: number) {
+async function loadTimes(withExt: Page, without: Page, withEmpty: Page, url: string, runs: number) {
   const a: Load[] = [];
   const b: Load[] = [];
+  const c: Load[] = [];
   for (let i = 0; i <= runs; i++) {
     const x = await loadOnce(withExt, url, true);
     const y = await loadOnce(without, url, false);
+    const z = await loadOnce(withEmpty, url, false);
     if (i === 0) continue;
     a.push(x);
     b.push(y);
+    c.push(z);
   }
-  return { withExtension: median(a.map((t) => t.load)), withoutExtension: median(b.map((t) => t.load)), controlVisible: median(a.map((t) => t.control!)) };
+  const load = (ts: Load[]) => median(ts.map((t) => t.load));
+  return { withExtension: load(a), withoutExtension: load(b), withEmptyExtension: load(c), controlVisible: median(a.map((t) => t.control!)) };
+}
+
+/**
+ * An extension that runs an empty content script on the pages measured, at the same moment as
+ * ours (document_idle), with an empty service worker: the bound no content script goes below.
+ */
+function emptyExtension(): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), 'ab-empty-extension-'));
+  const matches = ['https://my.tapkey.com/*', 'http://127.0.0.1/*'];
+  const manifest = {
+    manifest_version: 3,
+    name: 'Empty content script',
+    version: '1.0',
+    background: { service_worker: 'background.js' },
+    host_permissions: matches,
+    content_scripts: [{ matches, run_at: 'document_idle', js: ['content.js'] }],
+  };
+  writeFileSync(join(path, 'manifest.json'), JSON.stringify(manifest));
+  writeFileSync(join(path, 'background.js'), '');
+  writeFileSync(join(path, 'content.js'), '');
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
 /** `build`: another built extension to measure (e.g. an earlier one), default .output/chrome-mv3. */
@@ -105,6 +133,8 @@ export async function runPageLoadRatioBench({ runs = 15, build: source }: { runs
   const api = await startE2eApi({ sandboxUrls: { manager: manager.url } });
   const build = await buildWithHostPermissions(['http://127.0.0.1/*'], ['content-scripts/manager.js'], source);
   const browser = await launchWithExtension({ extensionPath: build.path, hostRules: [portal.hostRule], ignoreCertificateErrors: true });
+  const empty = emptyExtension();
+  const emptyBrowser = await launchWithExtension({ extensionPath: empty.path, hostRules: [portal.hostRule], ignoreCertificateErrors: true });
   const plainProfile = mkdtempSync(join(tmpdir(), 'ab-chromium-plain-'));
   const plain = await chromium.launchPersistentContext(plainProfile, {
     executablePath: CHROMIUM,
@@ -124,17 +154,21 @@ export async function runPageLoadRatioBench({ runs = 15, build: source }: { runs
     await withExt.addInitScript({ content: watchForControl });
     const without = await plain.newPage();
     await without.addInitScript({ content: watchForControl });
+    const withEmpty = await emptyBrowser.context.newPage();
+    await withEmpty.addInitScript({ content: watchForControl });
     const pages = [
       { name: 'Tapkey portal lock page', url: portal.at(portal.lockPath(portal.locks[0]!.id)) },
       { name: 'Manager unit page', url: `${manager.url}/units/${demoUnits()[0]!.externalId}` },
     ];
     const out: PageFigures[] = [];
-    for (const p of pages) out.push({ name: p.name, ...(await loadTimes(withExt, without, p.url, runs)) });
+    for (const p of pages) out.push({ name: p.name, ...(await loadTimes(withExt, without, withEmpty, p.url, runs)) });
     return { runs, pages: out };
   } finally {
     await plain.close();
     rmSync(plainProfile, { recursive: true, force: true });
     await browser.close();
+    await emptyBrowser.close();
+    empty.remove();
     build.remove();
     await api.close();
     await portal.close();
@@ -145,5 +179,6 @@ export async function runPageLoadRatioBench({ runs = 15, build: source }: { runs
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, build: { type: 'string' } } });
   const f = await runPageLoadRatioBench({ runs: Number(values.runs), build: values.build });
-  console.table(f.pages.map((p) => ({ ...p, ratio: Math.round((p.withExtension / p.withoutExtension) * 100) / 100 })));
+  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  console.table(f.pages.map((p) => ({ ...p, ratio: ratio(p.withExtension, p.withoutExtension), emptyRatio: ratio(p.withEmptyExtension, p.withoutExtension) })));
 }
