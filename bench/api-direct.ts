@@ -22,10 +22,11 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import pg from 'pg';
-import { postgresCpuMs, processCpuMs } from './process-cpu.ts';
+import { cpuMeter, type CpuPerRequest } from './process-cpu.ts';
 import { createApp } from '../server/app.ts';
 import { openDatabase } from '../server/db/client.ts';
 import { LOAD_UNITS, loadScenarios, MAPPED_UNITS, seedLoadDatabase, type LoadRequest } from './api-load-server.ts';
+import { percentile } from './stats.ts';
 
 type Statement = { text: string; values: unknown[]; name?: string; rowMode?: string };
 
@@ -38,7 +39,7 @@ export interface DirectFigures {
   max: number;
   requests: number;
   /** CPU milliseconds per request from /proc (absent elsewhere): this client process, the PostgreSQL backends. */
-  cpuPerRequest?: { client: number; postgres: number };
+  cpuPerRequest?: CpuPerRequest;
 }
 
 /**
@@ -84,8 +85,6 @@ async function record(url: string, cases: [() => LoadRequest, number][]): Promis
   }
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
-
 /** Replays `requests` in a loop for `seconds`, `connections` at a time, `rate` per second. */
 async function replay(url: string, scenario: string, requests: Statement[][], rate: number, seconds: number, connections: number): Promise<DirectFigures> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
@@ -102,7 +101,7 @@ async function replay(url: string, scenario: string, requests: Statement[][], ra
     }
     latencies.push(performance.now() - started);
   };
-  const cpuBefore = { client: processCpuMs(process.pid), postgres: postgresCpuMs() };
+  const cpu = cpuMeter(process.pid, true);
   const start = performance.now();
   const end = start + seconds * 1000;
   const waiting: (() => void)[] = [];
@@ -124,7 +123,7 @@ async function replay(url: string, scenario: string, requests: Statement[][], ra
   }
   await Promise.all(runs);
   const elapsed = (performance.now() - start) / 1000;
-  const cpuAfter = { client: processCpuMs(process.pid), postgres: postgresCpuMs() };
+  const cpuPerRequest = cpu(latencies.length) ?? undefined;
   await pool.end();
   const sorted = [...latencies].sort((a, b) => a - b);
   const round = (ms: number) => Math.round(ms * 100) / 100;
@@ -136,9 +135,7 @@ async function replay(url: string, scenario: string, requests: Statement[][], ra
     p99: round(percentile(sorted, 99)),
     max: round(sorted.at(-1)!),
     requests: latencies.length,
-    ...(cpuBefore.client !== null && cpuAfter.client !== null && cpuBefore.postgres !== null && cpuAfter.postgres !== null
-      ? { cpuPerRequest: { client: round((cpuAfter.client - cpuBefore.client) / latencies.length), postgres: round((cpuAfter.postgres - cpuBefore.postgres) / latencies.length) } }
-      : {}),
+    cpuPerRequest,
   };
 }
 

@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { postgresCpuMs, processCpuMs } from './process-cpu.ts';
+import { cpuMeter, type CpuPerRequest } from './process-cpu.ts';
 import { loadScenarios, type LoadRequest } from './api-load-server.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -34,7 +34,7 @@ export interface LoadFigures {
   non2xx: number;
   errors: number;
   /** CPU milliseconds per request, from /proc (absent elsewhere): the API process, and on PostgreSQL its backends. */
-  cpuPerRequest?: { api: number; postgres?: number };
+  cpuPerRequest?: CpuPerRequest;
 }
 
 export interface ApiLoadFigures {
@@ -92,7 +92,7 @@ type Request = LoadRequest;
 
 /** `rate` undefined: no limit, each connection sends its next request as soon as it has an answer. */
 async function fire(server: Server, scenario: string, next: () => Request, rate: number | undefined, seconds: number, connections: number): Promise<LoadFigures> {
-  const cpuBefore = { api: processCpuMs(server.pid), postgres: server.database === 'postgres' ? postgresCpuMs() : null };
+  const cpu = cpuMeter(server.pid, server.database === 'postgres');
   const result = await autocannon({
     url: server.url,
     connections,
@@ -110,17 +110,10 @@ async function fire(server: Server, scenario: string, next: () => Request, rate:
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
-    ...cpuPerRequest(server, cpuBefore, result.requests.total),
+    cpuPerRequest: cpu(result.requests.total) ?? undefined,
   };
 }
 
-function cpuPerRequest(server: Server, before: { api: number | null; postgres: number | null }, requests: number): Pick<LoadFigures, 'cpuPerRequest'> {
-  const api = processCpuMs(server.pid);
-  const postgres = before.postgres === null ? null : postgresCpuMs();
-  if (api === null || before.api === null || !requests) return {};
-  const per = (ms: number) => Math.round((ms / requests) * 100) / 100;
-  return { cpuPerRequest: { api: per(api - before.api), ...(postgres !== null ? { postgres: per(postgres - before.postgres!) } : {}) } };
-}
 
 export async function runApiLoadBench(opts: ApiLoadOptions = {}): Promise<ApiLoadFigures> {
   const rate = opts.rate ?? 500;

@@ -21,6 +21,7 @@ import { demoUnits } from '../sandbox/demo-data.ts';
 import { CHROME_BUILD, configureApi, launchWithExtension } from '../test/e2e/helpers/extension.ts';
 import { buildWithHostPermissions } from '../test/e2e/helpers/granted-build.ts';
 import { servePortalAsTapkey } from '../test/e2e/helpers/portal.ts';
+import { median } from './stats.ts';
 
 export interface ContentScriptFigures {
   runs: number;
@@ -32,10 +33,6 @@ export interface ContentScriptFigures {
   spaNavigation: { portalHeading: number; controlVisible: number; mappingShown: number };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round((s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) * 10) / 10;
-};
 
 /**
  * Installed in every page before it loads: timestamps (performance.now()) of the portal's h1,

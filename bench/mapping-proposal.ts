@@ -17,6 +17,7 @@ import { createApiToken, createOrganization } from '../server/auth.ts';
 import { openDatabase } from '../server/db/client.ts';
 import { locations, locks, units } from '../server/db/schema/index.ts';
 import { generateSite } from '../test/lib/proposal-sites.ts';
+import { median } from './stats.ts';
 
 export interface ProposalBenchFigures {
   runs: number;
@@ -27,7 +28,6 @@ export interface ProposalBenchFigures {
 }
 
 const SCHEMES = ['mixed styles', 'building prefix', 'two buildings'];
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function runProposalBench({ sizes = [500, 5000], runs = 3 }: { sizes?: number[]; runs?: number } = {}): Promise<ProposalBenchFigures> {
   const engine: ProposalBenchFigures['engine'] = [];

@@ -26,6 +26,7 @@ import { startE2eApi } from '../test/e2e/helpers/api.ts';
 import { CHROMIUM, configureApi, launchWithExtension } from '../test/e2e/helpers/extension.ts';
 import { buildWithHostPermissions } from '../test/e2e/helpers/granted-build.ts';
 import { servePortalAsTapkey } from '../test/e2e/helpers/portal.ts';
+import { median } from './stats.ts';
 
 export interface PageFigures {
   name: string;
@@ -43,10 +44,6 @@ export interface PageLoadRatioFigures {
   pages: PageFigures[];
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round((s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) * 10) / 10;
-};
 
 /** Records when a button labelled "Map to Tapkey lock" appears in any open shadow root. */
 const watchForControl = `

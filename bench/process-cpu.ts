@@ -36,3 +36,24 @@ export function postgresCpuMs(): number | null {
   }
   return total;
 }
+
+/** CPU milliseconds per request of one process and, with `postgres`, of PostgreSQL. */
+export interface CpuPerRequest {
+  process: number;
+  postgres?: number;
+}
+
+/**
+ * Starts counting the CPU of `pid` (and of PostgreSQL with `postgres`); the function returned
+ * divides what was used since by `requests`, to 0.01 ms, or gives null without /proc.
+ */
+export function cpuMeter(pid: number, postgres: boolean): (requests: number) => CpuPerRequest | null {
+  const before = { process: processCpuMs(pid), postgres: postgres ? postgresCpuMs() : null };
+  return (requests) => {
+    const now = processCpuMs(pid);
+    if (now === null || before.process === null || !requests) return null;
+    const per = (ms: number) => Math.round((ms / requests) * 100) / 100;
+    const pgNow = before.postgres === null ? null : postgresCpuMs();
+    return { process: per(now - before.process), ...(pgNow !== null ? { postgres: per(pgNow - before.postgres!) } : {}) };
+  };
+}

@@ -246,7 +246,7 @@ function loadFigures(f: ApiLoadFigures, label: string, direct?: DirectFigures[])
     ...(!ok && baselineMisses ? { note: 'the same-run /health baseline misses this target too: the bound of this machine now' } : {}),
   });
   const cpuNote = (s: (typeof f)['readLocks']) =>
-    s.cpuPerRequest ? `CPU per request: API process ${s.cpuPerRequest.api} ms${s.cpuPerRequest.postgres !== undefined ? `, PostgreSQL ${s.cpuPerRequest.postgres} ms` : ''}` : undefined;
+    s.cpuPerRequest ? `CPU per request: API process ${s.cpuPerRequest.process} ms${s.cpuPerRequest.postgres !== undefined ? `, PostgreSQL ${s.cpuPerRequest.postgres} ms` : ''}` : undefined;
   for (const s of [f.readLocks, f.putMapping]) {
     const sustained = s.throughput >= f.rate * 0.95 && s.non2xx === 0 && s.errors === 0;
     const target = API_TARGETS.atRateP99;
@@ -270,7 +270,7 @@ function loadFigures(f: ApiLoadFigures, label: string, direct?: DirectFigures[])
         value: bound.p99,
         unit: 'ms',
         baseline: { name: `the API's p99, same rate and concurrency`, value: s.p99, unit: 'ms' },
-        note: `${bound.throughput} req/s, p50 ${bound.p50} ms${bound.cpuPerRequest ? `; CPU per request: client ${bound.cpuPerRequest.client} ms, PostgreSQL ${bound.cpuPerRequest.postgres} ms` : ''}`,
+        note: `${bound.throughput} req/s, p50 ${bound.p50} ms${bound.cpuPerRequest ? `; CPU per request: client ${bound.cpuPerRequest.process} ms, PostgreSQL ${bound.cpuPerRequest.postgres} ms` : ''}`,
       });
     add({ area, name: `${s.scenario}: p50 latency`, value: s.p50, unit: 'ms', baseline: base('p50') });
     add({

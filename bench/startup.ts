@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median } from './stats.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
@@ -98,7 +99,6 @@ function startOnce(dataDir: string): Promise<StartupSample> {
   });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const medianSample = (s: StartupSample[]): StartupSample => ({
   process: median(s.map((x) => x.process)),
   server: median(s.map((x) => x.server)),

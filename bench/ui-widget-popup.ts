@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { startKeycafeE2eWorld } from '../test/keycafe-ui/e2e-world.ts';
 import { CHROME_BUILD, configureApi, launchWithExtension, type ExtensionBrowser } from '../test/e2e/helpers/extension.ts';
+import { median } from './stats.ts';
 
 export const WIDGET_BUILD = join(import.meta.dirname, '../.output/widget/accessbridge-widget.js');
 
@@ -45,10 +46,6 @@ export interface UiFigures {
   popupPaint: { apiUp: PopupPaint; apiDown: PopupPaint; apiHanging: PopupPaint };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round((s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) * 10) / 10;
-};
 
 const sizeOf = (files: string[]): Size => {
   let bytes = 0;
