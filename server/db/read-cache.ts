@@ -37,11 +37,16 @@ export class WriteClock {
   }
 }
 
+/** A write naming its table: `insert into "t"`, `update "t"`, `delete from "t"` (group 1: t). */
+const NAMED_WRITE = String.raw`(?:insert\s+into|update|delete\s+from)\s+"?([a-z_][a-z0-9_]*)"?[\s(]`;
+const STATEMENT_WRITE = new RegExp(String.raw`^\s*` + NAMED_WRITE, 'i');
+const PART_WRITES = new RegExp(String.raw`\b` + NAMED_WRITE, 'gi');
+
 /** What a statement writes: nothing (a SELECT), one named table, or '*' (unknown: anything). */
 export function writeTarget(text: unknown): string | '*' | null {
   if (typeof text !== 'string') return '*';
   if (/^\s*select\b/i.test(text)) return null;
-  const named = /^\s*(?:insert\s+into|update|delete\s+from)\s+"?([a-z_][a-z0-9_]*)"?[\s(]/i.exec(text);
+  const named = STATEMENT_WRITE.exec(text);
   return named ? named[1]!.toLowerCase() : '*';
 }
 
@@ -54,7 +59,7 @@ export function writeTargets(text: unknown): Set<string> {
   if (typeof text === 'string' && /^\s*with\b/i.test(text)) {
     // Row-lock clauses (`for update`, `for no key update`) write nothing.
     const verbs = text.match(/(?<!\bfor\s+(?:no\s+key\s+)?)\b(?:insert|update|delete)\b/gi) ?? [];
-    const named = [...text.matchAll(/\b(?:insert\s+into|update|delete\s+from)\s+"?([a-z_][a-z0-9_]*)"?[\s(]/gi)].map((m) => m[1]!.toLowerCase());
+    const named = [...text.matchAll(PART_WRITES)].map((m) => m[1]!.toLowerCase());
     return new Set(verbs.length === named.length ? named : ['*']);
   }
   const target = writeTarget(text);

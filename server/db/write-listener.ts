@@ -1,7 +1,7 @@
 /**
  * Writes of other processes on a shared PostgreSQL, seen through LISTEN: migration
- * 0010_write_notifications.sql announces every write to WRITE_NOTIFIED_TABLES on the
- * `accessbridge_writes` channel at commit, and each notification ticks this process's write
+ * 0010_write_notifications.sql announces every write to the tables the cached reads use (the
+ * token check, list pages) on the `accessbridge_writes` channel at commit, and each notification ticks this process's write
  * clock for its table (server/db/read-cache.ts). While the listening connection is up, the
  * process sees every write its caches depend on, as on PGlite; while it is down (a dropped
  * connection, PostgreSQL restarting) it sees none, and reconnects.
@@ -13,9 +13,7 @@
 import pg from 'pg';
 import type { WriteClock } from './read-cache.ts';
 
-export const WRITES_CHANNEL = 'accessbridge_writes';
-/** The tables with the notify trigger: those the cached reads (token check, list pages) read. */
-export const WRITE_NOTIFIED_TABLES = ['organizations', 'api_tokens', 'locks', 'units', 'mappings'] as const;
+const WRITES_CHANNEL = 'accessbridge_writes';
 
 export interface WriteListener {
   /** True while notifications arrive: no write of another process goes unseen. */
@@ -34,13 +32,16 @@ export function listenForWrites(url: string, writes: WriteClock, opts: { retryMs
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
 
+  const reconnectLater = () => {
+    if (!closed) retry = setTimeout(connect, retryMs).unref();
+  };
   const lost = () => {
     if (!listening && !client) return;
     listening = false;
     client = null;
     // What was written while nobody listened is unknown: everything may have changed.
     writes.tick();
-    if (!closed) retry = setTimeout(connect, retryMs).unref();
+    reconnectLater();
   };
 
   async function connect() {
@@ -65,7 +66,7 @@ export function listenForWrites(url: string, writes: WriteClock, opts: { retryMs
       if (client === c) {
         client = null;
         c.end().catch(() => {});
-        if (!closed) retry = setTimeout(connect, retryMs).unref();
+        reconnectLater();
       }
     }
   }

@@ -3,7 +3,6 @@
 -- each API process on a shared PostgreSQL then drops what another process (a second API
 -- process, `npm run worker`, the admin CLI) made stale (server/db/write-listener.ts). One
 -- notification per table per transaction (PostgreSQL folds identical ones), sent at commit.
--- The table list is WRITE_NOTIFIED_TABLES in server/db/write-listener.ts.
 CREATE FUNCTION "accessbridge_notify_write"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM pg_notify('accessbridge_writes', TG_TABLE_NAME);
