@@ -5,7 +5,8 @@ import { MappingFilesSection } from '../options/MappingFilesSection.tsx';
 import { StatusMessage } from '../StatusMessage.tsx';
 import { useUi } from '../ui-context.ts';
 import { DataTable } from './DataTable.tsx';
-import { SearchForm, SelectField, usePendingSearch } from './SearchForm.tsx';
+import { SelectField } from '../SelectField.tsx';
+import { SearchForm, usePendingSearch } from './SearchForm.tsx';
 import { NeedsLocation, Section, useAction, type AdminState } from './shared.tsx';
 
 type Filter = 'all' | 'mapped' | 'unmapped';

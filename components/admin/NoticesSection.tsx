@@ -6,7 +6,8 @@ import { CopyButton } from '../keycafe/CopyButton.tsx';
 import { StatusMessage } from '../StatusMessage.tsx';
 import { useUi } from '../ui-context.ts';
 import { DataTable } from './DataTable.tsx';
-import { SearchForm, SelectField, usePendingSearch } from './SearchForm.tsx';
+import { SelectField } from '../SelectField.tsx';
+import { SearchForm, usePendingSearch } from './SearchForm.tsx';
 import { NeedsLocation, Section, useAction, type AdminState } from './shared.tsx';
 
 /**

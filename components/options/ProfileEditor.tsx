@@ -4,6 +4,7 @@ import { dateOrders } from '../../lib/dates.ts';
 import { anchorPositions, originMatchPattern, originSchema } from '../../lib/site-profile/index.ts';
 import type { PreviewResult, SiteProfilesView } from '../../lib/messages.ts';
 import { bridgeErrorOf, describeError } from '../describe-error.ts';
+import { SelectField } from '../SelectField.tsx';
 import { StatusMessage, type Notice } from '../StatusMessage.tsx';
 import { useUi } from '../ui-context.ts';
 import { ProfilePreview } from './ProfilePreview.tsx';
@@ -34,22 +35,6 @@ export interface ProfileEditorProps {
   offerGuess?: boolean;
   /** Asks the user for the site's host (the guess reads its tabs); called first thing in the click. */
   requestHost?: (pattern: string) => Promise<boolean>;
-}
-
-function SelectField<V extends string>({ label, value, options, onChange }: { label: string; value: V; options: { value: V; label: string }[]; onChange: (v: V) => void }) {
-  const id = useId();
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      <select id={id} value={value} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value as V)}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
 }
 
 interface PageSectionProps<F extends string> {
