@@ -14,8 +14,10 @@ export function exposeDialogs(script: DialogsScript, content: (kind: string, pro
   const mounter: DialogMounter = {
     mount(kind, container, props, ui) {
       const own = { ...ui, send: sendMessage };
-      render(<UiContext.Provider value={own}>{content(kind, props, own)}</UiContext.Provider>, container);
-      return () => render(null, container);
+      // Rendering into the same container again diffs, so the dialog keeps its state.
+      const draw = (next: object) => render(<UiContext.Provider value={own}>{content(kind, next, own)}</UiContext.Provider>, container);
+      draw(props);
+      return { update: draw, unmount: () => render(null, container) };
     },
   };
   (globalThis as Record<string, unknown>)[script.global] = mounter;

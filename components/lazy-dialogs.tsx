@@ -12,10 +12,17 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { AnyMessageInput } from '../lib/messages.ts';
 import { useUi, type Ui } from './ui-context.ts';
 
+/** A dialog rendered by a dialogs script, which the stand-in keeps up to date. */
+export interface MountedDialog {
+  /** Renders it again with the opener's new props (the page's lock got its title, say). */
+  update(props: object): void;
+  unmount(): void;
+}
+
 /** What a dialogs script leaves on the isolated world's global. */
 export interface DialogMounter {
-  /** Renders dialog `kind` with `props` into `container`; returns its unmount. */
-  mount(kind: string, container: HTMLElement, props: object, ui: Ui): () => void;
+  /** Renders dialog `kind` with `props` into `container`. */
+  mount(kind: string, container: HTMLElement, props: object, ui: Ui): MountedDialog;
 }
 
 /** One dialogs script: the global its mounter sits on, and the message that injects it. */
@@ -49,22 +56,30 @@ function lazyDialog(script: DialogsScript, kind: string) {
   return function LazyDialog(props: { onClose: (result: null) => void }) {
     const ui = useUi();
     const container = useRef<HTMLDivElement>(null);
+    const mounted = useRef<MountedDialog | null>(null);
+    // The opener re-renders the dialog as the page changes while it is open or loading: the
+    // real dialog gets the props of the last render, not those of its first.
+    const latest = useRef(props);
+    latest.current = props;
     useEffect(() => {
-      let unmount: (() => void) | null = null;
+      mounted.current?.update(props);
+    });
+    useEffect(() => {
       let closed = false;
       loadDialogs(script, ui).then(
         (mounter) => {
-          if (!closed && container.current) unmount = mounter.mount(kind, container.current, props, ui);
+          if (!closed && container.current) mounted.current = mounter.mount(kind, container.current, latest.current, ui);
         },
         (error: unknown) => {
           // The extension was updated or reloaded meanwhile: the opener gets its focus back.
           console.warn('AccessBridge: could not open the dialog', error);
-          if (!closed) props.onClose(null);
+          if (!closed) latest.current.onClose(null);
         },
       );
       return () => {
         closed = true;
-        unmount?.();
+        mounted.current?.unmount();
+        mounted.current = null;
       };
     }, []);
     return <div ref={container} style={{ display: 'contents' }} />;
