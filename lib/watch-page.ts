@@ -26,10 +26,13 @@ export function watchPage(ctx: ContentScriptContext, update: () => void, debounc
   update();
 }
 
-/** Resolves once the page's load event has passed. */
+/**
+ * Resolves once the page's load event has passed: in a task after it, since what a promise
+ * resolved in the listener runs next would still count as the page's load event.
+ */
 export function pageLoaded(): Promise<void> {
   if (document.readyState === 'complete') return Promise.resolve();
-  return new Promise((resolve) => window.addEventListener('load', () => resolve(), { once: true }));
+  return new Promise((resolve) => window.addEventListener('load', () => setTimeout(resolve), { once: true }));
 }
 
 /**
