@@ -114,7 +114,6 @@ async function fire(server: Server, scenario: string, next: () => Request, rate:
   };
 }
 
-
 export async function runApiLoadBench(opts: ApiLoadOptions = {}): Promise<ApiLoadFigures> {
   const rate = opts.rate ?? 500;
   const seconds = opts.durationSeconds ?? 10;

@@ -33,7 +33,6 @@ export interface ContentScriptFigures {
   spaNavigation: { portalHeading: number; controlVisible: number; mappingShown: number };
 }
 
-
 /**
  * Installed in every page before it loads: timestamps (performance.now()) of the portal's h1,
  * our control for a given lock, and its mapping line, watched with MutationObservers. Plain

@@ -44,7 +44,6 @@ export interface PageLoadRatioFigures {
   pages: PageFigures[];
 }
 
-
 /** Records when a button labelled "Map to Tapkey lock" appears in any open shadow root. */
 const watchForControl = `
   window.__abControl = undefined;

@@ -46,7 +46,6 @@ export interface UiFigures {
   popupPaint: { apiUp: PopupPaint; apiDown: PopupPaint; apiHanging: PopupPaint };
 }
 
-
 const sizeOf = (files: string[]): Size => {
   let bytes = 0;
   let gzipBytes = 0;

@@ -1,10 +1,11 @@
 /**
  * Writes of other processes on a shared PostgreSQL, seen through LISTEN: migration
  * 0010_write_notifications.sql announces every write to the tables the cached reads use (the
- * token check, list pages) on the `accessbridge_writes` channel at commit, and each notification ticks this process's write
- * clock for its table (server/db/read-cache.ts). While the listening connection is up, the
- * process sees every write its caches depend on, as on PGlite; while it is down (a dropped
- * connection, PostgreSQL restarting) it sees none, and reconnects.
+ * token check, list pages) on the `accessbridge_writes` channel at commit, and each
+ * notification ticks this process's write clock for its table (server/db/read-cache.ts).
+ * While the listening connection is up, the process sees every write its caches depend on, as
+ * on PGlite; while it is down (a dropped connection, PostgreSQL restarting) it sees none, and
+ * reconnects.
  *
  * A write of another process reaches the clock when its notification arrives, a moment after
  * its commit: a read in between may still get the answer from before, as it would had it
